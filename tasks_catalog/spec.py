@@ -1,0 +1,180 @@
+"""Plain data read from catalog files: what a plan and an agency directory say.
+
+These are the parsed, validated contents of the YAML files described in
+FORMAT.md. They carry no database identity; ``engine.catalog`` turns them into
+rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+WORKFLOW_KINDS = (
+    "directive",
+    "support_team",
+    "demo_model",
+    "recurring_activity",
+    "survey",
+    "system_build",
+    "generic",
+)
+RECURRENCES = ("once", "yearly")
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    """One agency of a directory, e.g. ``kon-tum/sct``."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    parent: str | None = None
+    also_reports_to: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    group: bool = False
+
+    @property
+    def province(self) -> str:
+        return self.code.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class DirectorySpec:
+    """An agency directory file: one province's agencies."""
+
+    province: str
+    name_vi: str
+    agencies: tuple[AgencySpec, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A task's time window in calendar years, both ends inclusive."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class LeadBySource:
+    """The lead agency that applies when a given funding source pays."""
+
+    source: str
+    lead: str
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One row of a plan's annex."""
+
+    code: str
+    section: str
+    title: str
+    workflow: str
+    leads: tuple[str, ...]
+    co: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    result: str = ""
+    window: Window | None = None
+    recurrence: str = "once"
+    depends_on: tuple[str, ...] = ()
+    note: str = ""
+    lead_by_source: tuple[LeadBySource, ...] = ()
+
+    @property
+    def owner(self) -> str:
+        return self.leads[0]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    """A periodic report the plan requires (e.g. yearly before 30/11)."""
+
+    every: str  # "year" or "half-year"
+    month: int
+    day: int
+    to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Target:
+    """An indicator of the plan, e.g. 50% of facilities aware by 2015."""
+
+    code: str
+    text_vi: str
+    text_en: str = ""
+    figure: float | None = None
+    unit: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    """One rung of the escalation ladder.
+
+    ``target`` is ``owner``, ``responsible`` or an agency code.
+    """
+
+    level: int
+    after_working_days: int
+    target: str
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    task: str
+    year: int | None
+    amount: float
+    source: str = ""
+    quantity: float | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetGroup:
+    code: str
+    stated_total: float
+
+
+@dataclass(frozen=True)
+class BudgetSpec:
+    unit: str = "million VND"
+    lines: tuple[BudgetLine, ...] = ()
+    groups: tuple[BudgetGroup, ...] = ()
+    stated_total: float | None = None
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """A whole plan file."""
+
+    id: str
+    province: str
+    title_vi: str
+    title_en: str
+    legal_ref: str
+    issued: dt.date
+    period: Window
+    responsible: str
+    tasks: tuple[TaskSpec, ...]
+    sections: tuple[SectionSpec, ...] = ()
+    report_deadlines: tuple[ReportDeadline, ...] = ()
+    targets: tuple[Target, ...] = ()
+    escalation: tuple[LadderStep, ...] = ()
+    budget: BudgetSpec | None = None
+    source: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def task(self, code: str) -> TaskSpec:
+        for task in self.tasks:
+            if task.code == code:
+                return task
+        raise KeyError(code)
