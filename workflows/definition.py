@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import InvalidInput, TransitionNotAllowed
+from engine.errors import InvalidInput, MissingFields, TransitionNotAllowed
 
 #: ``TransitionDef.dest`` of ``resume``: the state the task was suspended from,
 #: which the engine remembers and passes in, since no definition can know it.
@@ -185,3 +185,18 @@ class WorkflowDef:
     def missing_fields(self, t: TransitionDef, fields: Mapping[str, Any]) -> list[str]:
         """Required fields of ``t`` absent or blank in ``fields``."""
         return t.missing_fields(fields)
+
+    def require_fields(self, t: TransitionDef, fields: Mapping[str, Any]) -> None:
+        """Raise MissingFields, saying what to give, unless ``t`` has all it needs."""
+        missing = t.missing_fields(fields)
+        if not missing:
+            return
+        wanted = ["one of " + _enumerate(m.split("|"), "or") if "|" in m else m for m in missing]
+        raise MissingFields(f"{t.trigger} needs {_enumerate(wanted, 'and')}.", missing)
+
+
+def _enumerate(items: list[str], conjunction: str) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
