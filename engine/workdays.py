@@ -1,0 +1,240 @@
+"""Vietnamese working days: the calendar every working-day deadline is counted on.
+
+A day is a working day unless it is a Saturday, a Sunday or a public holiday
+(ngày lễ, Tết) of the ``holidays`` package for Vietnam. The package already
+knows the government's announced swaps for many years: it lists the swapped
+day off as a holiday ("Day off (substituted from 12/27/2014)" on 2 January
+2015) and the Saturday worked in exchange in ``weekend_workdays``; both are
+honoured here. Swaps the package does not know yet come from configuration:
+``extra_days_off`` and ``makeup_workdays`` (ngày làm bù), which win over the
+package.
+
+Counting must be cheap: the escalation sweep asks about every open occurrence
+on every run. The calendar therefore keeps one sorted array of working-day
+ordinals for the years it has seen and answers every question with a set
+lookup or a binary search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from engine.errors import InvalidInput
+
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Bounds keep a runaway count (a huge n, a mistyped year 20155) from building
+# centuries of calendar; the plans dondoc knows run from 2011 to 2020.
+MIN_YEAR = 1990
+MAX_YEAR = 2200
+
+CONFIG_KEYS = ("extra_days_off", "makeup_workdays")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SATURDAY = 5
+
+
+@cache
+def _package_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """The package's days off and make-up working days that fall in ``year``.
+
+    The neighbouring years are populated too because a swap can cross the
+    new year (2 January 2015 off, worked on Saturday 27 December 2014) and
+    the package files it under the year of the day off.
+    """
+    vn = holidays.country_holidays("VN", years=(year - 1, year, year + 1))
+    days_off = frozenset(d for d in vn if d.year == year)
+    workdays = frozenset(d for d in getattr(vn, "weekend_workdays", ()) if d.year == year)
+    return days_off, workdays
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Working days of the years ``first``..``last``, as sorted ordinals and a set."""
+
+    first: int
+    last: int
+    ordinals: tuple[int, ...]
+    lookup: frozenset[int]
+
+
+class WorkingCalendar:
+    """Vietnamese working days with a deployment's or a plan's own swaps."""
+
+    def __init__(
+        self,
+        extra_days_off: Iterable[dt.date] = (),
+        makeup_workdays: Iterable[dt.date] = (),
+    ) -> None:
+        self.extra_days_off: frozenset[dt.date] = frozenset(extra_days_off)
+        self.makeup_workdays: frozenset[dt.date] = frozenset(makeup_workdays)
+        both = sorted(self.extra_days_off & self.makeup_workdays)
+        if both:
+            raise InvalidInput(
+                f"{both[0].isoformat()} is listed both as an extra day off and as a "
+                "make-up working day; keep it in one list."
+            )
+        self._lock = threading.Lock()
+        self._span: _Span | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"WorkingCalendar(extra_days_off={len(self.extra_days_off)} days, "
+            f"makeup_workdays={len(self.makeup_workdays)} days)"
+        )
+
+    @classmethod
+    def from_config(
+        cls, mapping: Mapping[str, object] | None, *, source: str = "calendar settings"
+    ) -> WorkingCalendar:
+        """Build a calendar from ``{"extra_days_off": [...], "makeup_workdays": [...]}``.
+
+        Days are ISO strings (``"2015-01-02"``) or dates (YAML reads an unquoted
+        ``2015-01-02`` as a date). ``source`` names the file or section in
+        error messages.
+        """
+        if mapping is None:
+            return cls()
+        if not isinstance(mapping, Mapping):
+            raise InvalidInput(
+                f"{source}: expected a mapping with {' and '.join(CONFIG_KEYS)}, "
+                f"got {type(mapping).__name__}."
+            )
+        unknown = sorted(str(k) for k in mapping if k not in CONFIG_KEYS)
+        if unknown:
+            raise InvalidInput(
+                f"{source}: unknown key {unknown[0]!r}; expected {' or '.join(CONFIG_KEYS)}."
+            )
+        off = _parse_days(mapping.get("extra_days_off"), f"{source}: extra_days_off")
+        makeup = _parse_days(mapping.get("makeup_workdays"), f"{source}: makeup_workdays")
+        for day in sorted(makeup):
+            if day.weekday() < _SATURDAY:
+                raise InvalidInput(
+                    f"{source}: makeup_workdays: {day.isoformat()} is a "
+                    f"{day.strftime('%A')}, already a working day; a make-up working "
+                    "day is a Saturday or Sunday."
+                )
+        return cls(extra_days_off=off, makeup_workdays=makeup)
+
+    # -- questions -------------------------------------------------------
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Whether government offices work on ``day``."""
+        return day.toordinal() in self._covering(day.year, day.year).lookup
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day``."""
+        return self.add_working_days(day, 1)
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``day`` (``day`` itself never counts)."""
+        if n < 1:
+            raise InvalidInput(f"Cannot count {n} working days; the count starts at 1.")
+        ordinal = day.toordinal()
+        last = day.year
+        while True:
+            span = self._covering(day.year, last)
+            target = bisect_right(span.ordinals, ordinal) + n - 1
+            if target < len(span.ordinals):
+                return dt.date.fromordinal(span.ordinals[target])
+            # About 245 working days a year: extend by enough years at once.
+            last = span.last + max(1, (target - len(span.ordinals)) // 240 + 1)
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """How many working days lie in (start, end]; 0 when end is not after start."""
+        if end <= start:
+            return 0
+        span = self._covering(start.year, end.year)
+        return bisect_right(span.ordinals, end.toordinal()) - bisect_right(
+            span.ordinals, start.toordinal()
+        )
+
+    # -- cache -----------------------------------------------------------
+
+    def _covering(self, first: int, last: int) -> _Span:
+        """The cached span, grown (never shrunk) to include ``first``..``last``."""
+        span = self._span
+        if span is not None and span.first <= first and last <= span.last:
+            return span
+        with self._lock:
+            span = self._span
+            lo = first if span is None else min(first, span.first)
+            hi = last if span is None else max(last, span.last)
+            if lo < MIN_YEAR or hi > MAX_YEAR:
+                raise InvalidInput(
+                    f"The working calendar covers {MIN_YEAR} to {MAX_YEAR}; "
+                    f"year {lo if lo < MIN_YEAR else hi} is outside it."
+                )
+            if span is None:
+                ordinals = self._years(lo, hi)
+            else:
+                ordinals = self._years(lo, span.first - 1) + list(span.ordinals)
+                ordinals += self._years(span.last + 1, hi)
+            # Readers take ``self._span`` without the lock: publish one
+            # finished object so they never see half an update.
+            self._span = _Span(lo, hi, tuple(ordinals), frozenset(ordinals))
+            return self._span
+
+    def _years(self, first: int, last: int) -> list[int]:
+        """Working-day ordinals of the years ``first``..``last`` (empty if last < first)."""
+        out: list[int] = []
+        for year in range(first, last + 1):
+            days_off, workdays = _package_year(year)
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                working = day.weekday() < _SATURDAY and day not in days_off
+                if day in workdays or day in self.makeup_workdays:
+                    working = True
+                if day in self.extra_days_off:
+                    working = False
+                if working:
+                    out.append(day.toordinal())
+                day += dt.timedelta(days=1)
+        return out
+
+
+def _parse_days(value: object, where: str) -> set[dt.date]:
+    """Validate a list of ISO day strings or dates, naming the bad value."""
+    if value is None:
+        return set()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidInput(f"{where}: expected a list of days (YYYY-MM-DD), got {value!r}.")
+    days: set[dt.date] = set()
+    for item in value:
+        if isinstance(item, dt.datetime):
+            raise InvalidInput(f"{where}: {item!r} has a time of day; give the day only.")
+        if isinstance(item, dt.date):
+            days.add(item)
+            continue
+        if not isinstance(item, str) or not _ISO_DAY.match(item.strip()):
+            raise InvalidInput(f"{where}: {item!r} is not a day written as YYYY-MM-DD.")
+        try:
+            days.add(dt.date.fromisoformat(item.strip()))
+        except ValueError:
+            raise InvalidInput(f"{where}: {item!r} is not a real calendar day.") from None
+    return days
+
+
+@lru_cache(maxsize=1)
+def default_calendar() -> WorkingCalendar:
+    """The shared calendar without overrides, so its cache is built once per process."""
+    return WorkingCalendar()
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The calendar day in Vietnam of a stored (UTC) timestamp.
+
+    Deadlines are days in Asia/Ho_Chi_Minh; a change saved at 23:30 UTC on 31
+    December already happened on 1 January in Kon Tum.
+    """
+    if moment.tzinfo is None:
+        raise InvalidInput(f"Timestamp {moment.isoformat()} has no time zone; store times in UTC.")
+    return moment.astimezone(VIETNAM_TZ).date()
