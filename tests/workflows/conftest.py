@@ -36,7 +36,7 @@ def write_definition(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
     """Write a definition dict as YAML under tmp_path and return the file."""
     def write(data: dict[str, Any]) -> Path:
         path = tmp_path / f"{data.get('name', 'unnamed')}.yaml"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         return path
 
     return write
