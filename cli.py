@@ -1,0 +1,725 @@
+"""The ``dondoc`` command line: parse, call one engine function, print.
+
+No business rule lives here. Engine errors (``DondocError``) become one
+sentence on stderr and exit code 1; usage errors exit 2; nothing prints a
+traceback (set ``DONDOC_DEBUG=1`` to see one for an unexpected failure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+
+# ---------------------------------------------------------------- plumbing
+
+
+@dataclass
+class Context:
+    """Global options, and the database engine opened on first use."""
+
+    db: str | None
+    user: str | None
+    lang: str
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self, *, ready: bool = True) -> Engine:
+        from engine import db
+
+        if self._engine is None:
+            self._engine = db.make_engine(self.db)
+        if ready:
+            db.ensure_ready(self._engine)
+        return self._engine
+
+    @contextmanager
+    def session(self, *, ready: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the command's work is done."""
+        from engine import db
+
+        with db.transaction(db.session_factory(self.engine(ready=ready))) as session:
+            yield session
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def _translate(exc: BaseException) -> click.ClickException | None:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from engine.errors import DondocError
+
+    if isinstance(exc, DondocError):
+        return click.ClickException(exc.message)
+    if isinstance(exc, OperationalError | DBAPIError):
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+        first = detail[0].rstrip(".") if detail else type(exc).__name__
+        return click.ClickException(f"The database refused the operation: {first}.")
+    return None
+
+
+class DondocGroup(click.Group):
+    """A group whose commands report engine errors as one plain sentence."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary that keeps tracebacks off screen
+            translated = _translate(exc)
+            if translated is not None:
+                raise translated from exc
+            if os.environ.get("DONDOC_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"Unexpected internal error ({type(exc).__name__}: {exc}); "
+                "rerun with DONDOC_DEBUG=1 and report the traceback."
+            ) from exc
+        finally:
+            obj = ctx.find_object(Context)
+            if obj is not None and ctx.parent is None:
+                obj.close()
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, int]]) -> str:
+    """Aligned columns; ``columns`` are (key, heading, max width)."""
+    cells = [[_clip("" if r.get(k) is None else r[k], w) for k, _, w in columns] for r in rows]
+    heads = [h for _, h, _ in columns]
+    widths = [max([_width(h)] + [_width(c[i]) for c in cells]) for i, h in enumerate(heads)]
+    lines = ["  ".join(h + " " * (w - _width(h)) for h, w in zip(heads, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; write YYYY-MM-DD.", param_hint=option
+        ) from None
+
+
+def _parse_moment(value: str | None) -> dt.datetime | None:
+    """``--at``: a day or a time; without a zone it is Vietnam time."""
+    if value is None:
+        return None
+    from engine.workdays import VIETNAM_TZ
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date or time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM.",
+            param_hint="--at",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VIETNAM_TZ)
+    return moment
+
+
+def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE.", param_hint="--field")
+        fields[key.strip()] = value
+    return fields
+
+
+# ---------------------------------------------------------------- the group
+
+
+@click.group(cls=DondocGroup)
+@click.option(
+    "--db",
+    envvar="DONDOC_DB",
+    help="Database URL or SQLite file (default: the user's data directory).",
+)
+@click.option("--as", "user", envvar="DONDOC_USER", help="The user who acts.")
+@click.option(
+    "--lang", envvar="DONDOC_LANG", type=click.Choice(["vi", "en"]), default="vi", show_default=True
+)
+@click.version_option(package_name="dondoc")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, user: str | None, lang: str) -> None:
+    """dondoc: follow up (đôn đốc) the tasks of government action plans.
+
+    \b
+    Example:
+      dondoc init && dondoc catalog load kon-tum-2013
+      dondoc tasks --plan kon-tum-2013 --status overdue
+    """
+    ctx.obj = Context(db=db, user=user, lang=lang)
+
+
+@cli.command()
+@pass_ctx
+def init(obj: Context) -> None:
+    """Create the database or upgrade its schema to this version.
+
+    \b
+    Example: dondoc --db postgresql://127.0.0.1/dondoc init
+    """
+    from engine import db
+
+    engine = obj.engine(ready=False)
+    db.migrate(engine)
+    click.echo(f"Database ready at {db.describe(engine)} (schema {db.head_revision()}).")
+
+
+# ---------------------------------------------------------------- users
+
+
+@cli.group()
+def users() -> None:
+    """Manage the people who act in dondoc."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--agency", required=True, help="Agency code, e.g. kon-tum/sct.")
+@click.option(
+    "--role", required=True, type=click.Choice(["coordinator", "officer", "contributor", "viewer"])
+)
+@pass_ctx
+def users_add(obj: Context, name: str, agency: str, role: str) -> None:
+    """Add a user.
+
+    \b
+    Example: dondoc users add lan --agency kon-tum/sct --role coordinator
+    """
+    from engine.users import add_user
+
+    with obj.session() as s:
+        user = add_user(s, name, agency, role)
+        click.echo(f"Added {user.name}: {user.role} of {user.agency_code}.")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def users_list(obj: Context, as_json: bool) -> None:
+    """List users.  Example: dondoc users list --json"""
+    from engine.users import list_users
+
+    with obj.session() as s:
+        rows = [{"name": u.name, "agency": u.agency_code, "role": u.role} for u in list_users(s)]
+    if as_json:
+        _emit_json(rows)
+    else:
+        click.echo(
+            render_table(
+                rows, [("name", "NAME", 30), ("agency", "AGENCY", 30), ("role", "ROLE", 12)]
+            )
+        )
+
+
+# ---------------------------------------------------------------- agencies
+
+
+@cli.group()
+def agencies() -> None:
+    """The agency directory."""
+
+
+@agencies.command("list")
+@click.option("--province")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def agencies_list(obj: Context, province: str | None, as_json: bool) -> None:
+    """List agencies.  Example: dondoc agencies list --province kon-tum"""
+    from engine.directory import agency_rows
+
+    with obj.session() as s:
+        rows = agency_rows(s, province=province)
+    if as_json:
+        _emit_json(rows)
+        return
+    name_key = "name_vi" if obj.lang == "vi" else "name_en"
+    click.echo(
+        render_table(
+            rows,
+            [
+                ("code", "CODE", 32),
+                (name_key, "NAME", 50),
+                ("parent", "PARENT", 24),
+                ("email", "EMAIL", 30),
+            ],
+        )
+    )
+
+
+@agencies.command("set")
+@click.argument("code")
+@click.option("--email", help="E-mail address for notifications ('' clears it).")
+@click.option("--webhook", help="Webhook URL for notifications ('' clears it).")
+@pass_ctx
+def agencies_set(obj: Context, code: str, email: str | None, webhook: str | None) -> None:
+    """Set an agency's contact addresses.
+
+    \b
+    Example: dondoc agencies set kon-tum/sct --email sct@kontum.gov.vn
+    """
+    from engine.directory import set_contacts
+
+    with obj.session() as s:
+        agency = set_contacts(s, code, email=email, webhook=webhook)
+        click.echo(f"{agency.code}: email {agency.email or '-'}, webhook {agency.webhook or '-'}.")
+
+
+# ---------------------------------------------------------------- catalog
+
+
+@cli.group()
+def catalog() -> None:
+    """The plans shipped with dondoc, and loading them."""
+
+
+@catalog.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def catalog_list(as_json: bool) -> None:
+    """List the plans in the shipped catalog.  Example: dondoc catalog list"""
+    from tasks_catalog import schema
+
+    rows = []
+    for plan_id in schema.list_plan_ids():
+        spec = schema.load_plan(schema.plan_path(plan_id))
+        rows.append(
+            {
+                "id": spec.id,
+                "province": spec.province,
+                "legal_ref": spec.legal_ref,
+                "period": f"{spec.period.start}-{spec.period.end}",
+                "tasks": len(spec.tasks),
+            }
+        )
+    if as_json:
+        _emit_json(rows)
+    else:
+        click.echo(
+            render_table(
+                rows,
+                [
+                    ("id", "PLAN", 20),
+                    ("province", "PROVINCE", 12),
+                    ("legal_ref", "LEGAL REFERENCE", 36),
+                    ("period", "PERIOD", 10),
+                    ("tasks", "TASKS", 5),
+                ],
+            )
+        )
+
+
+@catalog.command("load")
+@click.argument("plan")
+@click.option(
+    "--archive-removed",
+    is_flag=True,
+    help="Archive tasks the new file drops even if they have history.",
+)
+@pass_ctx
+def catalog_load(obj: Context, plan: str, archive_removed: bool) -> None:
+    """Load (or update) a plan from the catalog or from a file.
+
+    \b
+    Example: dondoc catalog load kon-tum-2013
+             dondoc catalog load ./my-plan.yaml
+    """
+    from engine.catalog import load_plan_file
+    from tasks_catalog import schema
+
+    path = (
+        Path(plan) if plan.endswith((".yaml", ".yml")) or os.sep in plan else schema.plan_path(plan)
+    )
+    with obj.session() as s:
+        report = load_plan_file(s, path, archive_removed=archive_removed)
+    if report.unchanged:
+        click.echo(f"{report.plan_id} is already loaded and unchanged.")
+        return
+    verb = "Loaded" if report.created else "Updated"
+    click.echo(
+        f"{verb} {report.plan_id}: {len(report.tasks_added)} task(s) added, "
+        f"{len(report.tasks_updated)} updated, {len(report.tasks_archived)} archived; "
+        f"{len(report.occurrences_added)} occurrence(s) added, "
+        f"{len(report.occurrences_replanned)} re-planned, {len(report.occurrences_archived)} archived."
+    )
+
+
+# ---------------------------------------------------------------- plans and tasks
+
+
+@cli.command()
+@click.option("--as-of", "as_of", help="Day to evaluate (YYYY-MM-DD), default today.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def plans(obj: Context, as_of: str | None, as_json: bool) -> None:
+    """List loaded plans with counts by status.  Example: dondoc plans"""
+    from engine.views import plan_rows
+
+    with obj.session() as s:
+        rows = plan_rows(s, _parse_day(as_of, "--as-of"))
+    if as_json:
+        _emit_json(rows)
+        return
+    for r in rows:
+        r["status"] = ", ".join(f"{k} {v}" for k, v in sorted(r["by_status"].items()))
+    click.echo(
+        render_table(
+            rows,
+            [
+                ("id", "PLAN", 20),
+                ("legal_ref", "LEGAL REFERENCE", 30),
+                ("period", "PERIOD", 10),
+                ("tasks", "TASKS", 5),
+                ("status", "BY STATUS", 70),
+            ],
+        )
+    )
+
+
+@cli.command()
+@click.option("--plan", "plan_id")
+@click.option("--agency")
+@click.option("--status")
+@click.option("--as-of", "as_of", help="Day to evaluate (YYYY-MM-DD), default today.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def tasks(
+    obj: Context,
+    plan_id: str | None,
+    agency: str | None,
+    status: str | None,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    """List task occurrences with their status.
+
+    \b
+    Example: dondoc tasks --plan kon-tum-2013 --status overdue --as-of 2015-03-16
+    """
+    from engine.views import task_rows
+
+    with obj.session() as s:
+        rows = task_rows(
+            s,
+            plan_id=plan_id,
+            agency=agency,
+            status_filter=status,
+            as_of=_parse_day(as_of, "--as-of"),
+        )
+    if as_json:
+        _emit_json(rows)
+        return
+    click.echo(
+        render_table(
+            rows,
+            [
+                ("ref", "REF", 28),
+                ("title", "TITLE", 48),
+                ("state", "STATE", 16),
+                ("status_category", "STATUS", 18),
+                ("due", "DUE", 10),
+                ("owner", "OWNER", 22),
+            ],
+        )
+    )
+    click.echo(f"{len(rows)} occurrence(s).")
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--as-of", "as_of")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def show(obj: Context, ref: str, as_of: str | None, as_json: bool) -> None:
+    """Show one occurrence: window, agencies, allowed triggers, history.
+
+    \b
+    Example: dondoc show kon-tum-2013:2.1
+    """
+    from engine.views import occurrence_record
+
+    with obj.session() as s:
+        rec = occurrence_record(s, ref, _parse_day(as_of, "--as-of"))
+    if as_json:
+        _emit_json(rec)
+        return
+    _print_record(rec, obj.lang)
+
+
+def _print_record(rec: dict[str, Any], lang: str) -> None:
+    label = "label_vi" if lang == "vi" else "label_en"
+    click.echo(f"{rec['ref']}  {rec['title']}")
+    click.echo(
+        f"  workflow   {rec['workflow']}   state {rec['state']}   status {rec['status_category']}   version {rec['version']}"
+    )
+    click.echo(f"  window     {rec['window']['start']} .. {rec['window']['due']}")
+    click.echo(f"  leads      {', '.join(rec['leads'])}")
+    click.echo(f"  co-op      {', '.join(rec['co_agencies']) or '-'}")
+    if rec["depends_on"]:
+        click.echo(f"  depends on {', '.join(rec['depends_on'])}")
+    click.echo("  allowed:")
+    for t in rec["allowed"]:
+        needs = t["requires"] + ([" or ".join(t["requires_any"])] if t["requires_any"] else [])
+        click.echo(
+            f"    {t['trigger']:<18} -> {t['dest'] or '?':<18} {t[label]}"
+            + (f"  (needs {', '.join(needs)})" if needs else "")
+        )
+    click.echo("  history:")
+    for h in rec["history"]:
+        extra = f"  {h['note']}" if h["note"] else ""
+        fields = "  " + ", ".join(f"{k}={v}" for k, v in h["fields"].items()) if h["fields"] else ""
+        click.echo(
+            f"    {h['at'][:19]}  {h['actor']:<12} {h['trigger']:<16} {h['from'] or '-'} -> {h['to']}{extra}{fields}"
+        )
+    if rec.get("escalations"):
+        click.echo("  escalations:")
+        for e in rec["escalations"]:
+            click.echo(
+                f"    level {e['level']} -> {e['target']} on {e['at']} ({e['days_overdue']} working days overdue)"
+            )
+
+
+@cli.command()
+@click.argument("ref")
+@click.argument("trigger")
+@click.option("--note", default="", help="Why, or what happened.")
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    help="KEY=VALUE, repeatable (e.g. document_number=12/CT-UBND).",
+)
+@click.option(
+    "--at", "at", help="When it happened (YYYY-MM-DD[THH:MM], Vietnam time), default now."
+)
+@click.option(
+    "--expect-version", type=int, help="Refuse if the occurrence is no longer at this version."
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def advance(
+    obj: Context,
+    ref: str,
+    trigger: str,
+    note: str,
+    fields: tuple[str, ...],
+    at: str | None,
+    expect_version: int | None,
+    as_json: bool,
+) -> None:
+    """Fire a workflow trigger on an occurrence.
+
+    \b
+    Example: dondoc --as lan advance kon-tum-2013:2.1 issue \\
+               --field document_number=05/CT-UBND --field document_date=2014-06-10
+    """
+    from engine.transition import advance as do_advance
+    from engine.users import get_user
+
+    parsed_fields = _parse_fields(fields)
+    moment = _parse_moment(at)
+    with obj.session() as s:
+        actor = get_user(s, obj.user)
+        result = do_advance(
+            s,
+            actor,
+            ref,
+            trigger,
+            note=note,
+            fields=parsed_fields,
+            at=moment,
+            expected_version=expect_version,
+        )
+    if as_json:
+        _emit_json(
+            {
+                "ref": result.ref,
+                "trigger": result.trigger,
+                "from": result.from_state,
+                "to": result.to_state,
+                "version": result.version,
+            }
+        )
+    else:
+        click.echo(
+            f"{result.ref}: {result.from_state} -> {result.to_state} ({result.trigger}), version {result.version}."
+        )
+
+
+# ---------------------------------------------------------------- audit and workflows
+
+
+@cli.group()
+def audit() -> None:
+    """Check the tamper-evident history."""
+
+
+@audit.command("verify")
+@click.option("--plan", "plan_id")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def audit_verify(obj: Context, plan_id: str | None, as_json: bool) -> None:
+    """Verify every hash chain; exit 1 naming the first bad event.
+
+    \b
+    Example: dondoc audit verify
+    """
+    from engine.history import verify
+
+    with obj.session() as s:
+        result = verify(s, plan_id)
+    if as_json:
+        _emit_json(
+            {
+                "ok": result.ok,
+                "occurrences": result.occurrences,
+                "events": result.events,
+                "problems": [p.__dict__ for p in result.problems],
+            }
+        )
+        if not result.ok:
+            sys.exit(1)
+        return
+    if result.ok:
+        click.echo(
+            f"History intact: {result.events} event(s) in {result.occurrences} occurrence(s) verified."
+        )
+        return
+    first = result.problems[0]
+    more = (
+        f" ({len(result.problems) - 1} more occurrence(s) affected)"
+        if len(result.problems) > 1
+        else ""
+    )
+    raise click.ClickException(f"History tampered: {first.sentence()}{more}")
+
+
+@cli.group(name="workflows")
+def workflows_group() -> None:
+    """The kinds of task and their states."""
+
+
+@workflows_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def workflows_list(obj: Context, as_json: bool) -> None:
+    """List workflow kinds.  Example: dondoc workflows list"""
+    import workflows
+
+    defs = [workflows.get(n) for n in workflows.names()]
+    if as_json:
+        _emit_json([workflows.to_dict(d) for d in defs])
+        return
+    rows = [
+        {"name": d.name, "title": d.title(obj.lang), "initial": d.initial, "states": len(d.states)}
+        for d in defs
+    ]
+    click.echo(
+        render_table(
+            rows,
+            [
+                ("name", "NAME", 20),
+                ("title", "TITLE", 50),
+                ("initial", "INITIAL", 14),
+                ("states", "STATES", 6),
+            ],
+        )
+    )
+
+
+@workflows_group.command("show")
+@click.argument("name")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "mermaid", "json"]),
+    default="text",
+    show_default=True,
+)
+@pass_ctx
+def workflows_show(obj: Context, name: str, fmt: str) -> None:
+    """Show a workflow.  Example: dondoc workflows show directive --format mermaid"""
+    import workflows
+
+    wf = workflows.get(name)
+    if fmt == "mermaid":
+        click.echo(workflows.render_mermaid(wf))
+    elif fmt == "json":
+        _emit_json(workflows.to_dict(wf))
+    else:
+        click.echo(workflows.render_text(wf, lang=obj.lang))
+
+
+# ---------------------------------------------------------------- quickstart
+
+
+@cli.command()
+@click.option("--as-of", "as_of", help="Day to evaluate (YYYY-MM-DD), default today.")
+@pass_ctx
+def quickstart(obj: Context, as_of: str | None) -> None:
+    """Set up the embedded database, load every shipped plan and show where things stand.
+
+    Running it again is harmless.  Example: dondoc quickstart
+    """
+    from engine import db
+    from engine.quickstart import run_quickstart
+
+    day = _parse_day(as_of, "--as-of")
+    engine = obj.engine(ready=False)
+    db.migrate(engine)
+    summary = run_quickstart(db.session_factory(engine), as_of=day, lang=obj.lang)
+    click.echo(f"Database: {db.describe(engine)}")
+    for line in summary.lines:
+        click.echo(line)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="dondoc")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+# Keep the type checker honest about the callback signatures above.
+_: Callable[..., Any] = cli

@@ -1,0 +1,161 @@
+"""Database connection: URL resolution, engine set-up, sessions and migrations.
+
+The embedded default is a SQLite file in the user's data directory, opened in
+WAL mode with a busy timeout, foreign keys on and write transactions that take
+the write lock when they begin (``BEGIN IMMEDIATE``), so two writers queue
+instead of failing half way. PostgreSQL is reached through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.errors import InvalidInput, StorageError
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def default_url() -> str:
+    """The embedded default: a SQLite file under the user's data directory."""
+    import platformdirs
+
+    data_dir = Path(platformdirs.user_data_dir("dondoc"))
+    return f"sqlite:///{data_dir / 'dondoc.sqlite3'}"
+
+
+def resolve_url(url: str | None) -> str:
+    """Turn ``--db`` / ``DONDOC_DB`` (possibly a bare path) into a SQLAlchemy URL."""
+    url = url or os.environ.get("DONDOC_DB") or default_url()
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InvalidInput(f"The database URL {url!r} is not a valid SQLAlchemy URL.") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        # psycopg 3 is the supported driver; a bare postgresql:// would ask for psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Hand transaction control to SQLAlchemy's "begin" hook below.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
+    """Create an engine for the URL, creating the SQLite file's folder if needed."""
+    resolved = resolve_url(url)
+    parsed = make_url(resolved)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(resolved, echo=echo)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = 10
+    return create_engine(resolved, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+
+
+def describe(engine: Engine) -> str:
+    """The engine's URL without its password, for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (``dondoc init`` runs this)."""
+    from alembic import command
+
+    try:
+        command.upgrade(_alembic_config(engine), revision)
+    except OperationalError as exc:
+        raise StorageError(
+            f"Cannot migrate the database at {describe(engine)}: {_first_line(exc)}."
+        ) from exc
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = _alembic_config(create_engine("sqlite://"))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def ensure_ready(engine: Engine) -> None:
+    """Refuse to work on a database that is unreachable or not initialised."""
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        raise StorageError(
+            f"Cannot open the database at {describe(engine)}: {_first_line(exc)}."
+        ) from exc
+    if revision is None:
+        raise StorageError(
+            f"The database at {describe(engine)} is not initialised; run 'dondoc init' first."
+        )
+    if revision != head_revision():
+        raise StorageError(
+            f"The database at {describe(engine)} is at schema {revision}, "
+            f"this dondoc needs {head_revision()}; run 'dondoc init' to upgrade it."
+        )
+
+
+def has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())
+
+
+@contextlib.contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back on any error."""
+    with factory() as session, session.begin():
+        yield session
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0].rstrip(".") if text else type(exc).__name__

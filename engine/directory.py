@@ -1,0 +1,63 @@
+"""The agency directory as stored: listing and contact addresses."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import InvalidInput, NotFound
+from engine.models import Agency
+
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def get_agency(session: Session, code: str) -> Agency:
+    agency = session.get(Agency, code)
+    if agency is None:
+        raise NotFound(f"No agency {code!r}; 'dondoc agencies list' shows the codes.")
+    return agency
+
+
+def agency_rows(session: Session, province: str | None = None) -> list[dict[str, Any]]:
+    query = select(Agency).order_by(Agency.province, Agency.code)
+    if province:
+        query = query.where(Agency.province == province)
+    return [
+        {
+            "code": a.code,
+            "province": a.province,
+            "name_vi": a.name_vi,
+            "name_en": a.name_en,
+            "parent": a.parent_code,
+            "also_reports_to": list(a.also_reports_to or []),
+            "group": bool(a.is_group),
+            "email": a.email,
+            "webhook": a.webhook,
+        }
+        for a in session.scalars(query)
+    ]
+
+
+def set_contacts(
+    session: Session, code: str, *, email: str | None = None, webhook: str | None = None
+) -> Agency:
+    """Set (or, with an empty string, clear) an agency's e-mail and webhook."""
+    agency = get_agency(session, code)
+    if email is not None:
+        email = email.strip()
+        if email and not _EMAIL.match(email):
+            raise InvalidInput(f"{email!r} is not an e-mail address.")
+        agency.email = email or None
+    if webhook is not None:
+        webhook = webhook.strip()
+        if webhook:
+            parts = urlsplit(webhook)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise InvalidInput(f"{webhook!r} is not an http(s) URL.")
+        agency.webhook = webhook or None
+    session.flush()
+    return agency

@@ -1,0 +1,321 @@
+"""The database schema: SQLAlchemy 2 typed models for everything dondoc stores.
+
+Changes to this file go with an Alembic migration in ``engine/migrations``.
+Times are stored in UTC (see ``UTCDateTime``); calendar dates (windows, due
+dates) are plain dates in the province's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Explicit constraint names keep Alembic batch migrations on SQLite workable.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as naive UTC and always returned timezone-aware.
+
+    SQLite keeps no zone, PostgreSQL would convert to the session zone; storing
+    naive UTC on both keeps the two engines byte-for-byte comparable, which the
+    history hash relies on.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a time zone")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+class JSONText(TypeDecorator[Any]):
+    """JSON kept as text, identical on SQLite and PostgreSQL (keys sorted)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return json.loads(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Agency(Base):
+    """A government body: a department, a committee, or a vague group of them."""
+
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    province: Mapped[str] = mapped_column(String(40), index=True)
+    name_vi: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
+    also_reports_to: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    aliases: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(300))
+    webhook: Mapped[str | None] = mapped_column(String(500))
+
+
+class User(Base):
+    """A person who acts in dondoc, with one agency and one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiToken(Base):
+    """A hashed bearer token for scripts; revocable."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Plan(Base):
+    """An action plan adopted by a province (one catalog file)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    province: Mapped[str] = mapped_column(String(40))
+    title_vi: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    legal_ref: Mapped[str] = mapped_column(String(200))
+    issued: Mapped[dt.date] = mapped_column(Date)
+    period_start: Mapped[int] = mapped_column(Integer)
+    period_end: Mapped[int] = mapped_column(Integer)
+    responsible_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    # Report deadlines, targets, ladder override, budget, sections: read as a
+    # whole, never queried by column, so kept as the catalog's own JSON.
+    details: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
+    catalog_sha256: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.position")
+
+
+class Task(Base):
+    """One row of a plan's annex."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    actions: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    result: Mapped[str] = mapped_column(Text, default="")
+    workflow: Mapped[str] = mapped_column(String(40))
+    window_start: Mapped[int] = mapped_column(Integer)
+    window_end: Mapped[int] = mapped_column(Integer)
+    recurrence: Mapped[str] = mapped_column(String(20))
+    depends_on: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    lead_by_source: Mapped[list[dict[str, str]]] = mapped_column(JSONText, default=list)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    agencies: Mapped[list[TaskAgency]] = relationship(
+        back_populates="task", order_by="TaskAgency.position", cascade="all, delete-orphan"
+    )
+    occurrences: Mapped[list[Occurrence]] = relationship(
+        back_populates="task", order_by="Occurrence.due"
+    )
+
+    @property
+    def leads(self) -> list[str]:
+        return [a.agency_code for a in self.agencies if a.role == "lead"]
+
+    @property
+    def co_agencies(self) -> list[str]:
+        return [a.agency_code for a in self.agencies if a.role == "co"]
+
+
+class TaskAgency(Base):
+    """An agency's part in a task: a lead (first = owner) or a co-operating one."""
+
+    __tablename__ = "task_agencies"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
+
+    task: Mapped[Task] = relationship(back_populates="agencies")
+
+
+# Phases summarise a state for indexed queries (the sweep asks for the
+# not-yet-finished occurrences whose due date has passed without loading
+# every row); the state itself stays the workflow's own name.
+PHASES = ("not_started", "active", "suspended", "completed", "cancelled")
+OPEN_PHASES = ("not_started", "active")
+
+
+class Occurrence(Base):
+    """The tracked unit: a task, or one calendar year of a recurring task."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (Index("ix_occurrences_phase_due", "phase", "due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(140), unique=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(40))
+    phase: Mapped[str] = mapped_column(String(20))
+    state_entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    resume_state: Mapped[str | None] = mapped_column(String(40))
+    suspended_on: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    window_start: Mapped[dt.date] = mapped_column(Date)
+    due: Mapped[dt.date] = mapped_column(Date)
+    planned_due: Mapped[dt.date] = mapped_column(Date)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    head_seq: Mapped[int] = mapped_column(Integer)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    task: Mapped[Task] = relationship(back_populates="occurrences")
+    events: Mapped[list[Event]] = relationship(back_populates="occurrence", order_by="Event.seq")
+
+    # The ORM adds "AND version = <read version>" to every UPDATE and raises
+    # StaleDataError when another transaction got there first.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Event(Base):
+    """One append-only entry of an occurrence's history, chained by hash."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("occurrence_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    occurrence: Mapped[Occurrence] = relationship(back_populates="events")
+
+
+class Escalation(Base):
+    """A reminder or an escalation level reached, made once per occurrence.
+
+    ``kind`` is ``overdue`` (the ladder), ``state_limit`` (a state's own time
+    limit; ``scope`` names the state visit) or ``reminder`` (``level`` is the
+    number of days before due). The unique constraint is what makes a level
+    happen once, whoever runs the sweep and however often.
+    """
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("occurrence_id", "kind", "scope", "level"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(60), default="")
+    level: Mapped[int] = mapped_column(Integer)
+    target_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    cc: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    reason: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    days_overdue: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A notification waiting to leave, or its record once sent or dead."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
+    recipients: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    cc: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
+    lang: Mapped[str] = mapped_column(String(5), default="vi")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id"))

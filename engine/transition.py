@@ -1,0 +1,197 @@
+"""The one place where an occurrence changes state.
+
+``advance`` authorises the actor, asks the workflow whether the trigger is
+allowed, checks required fields, moves the state, appends the hash-chained
+event and bumps the version with an optimistic check, all inside the
+caller's transaction. A concurrent change makes the version check fail and
+the whole transaction roll back: a ``Conflict``, never a lost update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+import workflows
+from engine import authz
+from engine.errors import Conflict, InvalidInput, MissingFields, NotAllowed
+from engine.history import new_event
+from engine.lookup import load_occurrence
+from engine.models import Event, Occurrence, User, utcnow
+from engine.users import CATALOG_ACTOR
+from engine.workdays import WorkingCalendar, local_day
+
+MAX_NOTE = 10_000
+MAX_FIELD = 2_000
+SUSPENDED = "suspended"
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Advanced:
+    """The outcome of a successful advance."""
+
+    ref: str
+    trigger: str
+    from_state: str
+    to_state: str
+    version: int
+    event: Event
+
+
+def phase_of(wf: workflows.WorkflowDef, state: str) -> str:
+    if state == SUSPENDED:
+        return "suspended"
+    if state == CANCELLED:
+        return "cancelled"
+    if wf.is_completed(state):
+        return "completed"
+    if state == wf.initial:
+        return "not_started"
+    return "active"
+
+
+def _clean_text(label: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise InvalidInput(f"The {label} is {len(value)} characters long; the limit is {limit}.")
+    bad = [c for c in value if ord(c) < 32 and c not in "\n\t"]
+    if bad:
+        raise InvalidInput(f"The {label} contains control characters; remove them and try again.")
+    return value
+
+
+def _check_time(
+    at: dt.datetime | None, occ: Occurrence, events_last_at: dt.datetime | None
+) -> dt.datetime:
+    now = utcnow()
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise InvalidInput("The --at time needs a time zone.")
+    if at > now + dt.timedelta(minutes=5):
+        raise InvalidInput("The --at time is in the future; record changes when they happen.")
+    if events_last_at is not None and at < events_last_at:
+        raise InvalidInput(
+            f"The --at time is before the last recorded change of {occ.ref} "
+            f"({events_last_at.isoformat()}); history is recorded in order."
+        )
+    return at
+
+
+def advance(
+    session: Session,
+    actor: User,
+    ref: str,
+    trigger: str,
+    *,
+    note: str = "",
+    fields: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Advanced:
+    """Fire ``trigger`` on the occurrence ``ref`` as ``actor``; one transaction."""
+    fields = {k: _clean_text(f"field {k}", str(v), MAX_FIELD) for k, v in (fields or {}).items()}
+    note = _clean_text("note", note or "", MAX_NOTE)
+    occ = load_occurrence(session, ref)
+    task = occ.task
+    plan = task.plan
+    if occ.archived:
+        raise NotAllowed(
+            f"{occ.ref} is archived (its task left the catalog); it can no longer change."
+        )
+    authz.require(actor, plan, task, trigger, occ.ref)
+    if expected_version is not None and expected_version != occ.version:
+        raise Conflict(
+            f"{occ.ref} changed since you read it (version {expected_version}, now {occ.version}); "
+            "reload it and try again."
+        )
+    wf = workflows.get(task.workflow)
+    # Catalog bookkeeping (create, replan) happens at load time; a person may
+    # still record that a step happened earlier, but not before another person's step.
+    last_at = session.scalar(
+        select(Event.at)
+        .where(Event.occurrence_id == occ.id, Event.actor != CATALOG_ACTOR)
+        .order_by(Event.seq.desc())
+        .limit(1)
+    )
+    when = _check_time(at, occ, last_at)
+
+    if trigger in authz.COMMENT_TRIGGERS:
+        dest = occ.state
+    else:
+        definition = wf.transition(occ.state, trigger)
+        missing = wf.missing_fields(definition, fields)
+        if missing:
+            raise MissingFields(
+                f"To {trigger} {occ.ref} give {', '.join(missing)} "
+                f"(e.g. --field {missing[0]}=...).",
+                missing,
+            )
+        dest = workflows.fire(wf, occ.state, trigger, resume_to=occ.resume_state)
+    if trigger in authz.COMMENT_TRIGGERS and not (note or fields):
+        raise InvalidInput(f"A {trigger} needs a --note or a --field.")
+
+    source = occ.state
+    extra = _apply_side_effects(occ, wf, source, dest, when, calendar)
+    fields = {**fields, **extra}
+    event = new_event(
+        occ,
+        at=when,
+        actor=actor.name,
+        trigger=trigger,
+        from_state=source,
+        to_state=dest,
+        note=note,
+        fields=fields,
+    )
+    occ.state = dest
+    occ.phase = phase_of(wf, dest)
+    if dest != source:
+        occ.state_entered_at = when
+    session.add(event)
+    try:
+        # The mapper's version_id_col makes this UPDATE conditional on the version read.
+        session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        raise Conflict(
+            f"{occ.ref} was changed by someone else at the same time; reload it and try again."
+        ) from exc
+    return Advanced(occ.ref, trigger, source, dest, occ.version, event)
+
+
+def _apply_side_effects(
+    occ: Occurrence,
+    wf: workflows.WorkflowDef,
+    source: str,
+    dest: str,
+    when: dt.datetime,
+    calendar: WorkingCalendar | None,
+) -> dict[str, str]:
+    """Suspension bookkeeping and completion time; returns facts for the event."""
+    extra: dict[str, str] = {}
+    day = local_day(when)
+    if dest == SUSPENDED and source != SUSPENDED:
+        occ.resume_state = source
+        occ.suspended_on = day
+    elif source == SUSPENDED and dest != SUSPENDED:
+        # The clock stopped while suspended: give back the working days lost.
+        if dest != CANCELLED and occ.suspended_on is not None:
+            from engine.ladder import shift_due
+
+            cal = calendar or WorkingCalendar()
+            new_due = shift_due(cal, occ.due, occ.suspended_on, day)
+            if new_due != occ.due:
+                extra["due"] = f"{occ.due.isoformat()} -> {new_due.isoformat()}"
+                occ.due = new_due
+        occ.resume_state = None
+        occ.suspended_on = None
+    if wf.is_completed(dest) and not wf.is_completed(source):
+        occ.completed_at = when
+    return extra

@@ -1,0 +1,53 @@
+"""The people who act in dondoc: each has one agency and one role."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.authz import ROLES
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.models import Agency, User
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,79}$")
+CATALOG_ACTOR = "catalog"
+SYSTEM_ACTORS = (CATALOG_ACTOR, "scheduler", "system")
+
+
+def add_user(session: Session, name: str, agency_code: str, role: str) -> User:
+    """Create a user; names are unique and plain (letters, digits, . _ @ -)."""
+    if not _NAME.match(name) or name in SYSTEM_ACTORS:
+        raise InvalidInput(
+            f"{name!r} is not a usable user name; use letters, digits, '.', '_', '@' or '-' "
+            f"(and not {', '.join(SYSTEM_ACTORS)})."
+        )
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    if session.get(Agency, agency_code) is None:
+        raise NotFound(
+            f"No agency {agency_code!r}; 'dondoc agencies list' shows the codes "
+            "(load a plan first with 'dondoc catalog load')."
+        )
+    if session.scalar(select(User).where(User.name == name)) is not None:
+        raise Conflict(f"A user named {name!r} already exists.")
+    user = User(name=name, agency_code=agency_code, role=role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, name: str | None) -> User:
+    if not name:
+        raise InvalidInput(
+            "No acting user given; pass --as NAME or set DONDOC_USER ('dondoc users list' shows them)."
+        )
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFound(f"No user named {name!r}; add one with 'dondoc users add'.")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))

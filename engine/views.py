@@ -1,0 +1,229 @@
+"""Read models: the rows of ``dondoc tasks`` and the record of ``dondoc show``.
+
+Plain dicts of JSON-friendly values, computed once here so that the command
+line, the web board and the digests print the same facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+import workflows
+from engine import status
+from engine.errors import InvalidInput
+from engine.lookup import get_plan, load_occurrence
+from engine.models import Escalation, Event, Occurrence, Plan, Task, TaskAgency
+from engine.workdays import local_day
+
+# The --status vocabulary: category names with hyphens, plus the due-soon view.
+STATUS_FILTERS = (*(c.replace("_", "-") for c in status.CATEGORIES), "due-soon")
+
+
+def today() -> dt.date:
+    return local_day(dt.datetime.now(dt.UTC))
+
+
+def category_of(occ: Occurrence, wf: workflows.WorkflowDef, as_of: dt.date) -> str:
+    """The status category of ``occ`` on ``as_of``, hyphenated as on the command line."""
+    completed = wf.is_completed(occ.state)
+    name = status.category(
+        started=occ.state != wf.initial,
+        completed=completed,
+        suspended=occ.state == workflows.SUSPENDED,
+        cancelled=occ.state == workflows.CANCELLED,
+        due=occ.due,
+        completed_on=local_day(occ.completed_at) if completed and occ.completed_at else None,
+        as_of=as_of,
+    )
+    return name.replace("_", "-")
+
+
+def _check_status(wanted: str | None) -> str | None:
+    if wanted is None:
+        return None
+    wanted = wanted.replace("_", "-").lower()
+    if wanted not in STATUS_FILTERS:
+        raise InvalidInput(f"Unknown status {wanted!r}; choose one of {', '.join(STATUS_FILTERS)}.")
+    return wanted
+
+
+def task_rows(
+    session: Session,
+    *,
+    plan_id: str | None = None,
+    agency: str | None = None,
+    status_filter: str | None = None,
+    as_of: dt.date | None = None,
+    include_archived: bool = False,
+) -> list[dict[str, Any]]:
+    """One row per occurrence, in plan and annex order, filtered as asked."""
+    as_of = as_of or today()
+    wanted = _check_status(status_filter)
+    query = (
+        select(Occurrence)
+        .join(Task)
+        .options(selectinload(Occurrence.task).selectinload(Task.agencies))
+        .order_by(Task.plan_id, Task.position, Occurrence.due)
+    )
+    if plan_id:
+        get_plan(session, plan_id)
+        query = query.where(Task.plan_id == plan_id)
+    if agency:
+        involved = select(TaskAgency.task_id).where(TaskAgency.agency_code == agency)
+        query = query.where(Task.id.in_(involved))
+    if not include_archived:
+        query = query.where(or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
+    rows = []
+    for occ in session.scalars(query):
+        task = occ.task
+        wf = workflows.get(task.workflow)
+        cat = category_of(occ, wf, as_of)
+        if wanted == "due-soon":
+            if not status.is_due_soon(cat.replace("-", "_"), due=occ.due, as_of=as_of):
+                continue
+        elif wanted and cat != wanted:
+            continue
+        leads = task.leads
+        rows.append(
+            {
+                "ref": occ.ref,
+                "plan": task.plan_id,
+                "code": task.code,
+                "year": occ.year,
+                "title": task.title,
+                "workflow": task.workflow,
+                "state": occ.state,
+                "status_category": cat,
+                "start": occ.window_start.isoformat(),
+                "due": occ.due.isoformat(),
+                "owner": leads[0] if leads else None,
+                "leads": leads,
+                "co_agencies": task.co_agencies,
+                "version": occ.version,
+                "role": _role(task, agency) if agency else None,
+            }
+        )
+    return rows
+
+
+def _role(task: Task, agency: str) -> str:
+    leads = task.leads
+    if leads and leads[0] == agency:
+        return "owner"
+    return "lead" if agency in leads else "co"
+
+
+def allowed_transitions(occ: Occurrence, wf: workflows.WorkflowDef) -> list[dict[str, Any]]:
+    allowed = []
+    for t in wf.allowed(occ.state):
+        dest = occ.resume_state if t.returns_to_prior else t.dest
+        allowed.append(
+            {
+                "trigger": t.trigger,
+                "dest": dest,
+                "requires": list(t.requires),
+                "requires_any": list(t.requires_any),
+                "label_vi": t.label_vi,
+                "label_en": t.label_en,
+            }
+        )
+    return allowed
+
+
+def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Everything ``dondoc show`` prints about one occurrence."""
+    as_of = as_of or today()
+    occ = load_occurrence(session, ref)
+    task = occ.task
+    plan: Plan = task.plan
+    wf = workflows.get(task.workflow)
+    events = session.scalars(select(Event).where(Event.occurrence_id == occ.id).order_by(Event.seq))
+    escalations = session.scalars(
+        select(Escalation)
+        .where(Escalation.occurrence_id == occ.id, Escalation.kind != "reminder")
+        .order_by(Escalation.created_at, Escalation.level)
+    )
+    leads = task.leads
+    return {
+        "ref": occ.ref,
+        "plan": plan.id,
+        "code": task.code,
+        "year": occ.year,
+        "section": task.section,
+        "title": task.title,
+        "actions": list(task.actions),
+        "result": task.result,
+        "workflow": task.workflow,
+        "state": occ.state,
+        "state_label": wf.state(occ.state).label("vi"),
+        "status_category": category_of(occ, wf, as_of),
+        "as_of": as_of.isoformat(),
+        "version": occ.version,
+        "window": {
+            "start": occ.window_start.isoformat(),
+            "due": occ.due.isoformat(),
+            "planned_due": occ.planned_due.isoformat(),
+        },
+        "completed_at": occ.completed_at.isoformat() if occ.completed_at else None,
+        "owner": leads[0] if leads else None,
+        "leads": leads,
+        "co_agencies": task.co_agencies,
+        "depends_on": list(task.depends_on),
+        "responsible": plan.responsible_code,
+        "archived": bool(occ.archived),
+        "allowed": allowed_transitions(occ, wf),
+        "history": [
+            {
+                "seq": ev.seq,
+                "at": ev.at.isoformat(),
+                "actor": ev.actor,
+                "trigger": ev.trigger,
+                "from": ev.from_state,
+                "to": ev.to_state,
+                "note": ev.note,
+                "fields": ev.fields,
+            }
+            for ev in events
+        ],
+        "escalations": [
+            {
+                "level": e.level,
+                "kind": e.kind,
+                "target": e.target_code,
+                "cc": list(e.cc),
+                "at": e.as_of.isoformat(),
+                "days_overdue": e.days_overdue,
+            }
+            for e in escalations
+        ],
+    }
+
+
+def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """One row per loaded plan with its counts by status category."""
+    as_of = as_of or today()
+    rows = []
+    for plan in session.scalars(select(Plan).order_by(Plan.id)):
+        counts: dict[str, int] = {}
+        for row in task_rows(session, plan_id=plan.id, as_of=as_of):
+            counts[row["status_category"]] = counts.get(row["status_category"], 0) + 1
+        rows.append(
+            {
+                "id": plan.id,
+                "province": plan.province,
+                "legal_ref": plan.legal_ref,
+                "issued": plan.issued.isoformat(),
+                "period": f"{plan.period_start}-{plan.period_end}",
+                "responsible": plan.responsible_code,
+                "title_vi": plan.title_vi,
+                "title_en": plan.title_en,
+                "tasks": len([t for t in plan.tasks if not t.archived]),
+                "occurrences": sum(counts.values()),
+                "by_status": counts,
+            }
+        )
+    return rows
