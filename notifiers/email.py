@@ -97,9 +97,18 @@ class EmailChannel:
                     smtp.starttls(context=self.ssl_context)
                 if self.server.username is not None:
                     smtp.login(self.server.username, self.server.password or "")
-                refused = smtp.send_message(
-                    mail, from_addr=envelope_from, to_addrs=list(message.recipients)
-                )
+                try:
+                    refused = smtp.send_message(
+                        mail, from_addr=envelope_from, to_addrs=list(message.recipients)
+                    )
+                except smtplib.SMTPNotSupportedError:
+                    # Raised here only for non-ASCII addresses on a server
+                    # without SMTPUTF8: this message can never go through it.
+                    raise self._failure(
+                        message,
+                        "a non-ASCII address needs SMTPUTF8, which the server does not offer",
+                        permanent=True,
+                    ) from None
         except smtplib.SMTPRecipientsRefused as error:
             raise self._refused(message, error.recipients) from None
         except smtplib.SMTPDataError as error:
@@ -126,12 +135,6 @@ class EmailChannel:
             # certificate errors, missing STARTTLS or AUTH support: the server,
             # the network or the setting may recover.
             raise self._failure(message, _os_reason(error), permanent=False) from None
-        except UnicodeError:
-            raise self._failure(
-                message,
-                "an address is not ASCII and the server does not accept SMTPUTF8",
-                permanent=True,
-            ) from None
         if refused:
             raise self._refused(message, refused)
 

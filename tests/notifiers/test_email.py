@@ -218,3 +218,22 @@ def test_implicit_tls_delivers(smtp_server, tls_files):
     channel.send(overdue())
 
     assert len(server.recorder.envelopes) == 1
+
+
+def test_non_ascii_address_on_a_server_without_smtputf8_is_permanent(smtp_server):
+    server = smtp_server(enable_SMTPUTF8=False)
+    with pytest.raises(DeliveryFailed) as failure:
+        plain(server.port).send(overdue(to=("người-nhận@ví-dụ.vn",), cc=()))
+
+    assert failure.value.permanent is True
+    assert "SMTPUTF8" in failure.value.message
+    assert server.recorder.envelopes == []
+
+
+def test_non_ascii_address_on_a_server_with_smtputf8_is_delivered(smtp_server):
+    server = smtp_server(enable_SMTPUTF8=True)
+    plain(server.port).send(overdue(to=("người-nhận@ví-dụ.vn",), cc=()))
+
+    [received] = server.recorder.received()
+    assert server.recorder.envelopes[0].rcpt_tos == ["người-nhận@ví-dụ.vn"]
+    assert received["To"] == "người-nhận@ví-dụ.vn"
