@@ -1,0 +1,165 @@
+"""Import a plan's task annex from a document into a draft catalog file, with a report to check.
+
+``import_annex(path, plan_id=..., province=...)`` reads a whole document
+(Markdown/text with pipe tables, tab-separated or flattened tables, HTML
+``<table>``, or ``.xlsx``), finds the task annex by its headings, and returns
+an ``ImportResult``: the plan as a dict in the FORMAT.md shape and a report
+naming every guess, unmapped agency, unreadable time cell and ambiguous row.
+``dondoc catalog import`` writes it with ``ImportResult.write``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.errors import InvalidInput
+from tasks_catalog.importer.agency_names import AgencyMatcher
+from tasks_catalog.importer.annex import walk
+from tasks_catalog.importer.build import PlanBuilder
+from tasks_catalog.importer.columns import END, START, WINDOW
+from tasks_catalog.importer.html_tables import read_html_document
+from tasks_catalog.importer.tables import Item, read_text_document
+from tasks_catalog.importer.xlsx_tables import read_xlsx_document
+from tasks_catalog.spec import AgencySpec
+
+__all__ = ["ImportResult", "import_annex", "import_annex_text"]
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+@dataclass
+class ImportResult:
+    """A draft plan (``catalog``, a dict ready for YAML) and what a person must check (``report``)."""
+
+    catalog: dict[str, Any]
+    report: list[str] = field(default_factory=list)
+
+    def to_yaml(self) -> str:
+        """The catalog as YAML, the report as a comment block above it."""
+        header = ["# Imported by `dondoc catalog import`: a draft to check before loading.",
+                  "# Import report (each line names the task code and the column):"]
+        header += [f"#   - {line}" for line in self.report] or ["#   (nothing to report)"]
+        body = yaml.dump(self.catalog, Dumper=_ReadableDumper, allow_unicode=True,
+                         sort_keys=False, width=100)
+        return "\n".join(header) + "\n" + body
+
+    def write(self, out_path: str | Path) -> Path:
+        """Write OUT (YAML) and OUT.report.txt; return the YAML path."""
+        out = Path(out_path)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(self.to_yaml(), encoding="utf-8")
+            report = out.with_name(out.name + ".report.txt")
+            report.write_text("\n".join(self.report) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+        return out
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    """Short lists and small mappings on one line (``leads: [a, b]``), long text as blocks."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(v, str | int) and len(str(v)) <= 40 for v in data) and \
+        sum(len(str(v)) for v in data) <= 80
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    flow = len(data) <= 3 and all(isinstance(v, str | int) and len(str(v)) <= 40
+                                  for v in data.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+_ReadableDumper.add_representer(list, _represent_list)
+_ReadableDumper.add_representer(dict, _represent_dict)
+
+
+def _sorted_report(report: list[str], codes: list[str]) -> list[str]:
+    """Report lines in annex order: whole-document lines first, then task by task."""
+    order = {code: index for index, code in enumerate(codes)}
+
+    def key(line: str) -> int:
+        return order.get(line.split(" (", 1)[0], -1)
+
+    return sorted(report, key=key)
+
+
+def _directory() -> dict[str, AgencySpec]:
+    """The shipped agency directories, or none when they cannot be read (the built-in names still work)."""
+    try:
+        from tasks_catalog.schema import load_all_directories
+
+        return load_all_directories()
+    except Exception:  # noqa: BLE001 - a broken directory must not block an import; the validator reports it
+        return {}
+
+
+def _read_items(path: Path) -> tuple[list[Item], str]:
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return read_xlsx_document(path), ""
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        raise InvalidInput(
+            f"Cannot import {path.name}: unsupported file type {suffix!r}; use .txt, .md, "
+            ".html or .xlsx.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"Cannot read {path}: it is not UTF-8 text.") from exc
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if suffix in HTML_SUFFIXES or "<table" in text.lower():
+        return read_html_document(text), text
+    return read_text_document(text), text
+
+
+def import_annex(path: str | Path, *, plan_id: str, province: str,
+                 plan_defaults: dict[str, Any] | None = None,
+                 agencies: dict[str, AgencySpec] | None = None) -> ImportResult:
+    """Import the task annex of the document at ``path`` as plan ``plan_id`` of ``province``.
+
+    ``plan_defaults`` supplies plan-level fields the annex does not state
+    (``title_vi``, ``legal_ref``, ``issued``, ``period``, ``responsible``, ...);
+    ``agencies`` replaces the shipped agency directory used to map names.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput(f"Cannot read {path}: no such file.")
+    items, text = _read_items(path)
+    return _import_items(items, text, path.name, plan_id=plan_id, province=province,
+                         plan_defaults=plan_defaults, agencies=agencies)
+
+
+def import_annex_text(text: str, *, plan_id: str, province: str, name: str = "the text",
+                      plan_defaults: dict[str, Any] | None = None,
+                      agencies: dict[str, AgencySpec] | None = None) -> ImportResult:
+    """The same as ``import_annex`` for a document already in memory (text or HTML)."""
+    items = read_html_document(text) if "<table" in text.lower() else read_text_document(text)
+    return _import_items(items, text, name, plan_id=plan_id, province=province,
+                         plan_defaults=plan_defaults, agencies=agencies)
+
+
+def _import_items(items: list[Item], text: str, name: str, *, plan_id: str, province: str,
+                  plan_defaults: dict[str, Any] | None,
+                  agencies: dict[str, AgencySpec] | None) -> ImportResult:
+    annex = walk(items)
+    if not annex.tasks:
+        raise InvalidInput(
+            f"No annex table found in {name}: expected a header row with TT, Nhiệm vụ "
+            "(or Nội dung), Cơ quan thực hiện and Thời gian thực hiện columns.")
+    matcher = AgencyMatcher(province, agencies if agencies is not None else _directory())
+    has_time = any(WINDOW in h.fields or START in h.fields or END in h.fields
+                   for h in annex.headers)
+    builder = PlanBuilder(plan_id=plan_id, province=province, matcher=matcher,
+                          has_time_column=has_time)
+    catalog = builder.plan(annex, text, plan_defaults)
+    codes = [task["code"] for task in catalog["tasks"]]
+    return ImportResult(catalog, _sorted_report(annex.report + builder.report, codes))

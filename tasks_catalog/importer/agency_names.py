@@ -1,0 +1,275 @@
+"""Map the agency names printed in an annex cell to agency codes (``<province>/<abbr>``).
+
+A cell may hold several agencies ("Sở TN&MT, Sở KH&CN, Sở KH&ĐT, Sở Tài
+Chính"), joined by commas, "và", ";", "-" or "+", while names themselves
+contain "và" and commas ("Sở Kế hoạch và Đầu tư", "Các Sở, ngành có liên
+quan"). So known names are matched first, longest first, on accent-folded
+words; only what is left between them is split on separators. Whatever is
+not recognised comes back in ``unknown`` for the report: never dropped.
+
+Names come from the shipped agency directory (its ``name_vi`` and
+``aliases``) and from a built-in table of the spellings seen in the seeds,
+so a province without a directory yet still imports.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from tasks_catalog.importer.text import fold
+from tasks_catalog.spec import AgencySpec
+
+_BUILTIN: dict[str, tuple[str, ...]] = {
+    "sct": ("Sở Công Thương", "SCT", "Sở CT"),
+    "stnmt": ("Sở Tài nguyên và Môi trường", "Sở TN&MT", "Sở TNMT", "Sở TN và MT"),
+    "skhcn": ("Sở Khoa học và Công nghệ", "Sở KH&CN", "Sở KHCN"),
+    "skhdt": ("Sở Kế hoạch và Đầu tư", "Sở KH&ĐT", "Sở KHĐT"),
+    "stc": ("Sở Tài chính",),
+    "sttt": ("Sở Thông tin và Truyền thông", "Sở Thông tin Truyền thông", "Sở TT&TT",
+             "Sở TTTT"),
+    "stp": ("Sở Tư pháp",),
+    "ca": ("Công an tỉnh",),
+    "bqlkkt": ("Ban quản lý Khu kinh tế", "Ban quản lý KKT", "BQL KKT",
+               "Ban quản lý KKT Đông Nam"),
+    "ubnd": ("UBND tỉnh", "Ủy ban nhân dân tỉnh", "Uỷ ban nhân dân tỉnh"),
+    "ubnd-huyen": ("UBND các huyện", "Ủy ban nhân dân các huyện", "Uỷ ban nhân dân các huyện",
+                   "UBND huyện", "UBND cấp huyện"),
+    "bao": ("Báo",),
+    "dai-ptth": ("Đài PT-TH", "Đài PTTH", "Đài Phát thanh Truyền hình",
+                 "Đài Phát thanh và Truyền hình"),
+    "ttkc": ("TTKC", "Trung tâm Khuyến công", "TTKC-TVPTCN&XTTM", "TTKC&TVPTCN",
+             "Trung tâm Khuyến công và TVPTCN",
+             "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp",
+             "Trung tâm Khuyến công & Tư vấn phát triển công nghiệp",
+             "Trung tâm Khuyến công Tư vấn phát triển công nghiệp và Xúc tiến thương mại"),
+    "to-ho-tro": ("Tổ hỗ trợ", "Tổ hỗ trợ SXSH", "Tổ hỗ trợ áp dụng SXSH",
+                  "Tổ hỗ trợ sản xuất sạch hơn", "Đơn vị hỗ trợ SXSH",
+                  "Đơn vị hỗ trợ sản xuất sạch hơn", "Văn phòng SXSH",
+                  "Văn phòng hỗ trợ SXSH", "Văn phòng sản xuất sạch hơn"),
+    # Vague groups: kept as group agencies, never dropped (DESIGN.md).
+    "cac-so-nganh": ("Các Sở, ngành có liên quan", "Các Sở, ngành liên quan", "Các Sở, ngành",
+                     "Các Sở ban ngành liên quan", "Các Sở, ban, ngành có liên quan",
+                     "Các Sở, ban, ngành liên quan", "Các Sở, ban ngành", "Các Sở, ban, ngành",
+                     "Các Sở, ngành chức năng", "Các ngành có liên quan"),
+    "cac-so-nganh-don-vi": ("Các Sở, ngành và các đơn vị có liên quan",
+                            "Các Sở, ban, ngành và các đơn vị có liên quan"),
+    "co-quan-truyen-thong": ("Các cơ quan truyền thông", "Các cơ quan báo chí",
+                             "Các cơ quan thông tin đại chúng"),
+    "truong-day-nghe": ("Các trường dạy nghề tại địa phương", "Các trường dạy nghề"),
+    "to-chuc-khcn": ("Các tổ chức KHCN", "Các tổ chức KH&CN",
+                     "Các tổ chức khoa học và công nghệ"),
+    "don-vi-lien-quan": ("Các đơn vị có liên quan", "Các đơn vị liên quan"),
+    "co-so-sxcn": ("Các đơn vị sản xuất công nghiệp", "Các cơ sở sản xuất công nghiệp",
+                   "Các doanh nghiệp sản xuất công nghiệp", "Các doanh nghiệp",
+                   "Các cơ sở sản xuất"),
+    "doi-tuong-thuc-day": ("Các đối tượng có vai trò thúc đẩy áp dụng sản xuất sạch hơn "
+                           "trong công nghiệp", "Các đối tượng có vai trò thúc đẩy áp dụng SXSH"),
+    "don-vi-tu-van": ("Đơn vị tư vấn", "Các đơn vị tư vấn"),
+}
+_NATIONAL = {"vn/bct": ("Bộ Công Thương", "BCT")}
+
+_TOKEN = re.compile(r"[a-z0-9&]+|[,;:+/().\-–]")
+_PUNCT_IN_NAME = {",", "-", "–"}
+_SEPARATORS = {",", ";", ":", "+", "/", ".", "-", "–", "va", ")"}
+_TRAILERS = {"tinh"}
+
+
+@dataclass
+class ParsedAgencies:
+    """What a cell names: codes in order, qualifiers "(với các dự án ...)", and unknown text."""
+
+    codes: list[str] = field(default_factory=list)
+    qualifiers: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(fold(text))]
+
+
+def _key(name: str) -> tuple[str, ...]:
+    return tuple(t.word for t in _tokens(name) if t.word not in _PUNCT_IN_NAME)
+
+
+class AgencyMatcher:
+    """Turns a cell's text into agency codes of one province."""
+
+    def __init__(self, province: str, directory: dict[str, AgencySpec] | None = None) -> None:
+        self.province = province
+        self.known_codes = {c for c in (directory or {}) if c.startswith(f"{province}/")}
+        self._province_words = tuple(province.split("-"))
+        self._names: dict[tuple[str, ...], str] = {}
+        for abbr, names in _BUILTIN.items():
+            for name in names:
+                self._names[_key(name)] = f"{province}/{abbr}"
+        for code, names in _NATIONAL.items():
+            for name in names:
+                self._names[_key(name)] = code
+        # The directory wins over the built-in table when both know a spelling.
+        for agency in (directory or {}).values():
+            if agency.province not in (province, "vn"):
+                continue
+            for name in (agency.name_vi, *agency.aliases):
+                self._names[_key(name)] = agency.code
+                bare = re.sub(r"\s+tỉnh\s+\S.*$", "", name, flags=re.I)
+                self._names.setdefault(_key(bare), agency.code)
+        self._names.pop((), None)
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(self._names, key=len, reverse=True):
+            self._by_first.setdefault(key[0], []).append(key)
+
+    def parse(self, text: str) -> ParsedAgencies:
+        """The agencies a cell names, in printed order, with what could not be read."""
+        text = unicodedata.normalize("NFC", text)
+        tokens = _expand_cac_so(_tokens(text))
+        result = ParsedAgencies()
+        unknown_start: int | None = None
+        unknown_end = 0
+        after_match = False
+        i = 0
+
+        def flush(qualify: bool) -> None:
+            nonlocal unknown_start
+            if unknown_start is None:
+                return
+            chunk = text[unknown_start:unknown_end].strip(" -–+.,;:")
+            if chunk and qualify and result.codes:
+                result.qualifiers.append((result.codes[-1], chunk))
+            elif chunk:
+                result.unknown.append(chunk)
+            unknown_start = None
+
+        while i < len(tokens):
+            word = tokens[i].word
+            if word == "(":
+                flush(after_match)
+                close = next((j for j in range(i, len(tokens)) if tokens[j].word == ")"),
+                             len(tokens))
+                end = tokens[close].start if close < len(tokens) else len(text)
+                inner = text[tokens[i].end:end].strip()
+                if result.codes and inner:
+                    result.qualifiers.append((result.codes[-1], inner))
+                elif inner:
+                    result.unknown.append(inner)
+                i = close + 1
+                continue
+            matched = self._match(tokens, i)
+            if matched is not None:
+                code, i = matched
+                flush(after_match)
+                if code not in result.codes:
+                    result.codes.append(code)
+                after_match = True
+                continue
+            if word in _SEPARATORS:
+                flush(after_match)
+                after_match = False
+                i += 1
+                continue
+            if unknown_start is None:
+                unknown_start = tokens[i].start
+            unknown_end = tokens[i].end
+            i += 1
+        flush(after_match)
+        return result
+
+    def _match(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
+        """The longest known name starting at token i: (code, index after it and its trailers)."""
+        for key in self._by_first.get(tokens[i].word, ()):
+            end = _match_key(tokens, i, key)
+            if end is None:
+                continue
+            code = self._names[key]
+            if code.endswith("/ubnd-huyen"):
+                end = _skip_district_kinds(tokens, end)
+            return code, self._skip_province(tokens, end)
+        return None
+
+    def _skip_province(self, tokens: list[_Token], i: int) -> int:
+        """Skip "tỉnh Kon Tum" / "Kon Tum" after a name: it names the province, not another body."""
+        words = [t.word for t in tokens]
+        j = i
+        if j < len(words) and words[j] in _TRAILERS:
+            j += 1
+        n = len(self._province_words)
+        if tuple(words[j:j + n]) == self._province_words:
+            return j + n
+        return j if j > i and (j == len(words) or words[j] in _SEPARATORS) else i
+
+
+def _match_key(tokens: list[_Token], i: int, key: tuple[str, ...]) -> int | None:
+    """Index after ``key`` matched at i, allowing commas and dashes inside the printed name."""
+    j = i
+    for k, word in enumerate(key):
+        while k and j < len(tokens) and tokens[j].word in _PUNCT_IN_NAME:
+            j += 1
+        if j >= len(tokens) or tokens[j].word != word:
+            return None
+        j += 1
+    return j
+
+
+def _skip_district_kinds(tokens: list[_Token], i: int) -> int:
+    """After "UBND các huyện", also take ", thành phố, thị xã" (all one group)."""
+    words = [t.word for t in tokens]
+    while True:
+        j = i
+        while j < len(words) and words[j] in {",", "va"}:
+            j += 1
+        if tuple(words[j:j + 2]) in {("thanh", "pho"), ("thi", "xa")}:
+            i = j + 2
+            continue
+        return i
+
+
+def _expand_cac_so(tokens: list[_Token]) -> list[_Token]:
+    """ "Các Sở: Công thương, TN&MT, KH&CN" -> "Sở Công thương, Sở TN&MT, Sở KH&CN"."""
+    words = [t.word for t in tokens]
+    for i in range(len(words) - 2):
+        if words[i:i + 3] == ["cac", "so", ":"]:
+            head, so = tokens[:i], tokens[i + 1]
+            out = list(head)
+            expect_item = True
+            for token in tokens[i + 3:]:
+                if token.word == ";":
+                    expect_item = False
+                if expect_item and token.word not in {",", "va"}:
+                    out.append(_Token("so", so.start, so.end))
+                    expect_item = False
+                elif token.word in {",", "va"} and out and out[-1].word != "so":
+                    expect_item = True
+                out.append(token)
+            return out
+    return tokens
+
+
+_ROLE = re.compile(r"(?P<co>(?:don vi |co quan )?phoi hop(?: voi)?)\s*:|(?P<lead>chu tri)\s*:?")
+
+
+def split_roles(text: str) -> tuple[str, str] | None:
+    """Split "- Chủ trì: X - Đơn vị phối hợp: Y" into (X, Y); None when the cell has no such labels."""
+    folded = fold(text)
+    marks = [(m.start(), m.end(), "co" if m.group("co") else "lead") for m in _ROLE.finditer(folded)]
+    if not marks or not any(kind == "lead" for _, _, kind in marks) and not any(
+        kind == "co" for _, _, kind in marks
+    ):
+        return None
+    leads: list[str] = []
+    cos: list[str] = []
+    before = text[: marks[0][0]].strip(" -+\n")
+    if before:
+        leads.append(before)
+    for index, (_, end, kind) in enumerate(marks):
+        stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
+        part = text[end:stop].strip(" -+.\n")
+        (leads if kind == "lead" else cos).append(part)
+    return "; ".join(p for p in leads if p), "; ".join(p for p in cos if p)

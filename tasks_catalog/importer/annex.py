@@ -1,0 +1,254 @@
+"""Walk a document's rows and keep the task annex: sections, task rows, rows split by page breaks.
+
+The result is a list of ``DraftTask`` holding each field's raw text exactly as
+printed (joined across page breaks), which ``build`` then interprets. The
+rules here are the layout rules of the annexes:
+
+- a header row (TT, Nhiệm vụ, ...) starts the annex and says where each field
+  is; a later table without a header continues it when it has as many columns
+  (a page break), a budget header ("Kinh phí", "Đơn vị tính") ends it;
+- a section row ("I- Truyền thông ...", "<b>1</b> <b>...</b>", a heading line
+  "**5- Xây dựng ...**" between tables) sets the current section;
+- a row with an empty TT cell continues the previous task of the same section
+  (its text was cut by a page break); when the section has no task yet it is
+  an unnumbered task and takes the section's number;
+- in flattened annexes, merged cells are printed once: an empty result, lead
+  or time cell is taken from the task above in the same section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tasks_catalog.importer.columns import (
+    ACTIONS, CO, CODE, END, LEADS, NOTE, RESULT, START, TITLE, WINDOW,
+    ColumnMap, budget_header, task_header,
+)
+from tasks_catalog.importer.tables import TASK_CODE, Item, Row, TextLine
+from tasks_catalog.importer.text import clean_cell, fold
+
+FIELDS = (TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE)
+_DETAIL_FIELDS = (ACTIONS, RESULT, LEADS, CO, WINDOW, START, END)
+_FILL_DOWN = (RESULT, LEADS, CO, WINDOW, START, END)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+          "IX": 9, "X": 10, "XI": 11, "XII": 12}
+_SECTION = re.compile(
+    r"^(?:phan\s+|muc\s+|nhiem vu\s+)?(?P<num>[ivx]{1,4}|\d{1,2})\s*[.\-–):]\s*(?P<title>[^\W\d_].*)$",
+    re.S)
+_ANNEX_END = re.compile(r"^phu luc\b")
+_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+@dataclass
+class DraftTask:
+    """One task as printed: code, section, and each field's text joined across page breaks."""
+
+    code: str
+    section: str
+    line: int
+    texts: dict[str, str] = field(default_factory=dict)
+    filled: list[str] = field(default_factory=list)
+    numbered: bool = True
+
+    def add(self, name: str, text: str) -> None:
+        if not text:
+            return
+        before = self.texts.get(name, "")
+        # A bullet starts a new list item; anything else is the same sentence going on.
+        glue = "\n" if text.lstrip().startswith(("-", "+", "•")) else " "
+        self.texts[name] = f"{before}{glue}{text}" if before else text
+
+
+@dataclass
+class Annex:
+    """What the walk found: sections (code, title), draft tasks and report lines."""
+
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    tasks: list[DraftTask] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+    headers: list[ColumnMap] = field(default_factory=list)
+
+
+def section_of(text: str) -> tuple[str, str] | None:
+    """(number, title) when a line reads like a section heading: "II- Hoàn thiện ...", "5. Xây dựng"."""
+    folded = fold(text)
+    match = _SECTION.match(folded)
+    if match is None:
+        return None
+    num = match.group("num")
+    printed = text[match.start("num"):match.end("num")]
+    if num.isdigit():
+        code = str(int(num))
+    elif printed.upper() == printed and printed.upper() in _ROMAN:
+        code = str(_ROMAN[printed.upper()])
+    else:
+        return None
+    title = " ".join(text[match.start("title"):].split()).rstrip(" .:")
+    return code, title
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.annex = Annex()
+        self.columns: ColumnMap | None = None
+        self.table = -1
+        self.section = ""
+        self.last: DraftTask | None = None
+        self.codes: set[str] = set()
+        # A section row printed above the header (Kon Tum's first table) waits for it.
+        self.pending: tuple[str, str] | None = None
+        self.budget_table = -1
+
+    def text_line(self, line: TextLine) -> None:
+        cleaned = clean_cell(line.text.lstrip("#").strip()).text
+        if _ANNEX_END.match(fold(cleaned)) and self.columns is not None:
+            self.columns = None
+            return
+        if self.columns is None:
+            return
+        found = section_of(cleaned)
+        if found is not None and len(cleaned) < 300:
+            self.start_section(*found)
+
+    def start_section(self, code: str, title: str) -> None:
+        self.section = code
+        self.last = None
+        if code not in {c for c, _ in self.annex.sections}:
+            self.annex.sections.append((code, title))
+
+    def row(self, row: Row) -> None:
+        header = task_header(row.cells)
+        if header is not None:
+            self.columns, self.table = header, row.table
+            self.annex.headers.append(header)
+            if self.pending is not None:
+                self.start_section(*self.pending)
+                self.pending = None
+            if row.assumed_header:
+                self.annex.report.append(
+                    f"Line {row.line}: the annex has no header row; assumed the columns "
+                    + ", ".join(header.headings) + ". Check that each field landed in its place.")
+            return
+        budget = budget_header(row.cells)
+        if len(budget) >= 2:
+            if (self.columns is not None or self.annex.tasks) and row.table != self.budget_table:
+                self.budget_table = row.table
+                self.annex.report.append(
+                    f"Line {row.line}: skipped a budget table (headings {', '.join(budget[:3])}): "
+                    "only the task annex is imported.")
+            self.columns = None
+            return
+        if self.columns is None:
+            self.pending = _section_above_header(row)
+            return
+        if row.table != self.table:
+            if len(row.cells) != self.columns.width and not row.flattened:
+                self.annex.report.append(
+                    f"Line {row.line}: a table with {len(row.cells)} columns follows the annex's "
+                    f"{self.columns.width}; it was not read as tasks.")
+                self.columns = None
+                return
+            self.table = row.table
+        self.content(row)
+
+    def content(self, row: Row) -> None:
+        columns = self.columns
+        assert columns is not None
+        cells = row.cells
+        texts = [c.text for c in cells]
+        filled = [i for i, t in enumerate(texts) if t]
+        if not filled or all(_COLUMN_NUMBERS.match(t) for t in texts if t) and len(filled) > 2:
+            return
+        extra = [t for t in texts[columns.width:] if t]
+        if extra:
+            self.annex.report.append(
+                f"Line {row.line}: the row has more cells than the header; ignored {extra!r}.")
+        if self.section_row(row, filled):
+            return
+        code = columns.get(cells, CODE).strip().rstrip(".")
+        values = {name: columns.get(cells, name) for name in FIELDS}
+        if not code:
+            if self.last is not None:
+                for name, text in values.items():
+                    self.last.add(name, text)
+                return
+            code = self.section or "?"
+            numbered = False
+        else:
+            numbered = True
+            if not TASK_CODE.match(code):
+                self.annex.report.append(
+                    f"{code} (TT): unusual task code at line {row.line}; kept as printed.")
+        task = DraftTask(self.unique(code, row.line), self.section, row.line, numbered=numbered)
+        if not self.section and "." in code:
+            task.section = code.split(".")[0]
+        for name, text in values.items():
+            task.add(name, text)
+        if row.flattened and self.last is not None:
+            for name in _FILL_DOWN:
+                if not task.texts.get(name) and self.last.texts.get(name):
+                    task.texts[name] = self.last.texts[name]
+                    task.filled.append(name)
+        self.annex.tasks.append(task)
+        self.last = task
+
+    def section_row(self, row: Row, filled: list[int]) -> bool:
+        columns = self.columns
+        assert columns is not None
+        cells = row.cells
+        code_index = columns.fields.get(CODE, 0)
+        if len(filled) == 1:
+            cell = cells[filled[0]]
+            found = section_of(cell.text)
+            if found is not None and (filled[0] == code_index or cell.bold):
+                self.start_section(*found)
+                return True
+            if cell.bold and filled[0] != columns.fields.get(TITLE):
+                self.annex.report.append(
+                    f"Line {row.line}: bold row {cell.text[:60]!r} without a number; "
+                    "not read as a section or a task.")
+                return True
+            return False
+        code = columns.get(cells, CODE).strip().rstrip(".")
+        title = columns.get(cells, TITLE)
+        if not title or any(columns.get(cells, name) for name in _DETAIL_FIELDS):
+            return False
+        if code.isdigit() or code.upper() in _ROMAN:
+            number = code if code.isdigit() else str(_ROMAN[code.upper()])
+            self.start_section(str(int(number)), " ".join(title.split()))
+            return True
+        return False
+
+    def unique(self, code: str, line: int) -> str:
+        if code not in self.codes:
+            self.codes.add(code)
+            return code
+        n = 2
+        while f"{code}-{n}" in self.codes:
+            n += 1
+        renamed = f"{code}-{n}"
+        self.codes.add(renamed)
+        self.annex.report.append(
+            f"{renamed} (TT): the code {code} is printed twice (again at line {line}); "
+            f"the second row was kept as {renamed}.")
+        return renamed
+
+
+def _section_above_header(row: Row) -> tuple[str, str] | None:
+    texts = [c for c in row.cells if c.text]
+    if len(texts) == 1 and (texts[0].bold or texts[0] is row.cells[0]):
+        return section_of(texts[0].text)
+    return None
+
+
+def walk(items: list[Item]) -> Annex:
+    """Find the task annex among a document's rows and text lines and collect its tasks."""
+    walker = _Walker()
+    for item in items:
+        if isinstance(item, TextLine):
+            walker.text_line(item)
+        else:
+            walker.row(item)
+    return walker.annex
+
