@@ -25,7 +25,7 @@ from engine.history import new_event
 from engine.lookup import load_occurrence
 from engine.models import Event, Occurrence, User, utcnow
 from engine.users import CATALOG_ACTOR
-from engine.workdays import WorkingCalendar, local_day
+from engine.workdays import WorkingCalendar, default_calendar, local_day
 
 MAX_NOTE = 10_000
 MAX_FIELD = 2_000
@@ -129,9 +129,10 @@ def advance(
         definition = wf.transition(occ.state, trigger)
         missing = wf.missing_fields(definition, fields)
         if missing:
+            wanted = ["one of " + " or ".join(m.split("|")) if "|" in m else m for m in missing]
+            example = missing[0].split("|")[-1]
             raise MissingFields(
-                f"To {trigger} {occ.ref} give {', '.join(missing)} "
-                f"(e.g. --field {missing[0]}=...).",
+                f"To {trigger} {occ.ref} give {'; '.join(wanted)} (e.g. --field {example}=...).",
                 missing,
             )
         dest = workflows.fire(wf, occ.state, trigger, resume_to=occ.resume_state)
@@ -139,6 +140,7 @@ def advance(
         raise InvalidInput(f"A {trigger} needs a --note or a --field.")
 
     source = occ.state
+    ref_text = occ.ref
     extra = _apply_side_effects(occ, wf, source, dest, when, calendar)
     fields = {**fields, **extra}
     event = new_event(
@@ -160,8 +162,9 @@ def advance(
         # The mapper's version_id_col makes this UPDATE conditional on the version read.
         session.flush()
     except (StaleDataError, IntegrityError) as exc:
+        # The failed flush ended the transaction: use what was read before it.
         raise Conflict(
-            f"{occ.ref} was changed by someone else at the same time; reload it and try again."
+            f"{ref_text} was changed by someone else at the same time; reload it and try again."
         ) from exc
     return Advanced(occ.ref, trigger, source, dest, occ.version, event)
 
@@ -185,7 +188,7 @@ def _apply_side_effects(
         if dest != CANCELLED and occ.suspended_on is not None:
             from engine.ladder import shift_due
 
-            cal = calendar or WorkingCalendar()
+            cal = calendar or default_calendar()
             new_due = shift_due(cal, occ.due, occ.suspended_on, day)
             if new_due != occ.due:
                 extra["due"] = f"{occ.due.isoformat()} -> {new_due.isoformat()}"

@@ -1,0 +1,124 @@
+"""Database fixtures: every test that asks for ``db_url`` runs on SQLite and on PostgreSQL.
+
+SQLite: a migrated template file is copied for each test. PostgreSQL: the
+local server on 127.0.0.1:5432 (override with DONDOC_TEST_PG); a template
+database is migrated once per run and each test gets a fresh copy. Without
+a reachable PostgreSQL the PostgreSQL half is skipped locally, but fails
+when CI=true: in CI a missing database is an error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import db
+from engine.catalog import load_plan_file
+from engine.users import add_user
+from tasks_catalog import schema
+
+PG_ADMIN_URL = os.environ.get(
+    "DONDOC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return str(exc).splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    engine.dispose()  # closing the last connection folds the WAL back into the file
+    return path
+
+
+def _admin_engine():  # type: ignore[no-untyped-def]
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    problem = _pg_available()
+    if problem:
+        if IN_CI:
+            pytest.fail(
+                f"PostgreSQL is required in CI but unreachable at {PG_ADMIN_URL}: {problem}"
+            )
+        pytest.skip(f"PostgreSQL not reachable ({problem})")
+    name = f"dondoc_tpl_{uuid.uuid4().hex[:10]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    engine.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        target = tmp_path / "dondoc.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), target)
+        yield f"sqlite:///{target}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"dondoc_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = db.make_engine(db_url)
+    yield db.session_factory(engine)
+    engine.dispose()
+
+
+# The people of the Kon Tum fixtures, one per role.
+KON_TUM_USERS = {
+    "lan": ("kon-tum/sct", "coordinator"),
+    "hung": ("kon-tum/sct", "officer"),
+    "minh": ("kon-tum/stnmt", "officer"),
+    "thu": ("kon-tum/cac-so-nganh", "contributor"),
+    "an": ("kon-tum/ubnd", "viewer"),
+}
+
+
+@pytest.fixture
+def kon_tum(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """A database with Kon Tum loaded and one user per role."""
+    with db.transaction(factory) as session:
+        load_plan_file(session, schema.plan_path("kon-tum-2013"))
+        for name, (agency, role) in KON_TUM_USERS.items():
+            add_user(session, name, agency, role)
+    return factory
