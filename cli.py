@@ -689,6 +689,18 @@ def workflows_show(obj: Context, name: str, fmt: str) -> None:
         click.echo(workflows.render_text(wf, lang=obj.lang))
 
 
+# ---------------------------------------------------------------- escalation and scheduler (issue 4)
+# (commands of this section go here)
+
+
+# ---------------------------------------------------------------- notifications, digests, reports (issue 5)
+# (commands of this section go here)
+
+
+# ---------------------------------------------------------------- web (issue 8)
+# (commands of this section go here)
+
+
 # ---------------------------------------------------------------- quickstart
 
 
