@@ -152,15 +152,7 @@ class AgencyMatcher:
             word = tokens[i].word
             if word == "(":
                 flush(after_match)
-                close = next((j for j in range(i, len(tokens)) if tokens[j].word == ")"),
-                             len(tokens))
-                end = tokens[close].start if close < len(tokens) else len(text)
-                inner = text[tokens[i].end:end].strip()
-                if result.codes and inner:
-                    result.qualifiers.append((result.codes[-1], inner))
-                elif inner:
-                    result.unknown.append(inner)
-                i = close + 1
+                i = _parenthesis(text, tokens, i, result)
                 continue
             matched = self._match(tokens, i)
             if matched is not None:
@@ -204,6 +196,18 @@ class AgencyMatcher:
         if tuple(words[j:j + n]) == self._province_words:
             return j + n
         return j if j > i and (j == len(words) or words[j] in _SEPARATORS) else i
+
+
+def _parenthesis(text: str, tokens: list[_Token], i: int, result: ParsedAgencies) -> int:
+    """Keep "(...)" after a name as its qualifier; return the index after the ")"."""
+    close = next((j for j in range(i, len(tokens)) if tokens[j].word == ")"), len(tokens))
+    end = tokens[close].start if close < len(tokens) else len(text)
+    inner = text[tokens[i].end:end].strip()
+    if result.codes and inner:
+        result.qualifiers.append((result.codes[-1], inner))
+    elif inner:
+        result.unknown.append(inner)
+    return close + 1
 
 
 def _match_key(tokens: list[_Token], i: int, key: tuple[str, ...]) -> int | None:

@@ -22,8 +22,19 @@ import re
 from dataclasses import dataclass, field
 
 from tasks_catalog.importer.columns import (
-    ACTIONS, CO, CODE, END, LEADS, NOTE, RESULT, START, TITLE, WINDOW,
-    ColumnMap, budget_header, task_header,
+    ACTIONS,
+    CO,
+    CODE,
+    END,
+    LEADS,
+    NOTE,
+    RESULT,
+    START,
+    TITLE,
+    WINDOW,
+    ColumnMap,
+    budget_header,
+    task_header,
 )
 from tasks_catalog.importer.tables import TASK_CODE, Item, Row, TextLine
 from tasks_catalog.importer.text import clean_cell, fold
@@ -166,8 +177,13 @@ class _Walker:
                 f"Line {row.line}: the row has more cells than the header; ignored {extra!r}.")
         if self.section_row(row, filled):
             return
-        code = columns.get(cells, CODE).strip().rstrip(".")
-        values = {name: columns.get(cells, name) for name in FIELDS}
+        self.task_row(row)
+
+    def task_row(self, row: Row) -> None:
+        columns = self.columns
+        assert columns is not None
+        code = columns.get(row.cells, CODE).strip().rstrip(".")
+        values = {name: columns.get(row.cells, name) for name in FIELDS}
         if not code:
             if self.last is not None:
                 for name, text in values.items():

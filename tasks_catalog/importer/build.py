@@ -16,7 +16,15 @@ from typing import Any
 from tasks_catalog.importer.agency_names import AgencyMatcher, ParsedAgencies, split_roles
 from tasks_catalog.importer.annex import Annex, DraftTask
 from tasks_catalog.importer.columns import (
-    ACTIONS, CO, END, LEADS, NOTE, RESULT, START, TITLE, WINDOW,
+    ACTIONS,
+    CO,
+    END,
+    LEADS,
+    NOTE,
+    RESULT,
+    START,
+    TITLE,
+    WINDOW,
 )
 from tasks_catalog.importer.plan_fields import guess_legal_ref, guess_period
 from tasks_catalog.importer.text import fold, one_line
@@ -96,9 +104,12 @@ class PlanBuilder:
         for name in dict.fromkeys(END if n == START else n for n in draft.filled):
             self.say(code, name, "empty (a merged cell in the flattened annex); "
                                  "taken from the task above.")
-        title_items = list_items(texts.get(TITLE, ""))
-        title = "; ".join(title_items) or one_line(texts.get(ACTIONS, ""))
-        if not title_items:
+        raw_title = texts.get(TITLE, "")
+        # A line break inside a title is layout; only bullets make it a list.
+        bulleted = raw_title.lstrip().startswith(("-", "+", "•"))
+        title = "; ".join(list_items(raw_title)) if bulleted else one_line(raw_title)
+        if not title:
+            title = one_line(texts.get(ACTIONS, "")) or f"TODO: title of {code}"
             self.say(code, TITLE, "no task title; used the actions instead.")
         task: dict[str, Any] = {"code": code, "section": draft.section, "title": title}
         task["actions"] = list_items(texts.get(ACTIONS, ""))
@@ -110,8 +121,8 @@ class PlanBuilder:
         recurrence = parsed.recurrence
         if recurrence == "once" and _YEARLY_TITLE.search(fold(title)):
             recurrence = "yearly"
-            self.say(code, TITLE, 'the title says "hàng năm"/"mỗi năm"; guessed a yearly '
-                                  "recurrence.")
+            self.say(code, WINDOW, 'the title says "hàng năm"/"mỗi năm"; guessed a yearly '
+                                   "recurrence.")
         task["workflow"] = self.workflow(code, title, recurrence)
         task["leads"] = leads
         task["co"] = co

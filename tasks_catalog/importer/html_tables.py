@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from tasks_catalog.importer.tables import Item, Row, TextLine, read_text_document
+from tasks_catalog.importer.tables import Item, Row, read_text_document
 from tasks_catalog.importer.text import Cell, squash
 
 _TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)

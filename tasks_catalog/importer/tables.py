@@ -73,48 +73,68 @@ class _FlatRun:
 
 def read_text_document(text: str) -> list[Item]:
     """Split a text document into table rows and text lines, in document order."""
-    items: list[Item] = []
-    table = 0
-    in_pipe = False
-    flat: _FlatRun | None = None
+    reader = _TextReader()
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r\n")
+        reader.line(raw.rstrip("\r\n"), number)
+    reader.end_flat()
+    return reader.items
+
+
+class _TextReader:
+    """Line-by-line state: which table we are in and any flattened cells being collected."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.table = 0
+        self.in_pipe = False
+        self.flat: _FlatRun | None = None
+
+    def line(self, line: str, number: int) -> None:
         stripped = line.strip()
         if _is_flat_cell(line):
-            if flat is None:
-                flat = _FlatRun()
-                in_pipe = False
-            flat.cells.append((line.split("\t", 1)[1], number))
-            continue
-        if flat is not None and "\t" not in line and not stripped.startswith("|"):
-            # Untabbed text after a flattened cell continues that cell.
-            if stripped and flat.cells:
-                text_so_far, start = flat.cells[-1]
-                flat.cells[-1] = (text_so_far + "\n" + stripped, start)
-            continue
-        if flat is not None:
-            table += 1
-            items.extend(_rows_from_flat_run(flat, table))
-            flat = None
+            if self.flat is None:
+                self.flat = _FlatRun()
+                self.in_pipe = False
+            self.flat.cells.append((line.split("\t", 1)[1], number))
+            return
+        if self.flat is not None:
+            if "\t" not in line and not stripped.startswith("|"):
+                self.continue_flat(stripped)
+                return
+            self.end_flat()
         if stripped.startswith("|"):
-            if not in_pipe:
-                table += 1
-                in_pipe = True
+            if not self.in_pipe:
+                self.table += 1
+                self.in_pipe = True
             if not _PIPE_SEPARATOR.match(stripped):
-                items.append(Row(_split_pipe(stripped), number, table))
-            continue
-        in_pipe = False
+                self.items.append(Row(_split_pipe(stripped), number, self.table))
+            return
+        self.in_pipe = False
         if "\t" in line:
-            if not _TAB_SEPARATOR.match(line):
-                if not items or not isinstance(items[-1], Row) or items[-1].flattened:
-                    table += 1
-                items.append(Row([clean_cell(c) for c in line.split("\t")], number, table))
-            continue
-        if stripped:
-            items.append(TextLine(stripped, number))
-    if flat is not None:
-        items.extend(_rows_from_flat_run(flat, table + 1))
-    return items
+            self.tab_row(line, number)
+        elif stripped:
+            self.items.append(TextLine(stripped, number))
+
+    def tab_row(self, line: str, number: int) -> None:
+        if _TAB_SEPARATOR.match(line):
+            return
+        last = self.items[-1] if self.items else None
+        if not isinstance(last, Row) or last.flattened:
+            self.table += 1
+        self.items.append(Row([clean_cell(c) for c in line.split("\t")], number, self.table))
+
+    def continue_flat(self, stripped: str) -> None:
+        """Untabbed text after a flattened cell continues that cell."""
+        assert self.flat is not None
+        if stripped and self.flat.cells:
+            text_so_far, start = self.flat.cells[-1]
+            self.flat.cells[-1] = (text_so_far + "\n" + stripped, start)
+
+    def end_flat(self) -> None:
+        if self.flat is not None:
+            self.table += 1
+            self.items.extend(_rows_from_flat_run(self.flat, self.table))
+            self.flat = None
 
 
 def _is_flat_cell(line: str) -> bool:
