@@ -694,11 +694,150 @@ def workflows_show(obj: Context, name: str, fmt: str) -> None:
 
 
 # ---------------------------------------------------------------- notifications, digests, reports (issue 5)
-# (commands of this section go here)
+
+
+@cli.group()
+def notify() -> None:
+    """The outbox: queued, sent and dead notifications."""
+
+
+@notify.command("list")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "dead"]))
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def notify_list(obj: Context, status: str | None, as_json: bool) -> None:
+    """List outbox messages.  Example: dondoc notify list --status dead"""
+    from notifiers.dispatch import list_messages
+
+    with obj.session() as s:
+        rows = list_messages(s, status)
+    if as_json:
+        _emit_json(rows)
+        return
+    click.echo(
+        render_table(
+            rows,
+            [
+                ("id", "ID", 6),
+                ("status", "STATUS", 8),
+                ("attempts", "TRIES", 5),
+                ("channel", "CHANNEL", 8),
+                ("agency", "AGENCY", 26),
+                ("subject", "SUBJECT", 50),
+                ("last_error", "LAST ERROR", 40),
+            ],
+        )
+    )
+    click.echo(f"{len(rows)} message(s).")
+
+
+@notify.command("dispatch")
+@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def notify_dispatch(obj: Context, limit: int, as_json: bool) -> None:
+    """Send the messages that are due, retrying failed ones later.
+
+    \b
+    Example: DONDOC_SMTP_URL=smtp://mail.example.vn:587?starttls=1 dondoc notify dispatch
+    """
+    from engine import db
+    from notifiers.dispatch import dispatch_pending
+
+    result = dispatch_pending(db.session_factory(obj.engine()), limit=limit)
+    if as_json:
+        _emit_json(result.as_dict())
+        return
+    click.echo(f"Sent {result.sent}, to retry {result.failed}, dead {result.dead}.")
+    for error in result.errors:
+        click.echo(f"  {error}")
+
+
+@notify.command("retry")
+@click.argument("message_id", required=False, type=int)
+@click.option("--all-dead", is_flag=True, help="Requeue every dead message.")
+@pass_ctx
+def notify_retry(obj: Context, message_id: int | None, all_dead: bool) -> None:
+    """Put dead messages back in the queue.  Example: dondoc notify retry --all-dead"""
+    from notifiers.dispatch import retry
+
+    with obj.session() as s:
+        count = retry(s, message_id, all_dead=all_dead)
+    click.echo(f"Requeued {count} message(s).")
 
 
 # ---------------------------------------------------------------- web (issue 8)
-# (commands of this section go here)
+
+
+@users.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
+@pass_ctx
+def users_passwd(obj: Context, name: str, password_stdin: bool) -> None:
+    """Set a user's password for the web board (asked twice, never echoed).
+
+    \b
+    Example: dondoc users passwd lan
+             printf '%s' "$PW" | dondoc users passwd lan --password-stdin
+    """
+    from engine.auth import set_password
+
+    if password_stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with obj.session() as s:
+        set_password(s, name, password)
+    click.echo(f"Password set for {name}.")
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--revoke", "revoke_id", type=int, help="Revoke the token with this number.")
+@click.option("--list", "show_list", is_flag=True, help="List the user's tokens.")
+@pass_ctx
+def users_token(obj: Context, name: str, revoke_id: int | None, show_list: bool) -> None:
+    """Issue an API token (shown once), list tokens or revoke one.
+
+    \b
+    Example: dondoc users token lan
+             dondoc users token lan --revoke 3
+    """
+    from engine import auth
+
+    with obj.session() as s:
+        if revoke_id is not None:
+            auth.revoke_token(s, name, revoke_id)
+            click.echo(f"Token {revoke_id} of {name} revoked.")
+        elif show_list:
+            for t in auth.list_tokens(s, name):
+                state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+                click.echo(f"{t.id}  created {t.created_at:%Y-%m-%d}  {state}")
+        else:
+            issued = auth.issue_token(s, name)
+            click.echo(f"Token {issued.id} for {name} (shown once; keep it secret):")
+            click.echo(issued.secret)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_ctx
+def serve(obj: Context, host: str, port: int) -> None:
+    """Run the web board and REST API with uvicorn.
+
+    \b
+    Example: dondoc serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    import uvicorn
+
+    from engine import db
+    from web.app import create_app
+
+    obj.engine()  # refuse to start on a database that is missing or not initialised
+    app = create_app(db.resolve_url(obj.db))
+    click.echo(f"Serving dondoc on http://{host}:{port}/ (Ctrl+C stops it).")
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 # ---------------------------------------------------------------- quickstart

@@ -131,6 +131,17 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class LoginFailure(Base):
+    """A failed sign-in, kept so that guessing is throttled across web processes."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The name as typed, not a foreign key: unknown names are throttled too.
+    user_name: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Plan(Base):
     """An action plan adopted by a province (one catalog file)."""
 

@@ -1,0 +1,161 @@
+"""Authentication: password hashes, throttled sign-in and revocable API tokens.
+
+Kept in the engine so that the command line (``dondoc users passwd``,
+``dondoc users token``) and the web board share one implementation.
+
+- Passwords are hashed with argon2id (argon2-cffi); clear text is never
+  stored, logged or put into an error message.
+- Failed sign-ins are stored in the ``login_failures`` table, so throttling
+  holds across web processes and restarts: after ``MAX_FAILURES`` failures for
+  a name within ``FAILURE_WINDOW`` further attempts are refused, even with the
+  right password, until the oldest failure leaves the window.
+- API tokens are random (``secrets.token_urlsafe``), shown once, and stored as
+  their SHA-256 hash: a stolen database does not yield usable tokens, and a
+  token's entropy makes a slow hash unnecessary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from engine.errors import DondocError, InvalidInput, NotFound
+from engine.models import ApiToken, LoginFailure, User, utcnow
+from engine.users import get_user
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1_000
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+TOKEN_PREFIX = "ddk_"
+
+_hasher = PasswordHasher()
+# Verified when a name is unknown, so that the reply takes as long as for a
+# known name and does not tell which names exist.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class AuthenticationFailed(DondocError):
+    """The name, password or token is wrong, or the account cannot sign in."""
+
+
+class Throttled(AuthenticationFailed):
+    """Too many failed sign-ins for this name; wait before trying again."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: ``secret`` is shown once and never stored."""
+
+    id: int
+    secret: str
+
+
+def set_password(session: Session, name: str, password: str) -> User:
+    """Hash and store ``name``'s password; refuse passwords too short to resist guessing."""
+    user = get_user(session, name)
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"The password is too short; use at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(f"The password is too long; use at most {MAX_PASSWORD} characters.")
+    if password.strip() != password or not password.strip():
+        raise InvalidInput("The password starts or ends with spaces; remove them.")
+    user.password_hash = _hasher.hash(password)
+    session.flush()
+    return user
+
+
+def _recent_failures(session: Session, name: str, now: dt.datetime) -> int:
+    since = now - FAILURE_WINDOW
+    count = session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.user_name == name, LoginFailure.at >= since)
+    )
+    return int(count or 0)
+
+
+def check_password(
+    session: Session, name: str, password: str, *, now: dt.datetime | None = None
+) -> User:
+    """The user whose name and password these are; ``AuthenticationFailed`` otherwise.
+
+    A failure is recorded in the caller's transaction, so the caller must
+    commit even when this raises (the web handler does).
+    """
+    now = now or utcnow()
+    name = name.strip()[:200]
+    if _recent_failures(session, name, now) >= MAX_FAILURES:
+        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+        raise Throttled(
+            f"Too many failed sign-ins for {name!r}; wait {minutes} minutes and try again."
+        )
+    user = session.scalar(select(User).where(User.name == name)) if name else None
+    stored = user.password_hash if user is not None and user.active else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD])
+        ok = stored is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or user is None:
+        session.add(LoginFailure(user_name=name, at=now))
+        session.flush()
+        raise AuthenticationFailed("The name or password is wrong.")
+    # A success clears the count, so a typo a day does not add up to a lock-out.
+    session.execute(delete(LoginFailure).where(LoginFailure.user_name == name))
+    if stored is not None and _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(session: Session, name: str) -> IssuedToken:
+    """Create an API token for ``name``; the secret is returned once and only its hash kept."""
+    user = get_user(session, name)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, token_hash=_digest(secret))
+    session.add(token)
+    session.flush()
+    return IssuedToken(token.id, secret)
+
+
+def list_tokens(session: Session, name: str) -> list[ApiToken]:
+    user = get_user(session, name)
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)))
+
+
+def revoke_token(session: Session, name: str, token_id: int) -> ApiToken:
+    """Revoke ``name``'s token number ``token_id``; revoking twice keeps the first time."""
+    user = get_user(session, name)
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(
+            f"{name} has no token {token_id}; 'dondoc users token {name} --list' shows them."
+        )
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+    return token
+
+
+def user_for_token(session: Session, secret: str) -> User:
+    """The active user a bearer token belongs to; ``AuthenticationFailed`` otherwise."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        raise AuthenticationFailed("The API token is not valid.")
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is None or token.revoked_at is not None:
+        raise AuthenticationFailed("The API token is not valid or was revoked.")
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        raise AuthenticationFailed("The API token's user is not active.")
+    return user

@@ -1,0 +1,1 @@
+"""Tests of the web board, the REST API and the authentication they share with the CLI."""

@@ -1,0 +1,1 @@
+"""The browser board and REST API over the dondoc engine (``dondoc serve``)."""
