@@ -364,11 +364,8 @@ def catalog_load(obj: Context, plan: str, archive_removed: bool) -> None:
              dondoc catalog load ./my-plan.yaml
     """
     from engine.catalog import load_plan_file
-    from tasks_catalog import schema
 
-    path = (
-        Path(plan) if plan.endswith((".yaml", ".yml")) or os.sep in plan else schema.plan_path(plan)
-    )
+    path = _catalog_path(plan)
     with obj.session() as s:
         report = load_plan_file(s, path, archive_removed=archive_removed)
     if report.unchanged:
@@ -381,6 +378,145 @@ def catalog_load(obj: Context, plan: str, archive_removed: bool) -> None:
         f"{len(report.occurrences_added)} occurrence(s) added, "
         f"{len(report.occurrences_replanned)} re-planned, {len(report.occurrences_archived)} archived."
     )
+
+
+def _catalog_path(plan: str) -> Path:
+    """A plan id of the shipped catalog, or a path to a catalog file."""
+    from tasks_catalog import schema
+
+    if plan.endswith((".yaml", ".yml")) or os.sep in plan:
+        return Path(plan)
+    return schema.plan_path(plan)
+
+
+@catalog.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def catalog_validate(files: tuple[str, ...]) -> None:
+    """Check catalog files: every problem on its own line, exit 1 if any.
+
+    \b
+    Example: dondoc catalog validate tasks_catalog/plans/kon-tum-2013.yaml
+    """
+    from tasks_catalog.validation import validate_files
+
+    problems, checked = validate_files([Path(f) for f in files])
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {len(files)} file(s).")
+    for plan_id, path in checked:
+        click.echo(f"{path}: {plan_id} is valid.")
+
+
+@catalog.command("check-budget")
+@click.argument("plan")
+@click.option("--json", "as_json", is_flag=True)
+def catalog_check_budget(plan: str, as_json: bool) -> None:
+    """Budget by task, group and source with the plan total; flag totals that do not add up.
+
+    Exits 3 when a stated total differs from its lines.
+
+    \b
+    Example: dondoc catalog check-budget nghe-an-2017
+    """
+    from tasks_catalog import schema
+    from tasks_catalog.budget import check_budget
+
+    spec = schema.load_and_validate(_catalog_path(plan))
+    result = check_budget(spec)
+    if as_json:
+        _emit_json({**result.as_dict(), "mismatches": [m.__dict__ for m in result.mismatches]})
+    elif spec.budget is None:
+        click.echo(f"{spec.id} has no budget lines.")
+    else:
+        _print_budget(spec, result)
+    if result.mismatches:
+        sys.exit(3)
+
+
+def _print_budget(spec: Any, result: Any) -> None:
+    from tasks_catalog.budget import format_amount
+
+    unit = result.unit
+    titles = {t.code: t.title for t in spec.tasks}
+    task_rows = [
+        {"code": code, "title": titles.get(code, ""), "amount": format_amount(amount)}
+        for code, amount in result.by_task.items()
+    ]
+    click.echo(f"Budget of {spec.id} ({unit})")
+    click.echo(
+        render_table(
+            task_rows, [("code", "TASK", 6), ("title", "TITLE", 60), ("amount", "AMOUNT", 12)]
+        )
+    )
+    click.echo("")
+    group_rows = [
+        {
+            "group": code,
+            "lines": format_amount(result.by_group.get(code, 0.0)),
+            "stated": format_amount(result.stated_groups[code])
+            if code in result.stated_groups
+            else "-",
+        }
+        for code in sorted({*result.by_group, *result.stated_groups}, key=_code_key)
+    ]
+    click.echo(
+        render_table(
+            group_rows, [("group", "GROUP", 6), ("lines", "LINES", 12), ("stated", "STATED", 12)]
+        )
+    )
+    click.echo("")
+    source_rows = [
+        {"source": k, "amount": format_amount(v)} for k, v in sorted(result.by_source.items())
+    ]
+    click.echo(render_table(source_rows, [("source", "SOURCE", 30), ("amount", "AMOUNT", 12)]))
+    click.echo("")
+    stated = format_amount(result.stated_total) if result.stated_total is not None else "not stated"
+    click.echo(
+        f"Plan total: {stated} {unit} stated; lines add to {format_amount(result.lines_total)} {unit}."
+    )
+    for mismatch in result.mismatches:
+        click.echo(f"Mismatch: {mismatch.sentence(unit)}")
+
+
+def _code_key(code: str) -> tuple[int, str]:
+    return (int(code), code) if code.isdigit() else (10**6, code)
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--plan-id", required=True, help="Id of the new plan, e.g. kon-tum-2013.")
+@click.option("--province", required=True, help="Province slug, e.g. kon-tum.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Catalog file to write.",
+)
+def catalog_import(file: str, plan_id: str, province: str, out: str) -> None:
+    """Read the annex table(s) of a document into a catalog file plus a report.
+
+    Markdown or HTML tables, tab-separated text and .xlsx are understood.
+
+    \b
+    Example: dondoc catalog import decision-835.txt --plan-id kon-tum-2013 --province kon-tum -o kon-tum.yaml
+    """
+    from tasks_catalog.importer import import_annex
+
+    result = import_annex(Path(file), plan_id=plan_id, province=province)
+    written = result.write(Path(out))
+    tasks = result.catalog.get("tasks", [])
+    click.echo(f"Wrote {written} with {len(tasks)} task(s).")
+    if result.report:
+        click.echo(
+            f"{len(result.report)} point(s) for a person to check (also in {written}.report.txt):"
+        )
+        for line in result.report:
+            click.echo(f"  - {line}")
+    else:
+        click.echo("Nothing left to check; run 'dondoc catalog validate' on it, then load it.")
 
 
 # ---------------------------------------------------------------- plans and tasks
@@ -690,7 +826,92 @@ def workflows_show(obj: Context, name: str, fmt: str) -> None:
 
 
 # ---------------------------------------------------------------- escalation and scheduler (issue 4)
-# (commands of this section go here)
+
+
+def _print_escalations(records: Sequence[Any], as_json: bool, dry_run: bool, noun: str) -> None:
+    rows = [r.as_dict() for r in records]
+    if as_json:
+        _emit_json(rows)
+        return
+    if rows:
+        click.echo(
+            render_table(
+                rows,
+                [
+                    ("ref", "REF", 28),
+                    ("kind", "KIND", 11),
+                    ("level", "LEVEL", 5),
+                    ("target", "TARGET", 26),
+                    ("days_overdue", "DAYS OVERDUE", 12),
+                ],
+            )
+        )
+    verb = "would be created (dry run, nothing written)" if dry_run else "created"
+    click.echo(f"{len(rows)} {noun} {verb}.")
+
+
+@cli.command()
+@click.option("--as-of", "as_of", help="Day to sweep for (YYYY-MM-DD), default today.")
+@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def escalate(obj: Context, as_of: str | None, dry_run: bool, as_json: bool) -> None:
+    """Run one overdue sweep: record each escalation level reached, once, and queue its message.
+
+    \b
+    Example: dondoc escalate --as-of 2015-03-16 --dry-run
+    """
+    from engine import db
+    from engine.escalation import sweep
+    from engine.views import today
+
+    day = _parse_day(as_of, "--as-of") or today()
+    factory = db.session_factory(obj.engine())
+    records = sweep(factory, as_of=day, dry_run=dry_run, lang=obj.lang)
+    _print_escalations(records, as_json, dry_run, "escalation(s)")
+
+
+@cli.command()
+@click.option("--as-of", "as_of", help="Day to remind for (YYYY-MM-DD), default today.")
+@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def remind(obj: Context, as_of: str | None, dry_run: bool, as_json: bool) -> None:
+    """Record and queue the reminders before due (14 and 3 days by default).
+
+    \b
+    Example: dondoc remind --as-of 2015-12-17
+    """
+    from engine import db
+    from engine.reminders import remind as do_remind
+    from engine.views import today
+
+    day = _parse_day(as_of, "--as-of") or today()
+    factory = db.session_factory(obj.engine())
+    records = do_remind(factory, as_of=day, dry_run=dry_run, lang=obj.lang)
+    _print_escalations(records, as_json, dry_run, "reminder(s)")
+
+
+@cli.group()
+def scheduler() -> None:
+    """The background jobs: sweep, reminders, weekly digest, outbox dispatch."""
+
+
+@scheduler.command("run")
+@pass_ctx
+def scheduler_run(obj: Context) -> None:
+    """Run the scheduler in the foreground until SIGTERM or Ctrl-C; one per database.
+
+    \b
+    Example: dondoc --db postgresql://127.0.0.1/dondoc scheduler run
+    """
+    from engine import db
+    from engine.scheduler import run_forever
+
+    engine = obj.engine()
+    click.echo(f"Scheduler running on {db.describe(engine)}; stop with Ctrl-C or SIGTERM.")
+    run_forever(db.session_factory(engine), lang=obj.lang)
+    click.echo("Scheduler stopped.")
 
 
 # ---------------------------------------------------------------- notifications, digests, reports (issue 5)
@@ -830,9 +1051,9 @@ def serve(obj: Context, host: str, port: int) -> None:
     Example: dondoc serve --port 8000   (then open http://127.0.0.1:8000/)
     """
     import uvicorn
+    from web.app import create_app
 
     from engine import db
-    from web.app import create_app
 
     obj.engine()  # refuse to start on a database that is missing or not initialised
     app = create_app(db.resolve_url(obj.db))

@@ -49,7 +49,14 @@ class MissingFields(InvalidInput):
 
 
 class InvalidDefinition(DondocError):
-    """A workflow definition or catalog file is inconsistent."""
+    """A workflow definition or catalog file is inconsistent.
+
+    ``problems`` lists each problem as its own sentence when there are several.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems) if problems else [message]
 
 
 class StorageError(DondocError):

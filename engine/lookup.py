@@ -54,6 +54,6 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
             raise InvalidInput(
                 f"{format_ref(plan.id, task.code)} does not recur; leave out @{ref.year}."
             )
-        years = ", ".join(str(o.year) for o in occs)
-        raise NotFound(f"{ref} has no occurrence in {ref.year} (years: {years}).")
+        listed = ", ".join(str(o.year) for o in occs)
+        raise NotFound(f"{ref} has no occurrence in {ref.year} (years: {listed}).")
     raise NotFound(f"{ref} has no occurrence; reload the catalog with 'dondoc catalog load'.")

@@ -77,8 +77,15 @@ class _Reader:
         place = f"{where}, field '{key}'" if where else f"field '{key}'"
         self.problems.append(f"{self.source}: {place}: {text}.")
 
-    def get(self, data: Mapping[str, Any], key: str, where: str, kind: type, default: Any,
-            required: bool = True) -> Any:
+    def get(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        kind: type,
+        default: Any,
+        required: bool = True,
+    ) -> Any:
         value = data.get(key, _MISSING)
         if value is _MISSING or value is None:
             if required:
@@ -103,8 +110,9 @@ class _Reader:
                 self.problem(where, key, f"must list quoted strings, not {item!r}")
         return tuple(good)
 
-    def mappings(self, data: Mapping[str, Any], key: str, where: str,
-                 required: bool = False) -> list[dict[str, Any]]:
+    def mappings(
+        self, data: Mapping[str, Any], key: str, where: str, required: bool = False
+    ) -> list[dict[str, Any]]:
         items = self.get(data, key, where, list, [], required)
         good = []
         for index, item in enumerate(items, start=1):
@@ -114,8 +122,9 @@ class _Reader:
                 self.problem(where, key, f"entry {index} must be a mapping, not {item!r}")
         return good
 
-    def window(self, data: Mapping[str, Any], key: str, where: str,
-               required: bool = False) -> Window | None:
+    def window(
+        self, data: Mapping[str, Any], key: str, where: str, required: bool = False
+    ) -> Window | None:
         raw = self.get(data, key, where, dict, None, required)
         if raw is None:
             return None
@@ -127,12 +136,20 @@ class _Reader:
 
     def finish(self, what: str) -> None:
         if self.problems:
-            raise InvalidDefinition(_join(f"{self.source} is not a valid {what}", self.problems))
+            raise InvalidDefinition(
+                _join(f"{self.source} is not a valid {what}", self.problems), self.problems
+            )
 
 
 def _kind_name(kind: type) -> str:
-    names = {str: "a quoted string", int: "an integer", list: "a list", dict: "a mapping",
-             bool: "true or false", dt.date: "a date (YYYY-MM-DD)"}
+    names = {
+        str: "a quoted string",
+        int: "an integer",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true or false",
+        dt.date: "a date (YYYY-MM-DD)",
+    }
     return names.get(kind, kind.__name__)
 
 
@@ -164,8 +181,9 @@ def _top(path: Path, expected_format: str) -> tuple[_Reader, dict[str, Any]]:
     data = _read_yaml(path)
     reader = _Reader(str(path))
     if not isinstance(data, dict):
-        raise InvalidDefinition(f"{path}: must be a YAML mapping starting with "
-                                f"'format: {expected_format}'.")
+        raise InvalidDefinition(
+            f"{path}: must be a YAML mapping starting with 'format: {expected_format}'."
+        )
     found = data.get("format")
     if found != expected_format:
         shown = "missing" if found is None else f"'{found}'"
@@ -184,15 +202,17 @@ def load_directory(path: str | Path) -> DirectorySpec:
     agencies = []
     for index, raw in enumerate(reader.mappings(data, "agencies", "", required=True), start=1):
         where = f"agency {raw.get('code', f'#{index}')}"
-        agencies.append(AgencySpec(
-            code=reader.text(raw, "code", where),
-            name_vi=reader.text(raw, "name_vi", where),
-            name_en=reader.text(raw, "name_en", where),
-            parent=reader.get(raw, "parent", where, str, None, required=False),
-            also_reports_to=reader.texts(raw, "also_reports_to", where),
-            aliases=reader.texts(raw, "aliases", where),
-            group=reader.get(raw, "group", where, bool, False, required=False),
-        ))
+        agencies.append(
+            AgencySpec(
+                code=reader.text(raw, "code", where),
+                name_vi=reader.text(raw, "name_vi", where),
+                name_en=reader.text(raw, "name_en", where),
+                parent=reader.get(raw, "parent", where, str, None, required=False),
+                also_reports_to=reader.texts(raw, "also_reports_to", where),
+                aliases=reader.texts(raw, "aliases", where),
+                group=reader.get(raw, "group", where, bool, False, required=False),
+            )
+        )
     directory = DirectorySpec(
         province=reader.text(data, "province", ""),
         name_vi=reader.text(data, "name_vi", ""),
@@ -201,8 +221,11 @@ def load_directory(path: str | Path) -> DirectorySpec:
     )
     for agency in directory.agencies:
         if agency.code and agency.province != directory.province:
-            reader.problem(f"agency {agency.code}", "code",
-                           f"must start with the file's province '{directory.province}/'")
+            reader.problem(
+                f"agency {agency.code}",
+                "code",
+                f"must start with the file's province '{directory.province}/'",
+            )
     reader.finish("agency directory")
     return directory
 
@@ -214,25 +237,33 @@ def validate_directories(directories: Iterable[DirectorySpec]) -> list[str]:
     for directory in directories:
         for agency in directory.agencies:
             if agency.code in seen:
-                problems.append(f"{directory.source}: agency {agency.code}, field 'code': "
-                                f"is already defined in {seen[agency.code]}; keep one.")
+                problems.append(
+                    f"{directory.source}: agency {agency.code}, field 'code': "
+                    f"is already defined in {seen[agency.code]}; keep one."
+                )
             seen[agency.code] = directory.source
     agencies = {a.code: (a, d.source) for d in directories for a in d.agencies}
     for code, (agency, source) in agencies.items():
-        for key, targets in (("parent", [agency.parent] if agency.parent else []),
-                             ("also_reports_to", list(agency.also_reports_to))):
+        for key, targets in (
+            ("parent", [agency.parent] if agency.parent else []),
+            ("also_reports_to", list(agency.also_reports_to)),
+        ):
             for target in targets:
                 if target not in agencies:
-                    problems.append(f"{source}: agency {code}, field '{key}': "
-                                    f"'{target}' is not a known agency code.")
+                    problems.append(
+                        f"{source}: agency {code}, field '{key}': "
+                        f"'{target}' is not a known agency code."
+                    )
         chain = [code]
         parent = agency.parent
         while parent in agencies and parent not in chain:
             chain.append(parent)
             parent = agencies[parent][0].parent
         if parent == code:
-            problems.append(f"{source}: agency {code}, field 'parent': the parents form a "
-                            f"cycle {' → '.join([*chain, code])}; one of them must point up.")
+            problems.append(
+                f"{source}: agency {code}, field 'parent': the parents form a "
+                f"cycle {' → '.join([*chain, code])}; one of them must point up."
+            )
     return problems
 
 
@@ -242,8 +273,9 @@ def load_all_directories(dir: str | Path | None = None) -> dict[str, AgencySpec]
     directories = [load_directory(path) for path in sorted(folder.glob("*.yaml"))]
     problems = validate_directories(directories)
     if problems:
-        raise InvalidDefinition(_join(f"The agency directories in {folder} are inconsistent",
-                                      problems))
+        raise InvalidDefinition(
+            _join(f"The agency directories in {folder} are inconsistent", problems)
+        )
     return {agency.code: agency for d in directories for agency in d.agencies}
 
 
@@ -282,9 +314,12 @@ def _task(reader: _Reader, raw: dict[str, Any], index: int) -> TaskSpec:
         depends_on=reader.texts(raw, "depends_on", where),
         note=reader.text(raw, "note", where, required=False),
         lead_by_source=tuple(
-            LeadBySource(source=reader.text(s, "source", f"{where} lead_by_source"),
-                         lead=reader.text(s, "lead", f"{where} lead_by_source"))
-            for s in reader.mappings(raw, "lead_by_source", where)),
+            LeadBySource(
+                source=reader.text(s, "source", f"{where} lead_by_source"),
+                lead=reader.text(s, "lead", f"{where} lead_by_source"),
+            )
+            for s in reader.mappings(raw, "lead_by_source", where)
+        ),
     )
 
 
@@ -294,18 +329,23 @@ def _budget(reader: _Reader, raw: dict[str, Any] | None) -> BudgetSpec | None:
     lines = []
     for index, line in enumerate(reader.mappings(raw, "lines", "budget"), start=1):
         where = f"budget line {index}"
-        lines.append(BudgetLine(
-            task=reader.text(line, "task", where),
-            year=reader.get(line, "year", where, int, None, required=False),
-            amount=_number(reader, line, "amount", where, required=True) or 0.0,
-            source=reader.text(line, "source", where, required=False),
-            quantity=_number(reader, line, "quantity", where, required=False),
-            unit=reader.text(line, "unit", where, required=False),
-        ))
+        lines.append(
+            BudgetLine(
+                task=reader.text(line, "task", where),
+                year=reader.get(line, "year", where, int, None, required=False),
+                amount=_number(reader, line, "amount", where, required=True) or 0.0,
+                source=reader.text(line, "source", where, required=False),
+                quantity=_number(reader, line, "quantity", where, required=False),
+                unit=reader.text(line, "unit", where, required=False),
+            )
+        )
     groups = tuple(
-        BudgetGroup(code=reader.text(g, "code", "budget group"),
-                    stated_total=_number(reader, g, "stated_total", "budget group", True) or 0.0)
-        for g in reader.mappings(raw, "groups", "budget"))
+        BudgetGroup(
+            code=reader.text(g, "code", "budget group"),
+            stated_total=_number(reader, g, "stated_total", "budget group", True) or 0.0,
+        )
+        for g in reader.mappings(raw, "groups", "budget")
+    )
     return BudgetSpec(
         unit=reader.text(raw, "unit", "budget", required=False) or "million VND",
         lines=tuple(lines),
@@ -314,8 +354,9 @@ def _budget(reader: _Reader, raw: dict[str, Any] | None) -> BudgetSpec | None:
     )
 
 
-def _number(reader: _Reader, raw: Mapping[str, Any], key: str, where: str,
-            required: bool) -> float | None:
+def _number(
+    reader: _Reader, raw: Mapping[str, Any], key: str, where: str, required: bool
+) -> float | None:
     value = raw.get(key)
     if value is None:
         if required:
@@ -339,29 +380,40 @@ def _plan_parts(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     """The list-valued parts of a plan, each entry parsed."""
     step = reader.mappings
     return {
-        "sections": tuple(SectionSpec(code=reader.text(s, "code", "section"),
-                                      title=reader.text(s, "title", "section"))
-                          for s in step(data, "sections", "")),
+        "sections": tuple(
+            SectionSpec(
+                code=reader.text(s, "code", "section"), title=reader.text(s, "title", "section")
+            )
+            for s in step(data, "sections", "")
+        ),
         "report_deadlines": tuple(
-            ReportDeadline(every=reader.text(r, "every", "report deadline"),
-                           month=reader.get(r, "month", "report deadline", int, 12),
-                           day=reader.get(r, "day", "report deadline", int, 31),
-                           to=reader.texts(r, "to", "report deadline"))
-            for r in step(data, "report_deadlines", "")),
+            ReportDeadline(
+                every=reader.text(r, "every", "report deadline"),
+                month=reader.get(r, "month", "report deadline", int, 12),
+                day=reader.get(r, "day", "report deadline", int, 31),
+                to=reader.texts(r, "to", "report deadline"),
+            )
+            for r in step(data, "report_deadlines", "")
+        ),
         "targets": tuple(
-            Target(code=reader.text(t, "code", "target"),
-                   text_vi=reader.text(t, "text_vi", f"target {t.get('code')}"),
-                   text_en=reader.text(t, "text_en", "target", required=False),
-                   figure=_number(reader, t, "figure", f"target {t.get('code')}", False),
-                   unit=reader.text(t, "unit", "target", required=False),
-                   year=reader.get(t, "year", f"target {t.get('code')}", int, None, False))
-            for t in step(data, "targets", "")),
+            Target(
+                code=reader.text(t, "code", "target"),
+                text_vi=reader.text(t, "text_vi", f"target {t.get('code')}"),
+                text_en=reader.text(t, "text_en", "target", required=False),
+                figure=_number(reader, t, "figure", f"target {t.get('code')}", False),
+                unit=reader.text(t, "unit", "target", required=False),
+                year=reader.get(t, "year", f"target {t.get('code')}", int, None, False),
+            )
+            for t in step(data, "targets", "")
+        ),
         "escalation": tuple(
-            LadderStep(level=reader.get(e, "level", "escalation", int, 0),
-                       after_working_days=reader.get(e, "after_working_days", "escalation",
-                                                     int, 0),
-                       target=reader.text(e, "target", "escalation"))
-            for e in step(data, "escalation", "")),
+            LadderStep(
+                level=reader.get(e, "level", "escalation", int, 0),
+                after_working_days=reader.get(e, "after_working_days", "escalation", int, 0),
+                target=reader.text(e, "target", "escalation"),
+            )
+            for e in step(data, "escalation", "")
+        ),
     }
 
 
@@ -369,11 +421,27 @@ def load_plan(path: str | Path) -> PlanSpec:
     """Parse one plan file (``format: dondoc-plan/1``); raises InvalidDefinition on bad shape."""
     path = Path(path)
     reader, data = _top(path, PLAN_FORMAT)
-    tasks = tuple(_task(reader, raw, index)
-                  for index, raw in enumerate(reader.mappings(data, "tasks", "", True), 1))
-    known = {"format", "id", "province", "title_vi", "title_en", "legal_ref", "issued",
-             "period", "responsible", "tasks", "sections", "report_deadlines", "targets",
-             "escalation", "budget"}
+    tasks = tuple(
+        _task(reader, raw, index)
+        for index, raw in enumerate(reader.mappings(data, "tasks", "", True), 1)
+    )
+    known = {
+        "format",
+        "id",
+        "province",
+        "title_vi",
+        "title_en",
+        "legal_ref",
+        "issued",
+        "period",
+        "responsible",
+        "tasks",
+        "sections",
+        "report_deadlines",
+        "targets",
+        "escalation",
+        "budget",
+    }
     plan = PlanSpec(
         id=reader.text(data, "id", ""),
         province=reader.text(data, "province", ""),
@@ -412,17 +480,26 @@ def validate_plan(plan: PlanSpec, agencies: dict[str, AgencySpec]) -> list[str]:
     say = _Reader(plan.source or plan.id)
     say.problems = problems
     checks: list[Callable[[PlanSpec, dict[str, AgencySpec], _Reader], None]] = [
-        _check_plan_fields, _check_tasks, _check_dependencies, _check_budget]
+        _check_plan_fields,
+        _check_tasks,
+        _check_dependencies,
+        _check_budget,
+    ]
     for check in checks:
         check(plan, agencies, say)
     return problems
 
 
-def _check_agency(say: _Reader, where: str, key: str, code: str,
-                  agencies: Mapping[str, AgencySpec]) -> None:
+def _check_agency(
+    say: _Reader, where: str, key: str, code: str, agencies: Mapping[str, AgencySpec]
+) -> None:
     if code not in agencies:
-        say.problem(where, key, f"'{code}' is not a known agency code; add it to the "
-                    "agency directory or fix the spelling")
+        say.problem(
+            where,
+            key,
+            f"'{code}' is not a known agency code; add it to the "
+            "agency directory or fix the spelling",
+        )
 
 
 def _check_plan_fields(plan: PlanSpec, agencies: dict[str, AgencySpec], say: _Reader) -> None:
@@ -430,12 +507,16 @@ def _check_plan_fields(plan: PlanSpec, agencies: dict[str, AgencySpec], say: _Re
     if plan.period.end < plan.period.start:
         say.problem("", "period", f"end {plan.period.end} is before start {plan.period.start}")
     if not plan.period.start <= plan.issued.year <= plan.period.end:
-        say.problem("", "issued", f"{plan.issued} is outside the period "
-                    f"{plan.period.start}-{plan.period.end}")
+        say.problem(
+            "",
+            "issued",
+            f"{plan.issued} is outside the period {plan.period.start}-{plan.period.end}",
+        )
     for deadline in plan.report_deadlines:
         if deadline.every not in ("year", "half-year"):
-            say.problem("report deadline", "every", f"'{deadline.every}' must be 'year' or "
-                        "'half-year'")
+            say.problem(
+                "report deadline", "every", f"'{deadline.every}' must be 'year' or 'half-year'"
+            )
         for code in deadline.to:
             _check_agency(say, "report deadline", "to", code, agencies)
     for step in plan.escalation:
@@ -454,13 +535,22 @@ def _check_tasks(plan: PlanSpec, agencies: dict[str, AgencySpec], say: _Reader) 
         if sections and task.section not in sections:
             say.problem(where, "section", f"'{task.section}' is not one of the plan's sections")
         if task.workflow not in WORKFLOW_KINDS:
-            say.problem(where, "workflow", f"'{task.workflow}' is not a workflow kind; use one "
-                        f"of {', '.join(WORKFLOW_KINDS)}")
+            say.problem(
+                where,
+                "workflow",
+                f"'{task.workflow}' is not a workflow kind; use one of {', '.join(WORKFLOW_KINDS)}",
+            )
         if task.recurrence not in RECURRENCES:
-            say.problem(where, "recurrence", f"'{task.recurrence}' is not a recurrence; use "
-                        f"one of {', '.join(RECURRENCES)}")
-        for key, codes in (("leads", task.leads), ("co", task.co),
-                           ("lead_by_source", tuple(s.lead for s in task.lead_by_source))):
+            say.problem(
+                where,
+                "recurrence",
+                f"'{task.recurrence}' is not a recurrence; use one of {', '.join(RECURRENCES)}",
+            )
+        for key, codes in (
+            ("leads", task.leads),
+            ("co", task.co),
+            ("lead_by_source", tuple(s.lead for s in task.lead_by_source)),
+        ):
             for code in codes:
                 _check_agency(say, where, key, code, agencies)
         _check_window(plan, task, say)
@@ -474,8 +564,12 @@ def _check_window(plan: PlanSpec, task: TaskSpec, say: _Reader) -> None:
     if window.end < window.start:
         say.problem(where, "window", f"end {window.end} is before start {window.start}")
     elif window.start < plan.period.start or window.end > plan.period.end:
-        say.problem(where, "window", f"{window.start}-{window.end} is outside the plan period "
-                    f"{plan.period.start}-{plan.period.end}")
+        say.problem(
+            where,
+            "window",
+            f"{window.start}-{window.end} is outside the plan period "
+            f"{plan.period.start}-{plan.period.end}",
+        )
 
 
 def _check_dependencies(plan: PlanSpec, agencies: dict[str, AgencySpec], say: _Reader) -> None:
@@ -484,13 +578,17 @@ def _check_dependencies(plan: PlanSpec, agencies: dict[str, AgencySpec], say: _R
     for task in plan.tasks:
         for needed in task.depends_on:
             if needed not in codes:
-                say.problem(f"task {task.code}", "depends_on",
-                            f"'{needed}' is not a task of this plan")
+                say.problem(
+                    f"task {task.code}", "depends_on", f"'{needed}' is not a task of this plan"
+                )
         graph[task.code] = [code for code in task.depends_on if code in codes]
     cycle = _find_cycle(graph)
     if cycle:
-        say.problem(f"task {cycle[0]}", "depends_on",
-                    f"the dependencies form a cycle {' → '.join(cycle)}; remove one of them")
+        say.problem(
+            f"task {cycle[0]}",
+            "depends_on",
+            f"the dependencies form a cycle {' → '.join(cycle)}; remove one of them",
+        )
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
@@ -508,7 +606,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
                 path.pop()
                 done.add(node)
             elif child in path:
-                return [*path[path.index(child):], child]
+                return [*path[path.index(child) :], child]
             elif child not in done:
                 stack.append((child, iter(graph[child])))
                 path.append(child)
@@ -524,10 +622,12 @@ def _check_budget(plan: PlanSpec, agencies: dict[str, AgencySpec], say: _Reader)
         if line.task not in codes:
             say.problem(where, "task", f"'{line.task}' is not a task of this plan")
         if line.year is not None and not plan.period.start <= line.year <= plan.period.end:
-            say.problem(where, "year", f"{line.year} is outside the plan period "
-                        f"{plan.period.start}-{plan.period.end}")
+            say.problem(
+                where,
+                "year",
+                f"{line.year} is outside the plan period {plan.period.start}-{plan.period.end}",
+            )
     sections = {section.code for section in plan.sections}
     for group in plan.budget.groups:
         if sections and group.code not in sections:
-            say.problem(f"budget group {group.code}", "code",
-                        "is not one of the plan's sections")
+            say.problem(f"budget group {group.code}", "code", "is not one of the plan's sections")
