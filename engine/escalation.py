@@ -106,7 +106,7 @@ def sweep(
     ledger as it stands and writes nothing.
     """
     cal = calendar or default_calendar()
-    with _unit_of_work(source, dry_run) as session:
+    with unit_of_work(source, dry_run) as session:
         created = _sweep_overdue(session, as_of, cal, dry_run, lang)
         created += _sweep_state_limits(session, as_of, cal, dry_run, lang)
     return created
@@ -540,7 +540,7 @@ def render_escalation_message(
 
 
 @contextlib.contextmanager
-def _unit_of_work(source: SessionSource, dry_run: bool) -> Iterator[Session]:
+def unit_of_work(source: SessionSource, dry_run: bool) -> Iterator[Session]:
     """The caller's session as is, or one transaction from a factory (never committed on a dry run)."""
     if isinstance(source, Session):
         yield source
