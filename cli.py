@@ -987,6 +987,45 @@ def notify_retry(obj: Context, message_id: int | None, all_dead: bool) -> None:
     click.echo(f"Requeued {count} message(s).")
 
 
+@cli.command()
+@click.option("--plan", "plan_id")
+@click.option("--agency")
+@click.option("--as-of", "as_of", help="Day to evaluate (YYYY-MM-DD), default today.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "html", "md"]), default="text", show_default=True
+)
+@click.option("--send", is_flag=True, help="Queue one message per recipient agency instead.")
+@pass_ctx
+def digest(
+    obj: Context, plan_id: str | None, agency: str | None, as_of: str | None, fmt: str, send: bool
+) -> None:
+    """Print the weekly digest, or queue it for every agency with open work.
+
+    \b
+    Example: dondoc digest --plan kon-tum-2013 --as-of 2015-03-16 --format md
+             dondoc digest --send && dondoc notify dispatch
+    """
+    from engine.digest import digest_data
+    from engine.digest_job import queue_digests
+    from engine.views import today
+    from notifiers.render import render
+
+    day = _parse_day(as_of, "--as-of") or today()
+    with obj.session() as s:
+        if send:
+            result = queue_digests(s, as_of=day, plan_id=plan_id, agency=agency, lang=obj.lang)
+        else:
+            text = render(
+                "digest", fmt, digest_data(s, plan_id=plan_id, agency=agency, as_of=day), lang=obj.lang
+            )
+    if send:
+        click.echo(
+            f"Queued {result.queued} digest message(s); {result.already} already queued this week."
+        )
+    else:
+        click.echo(text, nl=False)
+
+
 # ---------------------------------------------------------------- web (issue 8)
 
 
