@@ -1,0 +1,473 @@
+"""Run every benchmark against its baseline, print the table, write ``bench/README.md``.
+
+    python -m bench            # full run, about 10 minutes on 2 cores
+    python -m bench --quick    # small sizes, under a minute: a smoke check
+
+Each measurement runs in its own child process (``bench.worker``) so that its
+peak memory is its own; data is generated once per size into a temporary
+directory (SQLite) or a temporary database (PostgreSQL) that is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # ``python bench/run.py`` as well as ``python -m bench``
+    sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = os.environ.get("DONDOC_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+VENV_BIN = Path(sys.executable).parent
+DONDOC = str(VENV_BIN / "dondoc")
+
+
+@dataclass
+class Row:
+    item: str
+    db: str
+    case: str
+    value: str
+    memory: str = ""
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    verdict: str = ""
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    imports: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        print(" | ".join(x for x in (row.item, row.db, row.case, row.value, row.memory,
+                                     row.baseline, row.ratio, row.verdict) if x), flush=True)
+
+
+def child(case: str, **kwargs: Any) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.worker", case, json.dumps(kwargs)],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"bench.worker {case} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def mib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**20:.1f} MiB"
+
+
+# ------------------------------------------------------------------ databases
+
+
+@contextmanager
+def sqlite_db(tmp: Path, name: str) -> Iterator[str]:
+    from engine import db
+
+    path = tmp / f"{name}.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    engine.dispose()
+    yield f"sqlite:///{path}"
+
+
+@contextmanager
+def pg_db(name: str) -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from engine import db
+
+    dbname = f"dondoc_bench_{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{dbname}"'))
+    url = make_url(PG_ADMIN_URL).set(database=dbname).render_as_string(hide_password=False)
+    try:
+        engine = db.make_engine(url)
+        db.migrate(engine)
+        engine.dispose()
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def pg_reachable() -> str | None:
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return str(exc).splitlines()[0]
+
+
+def analyze(url: str) -> None:
+    """Fresh statistics, as a deployed database would have after autovacuum/ANALYZE."""
+    from sqlalchemy import text
+
+    from engine import db
+
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    engine.dispose()
+
+
+# ------------------------------------------------------------------ 1. sweep
+
+
+def bench_sweep(report: Report, label: str, make_db: Any, sizes: list[int],
+                naive_sizes: dict[int, int], repeats: int) -> None:
+    from bench import cases, data
+    from engine import db
+
+    kind = cases.sweep_kind()
+    which = "real" if kind.startswith("engine.") else "query"
+    times: dict[tuple[int, int], float] = {}
+    for n in sizes:
+        with make_db(f"sweep{n}") as url:
+            engine = db.make_engine(url)
+            t0 = time.perf_counter()
+            info = data.generate_sweep_set(engine, n)
+            engine.dispose()
+            analyze(url)
+            print(f"[{label}] generated {n:,} occurrences in {time.perf_counter() - t0:.1f} s",
+                  flush=True)
+            one_pct = n // 100
+            for overdue in sorted({one_pct, 1000}):
+                as_of = data.as_of_for(n, overdue).isoformat()
+                timing = child("sweep", url=url, which=which, as_of=as_of, repeats=repeats,
+                               memory=False)
+                memory = child("sweep", url=url, which=which, as_of=as_of, repeats=1,
+                               memory=True)
+                assert timing["found"] == overdue or which == "real", (timing, overdue)
+                times[(n, overdue)] = timing["median"]
+                base_row = Row("1 sweep", label, f"{kind}, {n:,} rows, {overdue:,} overdue",
+                               ms(timing["median"]),
+                               f"{mib(memory['peak_bytes'])} traced, "
+                               f"+{memory['maxrss_growth_kib'] / 1024:.0f} MiB RSS")
+                if overdue == one_pct and n in naive_sizes:
+                    naive = child("sweep", url=url, which="naive", as_of=as_of,
+                                  repeats=naive_sizes[n], memory=False)
+                    assert naive["found"] == overdue, naive
+                    base_row.baseline = (f"{ms(naive['median'])} (naive ORM + Machine per row, "
+                                         f"median of {naive_sizes[n]}, "
+                                         f"{naive['maxrss_kib'] / 1024:.0f} MiB RSS)")
+                    ratio = naive["median"] / timing["median"]
+                    base_row.ratio = f"{ratio:,.0f}× faster"
+                    if n == 100_000:
+                        base_row.target = "≥ 50× at 100k"
+                        base_row.verdict = "met" if ratio >= 50 else f"missed ({ratio:.0f}×)"
+                if n == 1_000_000 and overdue == one_pct:
+                    base_row.target = "< 2 s, < 200 MB"
+                    rss = memory["maxrss_kib"] / 1024
+                    ok = timing["median"] < 2 and memory["peak_bytes"] < 200e6 and rss < 200 * 0.954 * 1.0e3
+                    base_row.verdict = ("met" if ok else "missed") + f" (process peak RSS {rss:.0f} MiB)"
+                report.add(base_row)
+    small, large = min(sizes), max(sizes)
+    if (small, 1000) in times and (large, 1000) in times and small != large:
+        growth = times[(large, 1000)] / times[(small, 1000)]
+        report.add(Row("1 sweep", label, f"growth {small:,} → {large:,} rows, 1,000 overdue",
+                       f"{growth:.2f}×", baseline=ms(times[(small, 1000)]),
+                       ratio=f"{ms(times[(large, 1000)])} at {large:,}",
+                       target="≤ 3× (1M vs 10k)",
+                       verdict=("met" if growth <= 3 else f"missed ({growth:.1f}×)")
+                       if large == 1_000_000 else "(quick run: sizes too small to judge)"))
+
+
+# ------------------------------------------------------------------ 2. advances
+
+
+def bench_advances(report: Report, label: str, make_db: Any, n_each: int, n_batch: int,
+                   repeats: int) -> None:
+    from bench import data
+    from engine import db
+
+    plan = [("each", n_each), ("batch", n_batch)]
+    total = sum((n + 1) * 2 * repeats for _, n in plan) + 10
+    with make_db("advance") as url:
+        engine = db.make_engine(url)
+        data.generate_advance_set(engine, total)
+        engine.dispose()
+        analyze(url)
+        next_id = 1
+        for mode, n in plan:
+            real, floor = [], []
+            for _ in range(repeats):
+                real.append(child("advance", url=url, mode=mode, first_id=next_id, n=n))
+                next_id += n + 1
+                floor.append(child("floor", url=url, mode=mode, first_id=next_id, n=n))
+                next_id += n + 1
+            r = statistics.median(x["per_second"] for x in real)
+            f = statistics.median(x["per_second"] for x in floor)
+            row = Row("2 advances", label,
+                      f"advance(), {'one transaction each' if mode == 'each' else 'one transaction'}"
+                      f", {n:,} starts", f"{r:,.0f} /s",
+                      baseline=f"{f:,.0f} /s (Core insert + version update)",
+                      ratio=f"{f / r:.1f}× slower than floor")
+            if mode == "batch":
+                row.target = "within 3× of floor"
+                row.verdict = "met" if f / r <= 3 else f"missed ({f / r:.1f}×)"
+            report.add(row)
+
+
+# ------------------------------------------------------------------ 3. digest
+
+
+def bench_digest(report: Report, tmp: Path, quick: bool) -> None:
+    from bench import data
+    from engine import db
+
+    provinces = 6 if quick else 63
+    with sqlite_db(tmp, "digest") as url:
+        engine = db.make_engine(url)
+        info = data.generate_digest_set(engine, provinces=provinces)
+        engine.dispose()
+        analyze(url)
+        result = child("digest", url=url, as_of="2019-03-18")
+    what = (f"{info['plans']} plans + {info['agencies']} agencies, "
+            f"{info['occurrences']:,} occurrences")
+    if "missing" in result:
+        report.add(Row("3 digest", "sqlite", what, "not measurable",
+                       target="< 5 s", verdict=result["missing"]))
+        return
+    report.add(Row("3 digest", "sqlite", f"{what}: {result['digests']} digests rendered",
+                   ms(result["seconds"]), f"+{result['maxrss_growth_kib'] / 1024:.0f} MiB RSS",
+                   target="< 5 s" + ("" if not quick else " (63 provinces)"),
+                   verdict=("met" if result["seconds"] < 5 else "missed") if not quick
+                   else "(quick run: 6 provinces)"))
+
+
+# ------------------------------------------------------------------ 4. start-up
+
+
+def _timed(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def import_profile(cmd: list[str], top: int = 10) -> list[str]:
+    """The heaviest imports by cumulative time (``python -X importtime``), outermost first."""
+    out = subprocess.run([sys.executable, "-X", "importtime", *cmd], capture_output=True,
+                         text=True, check=True)
+    entries = []
+    for line in out.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if m:
+            entries.append((int(m[2]), len(m[3]) // 2, m[4]))
+    entries.sort(reverse=True)
+    return [f"{cum / 1000:7.1f} ms  {'  ' * depth}{name}" for cum, depth, name in entries[:top]]
+
+
+def bench_startup(report: Report, tmp: Path, runs: int) -> None:
+    from engine import db
+
+    path = tmp / "kontum.sqlite3"
+    url = f"sqlite:///{path}"
+    subprocess.run([DONDOC, "--db", url, "init"], check=True, capture_output=True)
+    subprocess.run([DONDOC, "--db", url, "catalog", "load", "kon-tum-2013"], check=True,
+                   capture_output=True)
+    del db
+    base = _timed([sys.executable, "-c", "pass"], runs)
+    helps = _timed([DONDOC, "--help"], runs)
+    tasks = _timed([DONDOC, "--db", url, "tasks", "--plan", "kon-tum-2013",
+                    "--as-of", "2015-03-16"], runs)
+    report.add(Row("4 start-up", "-", f"dondoc --help (median of {runs})", ms(helps),
+                   baseline=f"{ms(base)} (python -c pass)", ratio=f"+{ms(helps - base)}",
+                   target="< 150 ms", verdict="met" if helps < 0.150 else
+                   f"missed by {ms(helps - 0.150)}"))
+    report.add(Row("4 start-up", "sqlite", f"dondoc tasks --plan kon-tum-2013 (median of {runs})",
+                   ms(tasks), baseline=f"{ms(base)} (python -c pass)",
+                   ratio=f"+{ms(tasks - base)}"))
+    report.imports["dondoc --help"] = import_profile([DONDOC, "--help"])
+    report.imports["dondoc tasks --plan kon-tum-2013"] = import_profile(
+        [DONDOC, "--db", url, "tasks", "--plan", "kon-tum-2013", "--as-of", "2015-03-16"])
+
+
+# ------------------------------------------------------------------ README
+
+
+def machine_facts() -> list[str]:
+    def sh(*cmd: str) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "?"
+
+    lscpu = sh("lscpu")
+    model = next((ln.split(":", 1)[1].strip() for ln in lscpu.splitlines()
+                  if ln.startswith("Model name")), "?")
+    import sqlalchemy
+    import sqlite3
+
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as fh:
+            kib = int(fh.readline().split()[1])
+        mem = f"{kib / 2**20:.0f} GiB"
+    except OSError:
+        pass
+    pg = "?"
+    try:
+        from sqlalchemy import create_engine, text
+
+        eng = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with eng.connect() as conn:
+            pg = str(conn.execute(text("show server_version")).scalar())
+        eng.dispose()
+    except Exception:  # noqa: BLE001
+        pg = "unreachable"
+    return [
+        f"- CPU: {model}, `nproc` = {sh('nproc')}; memory {mem}",
+        f"- OS: {platform.platform()}",
+        f"- Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, "
+        f"SQLite {sqlite3.sqlite_version}, PostgreSQL {pg} (local, 127.0.0.1)",
+    ]
+
+
+def render_table(rows: list[Row]) -> str:
+    head = ["item", "db", "case", "dondoc", "memory", "baseline", "ratio", "target", "verdict"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r.item, r.db, r.case, r.value, r.memory, r.baseline, r.ratio, r.target, r.verdict]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def write_readme(report: Report, command: str, started: dt.datetime, seconds: float) -> None:
+    notes_path = Path(__file__).with_name("NOTES.md")
+    notes = notes_path.read_text(encoding="utf-8") if notes_path.exists() else ""
+    parts = [
+        "# dondoc benchmarks",
+        "",
+        "Generated by `bench/run.py`; do not edit by hand (the analysis lives in "
+        "`bench/NOTES.md` and is copied in below).",
+        "",
+        f"Command: `{command}`  ",
+        f"Run: {started:%Y-%m-%d %H:%M} UTC, took {seconds / 60:.1f} min",
+        "",
+        "## Machine",
+        *machine_facts(),
+        "",
+        "## Latest table",
+        "",
+        "Times are medians of several runs in one child process per measurement; "
+        "memory is the Python-allocation peak traced with tracemalloc in a fresh process "
+        "and the growth of that process's peak RSS during the measured call.",
+        "",
+        render_table(report.rows),
+        "",
+    ]
+    if report.notes:
+        parts += ["Run notes:", "", *[f"- {n}" for n in report.notes], ""]
+    if report.imports:
+        parts += ["## Heaviest imports (`python -X importtime`, cumulative)", ""]
+        for cmd, lines in report.imports.items():
+            parts += [f"`{cmd}`:", "", "```", *lines, "```", ""]
+    if notes:
+        parts += [notes]
+    Path(__file__).with_name("README.md").write_text("\n".join(parts), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    parser.add_argument("--only", action="append",
+                        choices=["sweep", "advances", "digest", "startup", "postgres"],
+                        help="run only these items (repeatable)")
+    parser.add_argument("--no-readme", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    only = set(args.only or ["sweep", "advances", "digest", "startup", "postgres"])
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    report = Report()
+    from bench import cases
+
+    if cases.sweep_kind() != "engine.escalation.sweep":
+        report.notes.append("engine/escalation.py has no sweep() yet: item 1 measures the indexed "
+                            "query the sweep must run (open phases, due < as_of), not the sweep.")
+    if args.quick:
+        sizes, naive, reps = [10_000, 100_000], {10_000: 1}, 3
+        adv = (100, 300, 1)
+        pg_sizes, pg_naive = [10_000], {10_000: 1}
+        runs = 3
+    else:
+        sizes, naive, reps = [10_000, 100_000, 1_000_000], {10_000: 3, 100_000: 3}, 7
+        adv = (500, 2000, 3)
+        pg_sizes, pg_naive = [10_000, 100_000], {10_000: 3, 100_000: 1}
+        runs = 10
+    with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+
+        def sqlite_maker(name: str) -> Any:
+            return sqlite_db(tmp, name)
+
+        if "sweep" in only:
+            bench_sweep(report, "sqlite", sqlite_maker, sizes, naive, reps)
+        if "advances" in only:
+            bench_advances(report, "sqlite", sqlite_maker, *adv)
+        if "digest" in only:
+            bench_digest(report, tmp, args.quick)
+        if "startup" in only:
+            bench_startup(report, tmp, runs)
+        if "postgres" in only:
+            problem = pg_reachable()
+            if problem:
+                report.notes.append(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {problem}")
+            else:
+                bench_sweep(report, "postgresql", pg_db, pg_sizes, pg_naive, reps)
+                bench_advances(report, "postgresql", pg_db, *adv)
+    seconds = time.perf_counter() - t0
+    print()
+    print(render_table(report.rows))
+    for note in report.notes:
+        print("note:", note)
+    print(f"\n{seconds:.0f} s in total")
+    if not args.no_readme:
+        command = "python -m bench" + (" --quick" if args.quick else "")
+        write_readme(report, command, started, seconds)
+        print("wrote bench/README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
