@@ -1015,9 +1015,8 @@ def digest(
         if send:
             result = queue_digests(s, as_of=day, plan_id=plan_id, agency=agency, lang=obj.lang)
         else:
-            text = render(
-                "digest", fmt, digest_data(s, plan_id=plan_id, agency=agency, as_of=day), lang=obj.lang
-            )
+            data = digest_data(s, plan_id=plan_id, agency=agency, as_of=day)
+            text = render("digest", fmt, data, lang=obj.lang)
     if send:
         click.echo(
             f"Queued {result.queued} digest message(s); {result.already} already queued this week."

@@ -1,0 +1,205 @@
+"""The weekly digest: Kon Tum's facts, the three formats, and mail that arrives once and intact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.message
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import Result
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import db
+from engine.digest import digest_data
+from engine.digest_job import digest_key
+from engine.digest_job import run as run_weekly
+from tests.notify.conftest import SmtpAt
+
+AS_OF = dt.date(2015, 3, 16)
+KON_TUM_OVERDUE = {
+    "kon-tum-2013:1.2@2013",
+    "kon-tum-2013:1.3@2013",
+    "kon-tum-2013:1.4@2013",
+    "kon-tum-2013:4.1@2013",
+    "kon-tum-2013:4.3@2013",
+    "kon-tum-2013:1.2@2014",
+    "kon-tum-2013:1.3@2014",
+    "kon-tum-2013:1.4@2014",
+    "kon-tum-2013:2.1",
+    "kon-tum-2013:3.1",
+    "kon-tum-2013:3.2",
+    "kon-tum-2013:4.1@2014",
+    "kon-tum-2013:4.3@2014",
+}
+EVIL_TITLE = "<script>alert('x')</script> Chỉ thị\r\nBcc: spy@evil.example\r\n\r\n<b>bold</b>"
+
+
+def test_the_kon_tum_digest_of_16_march_2015_lists_the_13_overdue_occurrences(
+    kon_tum: sessionmaker[Session],
+) -> None:
+    with kon_tum() as s:
+        data = digest_data(s, plan_id="kon-tum-2013", as_of=AS_OF)
+    assert data["counts"]["overdue"] == 13
+    assert {o["ref"] for o in data["overdue"]} == KON_TUM_OVERDUE
+    # Sorted by working days overdue: the 2013 occurrences come first.
+    days = [o["working_days_overdue"] for o in data["overdue"]]
+    assert days == sorted(days, reverse=True) and days[0] > days[-1] > 0
+    assert data["overdue"][0]["ref"].endswith("@2013")
+    assert data["total"] == sum(data["counts"].values())
+    assert [t["year"] for t in data["plans"][0]["targets"]][:1] == [2015]
+
+
+def test_the_printed_digest_is_vietnamese_by_default_and_english_on_request(
+    kon_tum: sessionmaker[Session], run: Callable[..., Result]
+) -> None:
+    vi = run("digest", "--plan", "kon-tum-2013", "--as-of", "2015-03-16").output
+    assert "Nhiệm vụ quá hạn (13):" in vi
+    assert vi.count("kon-tum-2013:") >= 13
+    en = run("--lang", "en", "digest", "--plan", "kon-tum-2013", "--as-of", "2015-03-16").output
+    assert "Overdue tasks (13):" in en
+    md = run("digest", "--plan", "kon-tum-2013", "--as-of", "2015-03-16", "--format", "md").output
+    assert md.startswith("# Báo cáo tình hình thực hiện hằng tuần")
+    assert "| Quá hạn | 13 | 27 |" in md
+    html = run("digest", "--plan", "kon-tum-2013", "--format", "html", "--as-of", "2015-03-16")
+    assert "width:27%" in html.output
+    assert "<script" not in html.output and "http" not in html.output
+
+
+def test_an_agency_digest_holds_only_that_agencys_tasks(kon_tum: sessionmaker[Session]) -> None:
+    with kon_tum() as s:
+        data = digest_data(s, plan_id="kon-tum-2013", agency="kon-tum/to-ho-tro", as_of=AS_OF)
+    assert {o["ref"] for o in data["overdue"]} == {
+        "kon-tum-2013:1.2@2013",
+        "kon-tum-2013:1.2@2014",
+    }
+
+
+def test_a_digest_change_of_the_last_week_is_listed_but_catalog_loading_is_not(
+    kon_tum: sessionmaker[Session], run: Callable[..., Result]
+) -> None:
+    run("--as", "lan", "advance", "kon-tum-2013:1.1", "start", "--at", "2015-03-12")
+    with kon_tum() as s:
+        data = digest_data(s, plan_id="kon-tum-2013", as_of=AS_OF)
+        later = digest_data(s, plan_id="kon-tum-2013", as_of=AS_OF + dt.timedelta(days=10))
+    assert [(c["ref"], c["trigger"], c["actor"]) for c in data["changes"]] == [
+        ("kon-tum-2013:1.1", "start", "lan")
+    ]
+    assert later["changes"] == []
+
+
+def _mail_setup(run: Callable[..., Result], smtp: SmtpAt, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DONDOC_SMTP_URL", smtp.url)
+    monkeypatch.setenv("DONDOC_SMTP_FROM", "Sở Công Thương Kon Tum <sxsh@kontum.example.vn>")
+    run("agencies", "set", "kon-tum/sct", "--email", "sct@kontum.example.vn")
+    run("agencies", "set", "kon-tum/to-ho-tro", "--email", "tohotro@kontum.example.vn")
+
+
+def _by_recipient(smtp: SmtpAt) -> dict[str, email.message.EmailMessage]:
+    return {str(m["To"]): m for m in smtp.recorder.received()}
+
+
+def test_digest_mail_arrives_once_as_vietnamese_multipart(
+    kon_tum: sessionmaker[Session],
+    run: Callable[..., Result],
+    smtp: SmtpAt,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    smtp.start()
+    _mail_setup(run, smtp, monkeypatch)
+    sent = run("digest", "--send", "--plan", "kon-tum-2013", "--as-of", "2015-03-16").output
+    assert "Queued 17 digest message(s); 0 already queued this week." in sent
+    assert "Sent 17, to retry 0, dead 0." in run("notify", "dispatch").output
+    assert "Sent 0, to retry 0, dead 0." in run("notify", "dispatch").output
+    again = run("digest", "--send", "--plan", "kon-tum-2013", "--as-of", "2015-03-18").output
+    assert "Queued 0 digest message(s); 17 already queued this week." in again
+
+    mails = _by_recipient(smtp)
+    # Only the two agencies with an address get mail; the others are .eml files.
+    assert set(mails) == {"sct@kontum.example.vn", "tohotro@kontum.example.vn"}
+    mail = mails["sct@kontum.example.vn"]
+    assert mail["Subject"].startswith("[SXSH] Báo cáo tình hình thực hiện hằng tuần 2015-W12")
+    assert "Sở Công Thương" in mail["Subject"]
+    assert "Sở Công Thương Kon Tum" in str(mail["From"])
+    key = digest_key("kon-tum-2013", "kon-tum/sct", AS_OF)
+    assert mail["X-Dondoc-Key"] == key
+    assert mail["Message-ID"].startswith("<digest-kon-tum-2013-kon-tum-sct-2015-W12")
+    assert mail.get_content_type() == "multipart/alternative"
+    text = mail.get_body(("plain",))
+    html = mail.get_body(("html",))
+    assert text is not None and html is not None
+    assert "Nhiệm vụ quá hạn (11):" in text.get_content()
+    assert "Xây dựng, trình UBND tỉnh ban hành Chỉ thị" in text.get_content()
+    assert "Nhiệm vụ quá hạn (11)" in html.get_content()
+    assert "Đào tạo cán bộ về SXSH" in html.get_content()
+
+
+def test_digest_mail_queued_while_the_server_is_down_is_delivered_once_when_it_returns(
+    kon_tum: sessionmaker[Session],
+    run: Callable[..., Result],
+    smtp: SmtpAt,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from notifiers import load_config
+    from notifiers.dispatch import dispatch_pending
+
+    _mail_setup(run, smtp, monkeypatch)
+    run("digest", "--send", "--plan", "kon-tum-2013", "--agency", "kon-tum/sct")
+    now = dt.datetime.now(dt.UTC)
+    down = dispatch_pending(kon_tum, config=load_config(), now=now)
+    assert (down.sent, down.failed) == (0, 1)
+    listed = run("notify", "list", "--status", "pending").output
+    assert "kon-tum/sct" in listed and "1 message(s)." in listed
+    smtp.start()
+    assert dispatch_pending(kon_tum, config=load_config(), now=now).sent == 0  # backing off
+    back = dispatch_pending(kon_tum, config=load_config(), now=now + dt.timedelta(minutes=2))
+    assert back.sent == 1
+    assert dispatch_pending(kon_tum, config=load_config(), now=now + dt.timedelta(days=1)).sent == 0
+    assert list(_by_recipient(smtp)) == ["sct@kontum.example.vn"]
+
+
+def _evil_catalog(tmp_path: Path) -> Path:
+    from tasks_catalog import schema
+
+    doc = yaml.safe_load(schema.plan_path("kon-tum-2013").read_text(encoding="utf-8"))
+    [task] = [t for t in doc["tasks"] if t["code"] == "2.1"]
+    task["title"] = EVIL_TITLE
+    path = tmp_path / "kon-tum-evil.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_markup_and_line_breaks_in_a_title_are_escaped_and_inject_no_header(
+    db_url: str,
+    run: Callable[..., Result],
+    smtp: SmtpAt,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run("catalog", "load", str(_evil_catalog(tmp_path)))
+    html = run("digest", "--format", "html", "--as-of", "2015-03-16").output
+    assert "<script" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    text = run("digest", "--as-of", "2015-03-16").output
+    assert "Chỉ thị Bcc: spy@evil.example <b>bold</b>" in text
+
+    smtp.start()
+    _mail_setup(run, smtp, monkeypatch)
+    run("digest", "--send", "--agency", "kon-tum/sct", "--as-of", "2015-03-16")
+    assert "Sent 1," in run("notify", "dispatch").output
+    [mail] = smtp.recorder.received()
+    assert mail["Bcc"] is None
+    [envelope] = smtp.recorder.envelopes
+    assert envelope.rcpt_tos == ["sct@kontum.example.vn"]
+    body = mail.get_body(("html",))
+    assert body is not None and "<script" not in body.get_content()
+
+
+def test_the_weekly_job_queues_each_plan_once_a_week(kon_tum: sessionmaker[Session]) -> None:
+    first = run_weekly(kon_tum, as_of=AS_OF)
+    second = run_weekly(kon_tum, as_of=AS_OF + dt.timedelta(days=2))
+    assert first.queued == 17 and (second.queued, second.already) == (0, 17)
+    with db.transaction(kon_tum) as s:
+        assert digest_data(s, plan_id="kon-tum-2013", as_of=AS_OF)["total"] == 48
