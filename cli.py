@@ -1089,9 +1089,9 @@ def serve(obj: Context, host: str, port: int) -> None:
     Example: dondoc serve --port 8000   (then open http://127.0.0.1:8000/)
     """
     import uvicorn
-    from web.app import create_app
 
     from engine import db
+    from web.app import create_app
 
     obj.engine()  # refuse to start on a database that is missing or not initialised
     app = create_app(db.resolve_url(obj.db))

@@ -159,3 +159,11 @@ def user_for_token(session: Session, secret: str) -> User:
     if user is None or not user.active:
         raise AuthenticationFailed("The API token's user is not active.")
     return user
+
+
+def revoke_secret(session: Session, secret: str) -> None:
+    """Revoke the token whose secret this is (a web session at sign-out); unknown is fine."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()

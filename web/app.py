@@ -1,0 +1,72 @@
+"""The ASGI application: REST API under ``/api/v1`` and the server-rendered board.
+
+``create_app(db_url)`` is what ``dondoc serve`` runs with uvicorn and what the
+tests drive with Starlette's ``TestClient``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from engine import db
+from web import api, pages
+from web.security import SESSION_MAX_AGE, secret_key
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        return api.error_response(exc.status_code, exc.detail)
+    return pages.error_page(request, exc.status_code, exc.detail)
+
+
+def create_app(
+    db_url: str, *, secret: str | None = None, secure_cookies: bool = False
+) -> Starlette:
+    """The web application over the database at ``db_url``.
+
+    ``secure_cookies`` marks the session cookie Secure; turn it on behind HTTPS.
+    """
+    engine = db.make_engine(db_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Mount("/api/v1", routes=[*api.routes, Route("/{rest:path}", api.not_found)]),
+            Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+            *pages.routes,
+        ],
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret or secret_key(),
+                session_cookie="dondoc_session",
+                max_age=SESSION_MAX_AGE,
+                same_site="lax",
+                https_only=secure_cookies,
+            ),
+            Middleware(pages.SecurityHeaders),
+        ],
+        exception_handlers={HTTPException: _http_error},
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.factory = db.session_factory(engine)
+    return app

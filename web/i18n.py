@@ -1,0 +1,96 @@
+"""The board's own words in Vietnamese (the default) and English.
+
+Workflow state and transition labels come from the workflow definitions;
+only the page furniture and the status category names live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGS = ("vi", "en")
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "app": ("Đôn đốc nhiệm vụ", "Task follow-up"),
+    "sign_in": ("Đăng nhập", "Sign in"),
+    "sign_out": ("Đăng xuất", "Sign out"),
+    "name": ("Tên đăng nhập", "User name"),
+    "password": ("Mật khẩu", "Password"),
+    "plans": ("Kế hoạch", "Plans"),
+    "my_agency": ("Cơ quan tôi", "My agency"),
+    "plan": ("Kế hoạch", "Plan"),
+    "tasks": ("Nhiệm vụ", "Tasks"),
+    "task": ("Nhiệm vụ", "Task"),
+    "section": ("Mục", "Section"),
+    "code": ("Số", "No."),
+    "title": ("Tên nhiệm vụ", "Title"),
+    "state": ("Trạng thái", "State"),
+    "status": ("Tình trạng", "Status"),
+    "window": ("Thời gian thực hiện", "Window"),
+    "due": ("Hạn", "Due"),
+    "start": ("Bắt đầu", "Start"),
+    "leads": ("Cơ quan chủ trì", "Lead agencies"),
+    "co_agencies": ("Cơ quan phối hợp", "Co-operating agencies"),
+    "responsible": ("Cơ quan đầu mối", "Responsible department"),
+    "history": ("Lịch sử", "History"),
+    "escalations": ("Nhắc nhở, đôn đốc", "Escalations"),
+    "actions": ("Nội dung thực hiện", "Actions"),
+    "result": ("Kết quả dự kiến", "Expected result"),
+    "transitions": ("Thao tác", "Actions you may take"),
+    "note": ("Ghi chú", "Note"),
+    "comment": ("Góp ý", "Comment"),
+    "send": ("Gửi", "Send"),
+    "filter": ("Lọc", "Filter"),
+    "agency": ("Cơ quan", "Agency"),
+    "all": ("Tất cả", "All"),
+    "timeline": ("Tiến độ theo thời gian", "Timeline"),
+    "when": ("Thời điểm", "When"),
+    "who": ("Người thực hiện", "Who"),
+    "from_to": ("Chuyển trạng thái", "From → to"),
+    "level": ("Cấp", "Level"),
+    "target": ("Gửi đến", "To"),
+    "days_overdue": ("Số ngày quá hạn", "Working days overdue"),
+    "none": ("Không có", "None"),
+    "read_only": (
+        "Bạn chỉ có quyền xem nhiệm vụ này.",
+        "You may only read this task.",
+    ),
+    "stale": (
+        "Người khác vừa thay đổi nhiệm vụ này — hãy tải lại trang.",
+        "Someone changed this task — reload.",
+    ),
+    "reload": ("Tải lại", "Reload"),
+    "saved": ("Đã lưu.", "Saved."),
+    "owe": ("Việc cơ quan phải làm", "What we owe"),
+    "signed_in_as": ("Đăng nhập với tên", "Signed in as"),
+    "not_found": ("Không tìm thấy trang.", "Page not found."),
+    "forbidden": ("Yêu cầu bị từ chối.", "Request refused."),
+    "csrf": (
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang và thử lại.",
+        "The form expired or is not valid; reload the page and try again.",
+    ),
+    "count": ("Số lượng", "Count"),
+    "total": ("Tổng", "Total"),
+    "period": ("Giai đoạn", "Period"),
+    "role": ("Vai trò", "Role"),
+    # Status categories (as government follow-up systems report them).
+    "completed-on-time": ("Hoàn thành đúng hạn", "Completed on time"),
+    "completed-late": ("Hoàn thành quá hạn", "Completed late"),
+    "in-progress": ("Đang thực hiện trong hạn", "In progress"),
+    "overdue": ("Quá hạn", "Overdue"),
+    "not-started": ("Chưa thực hiện", "Not started"),
+    "suspended": ("Tạm dừng", "Suspended"),
+    "cancelled": ("Đã hủy", "Cancelled"),
+    "due-soon": ("Sắp đến hạn", "Due soon"),
+}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """A function from a word key to its text in ``lang`` (the key itself if unknown)."""
+    index = 1 if lang == "en" else 0
+
+    def t(key: str) -> str:
+        pair = _WORDS.get(key)
+        return pair[index] if pair else key
+
+    return t

@@ -1,0 +1,292 @@
+"""The hand-written OpenAPI 3 document of the REST API (``/api/v1/openapi.json``).
+
+Hand-written because the handlers return the engine's own dicts
+(``engine.views``); the schemas below describe those dicts field by field,
+and the API tests check responses against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.views import STATUS_FILTERS
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_DATE = {"type": "string", "format": "date"}
+_NULL_STR = {"type": "string", "nullable": True}
+_STRS = {"type": "array", "items": _STR}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_AS_OF = {
+    "name": "as_of",
+    "in": "query",
+    "required": False,
+    "description": "Day on which status categories are computed (default: today in Vietnam).",
+    "schema": _DATE,
+}
+_REF = {
+    "name": "ref",
+    "in": "path",
+    "required": True,
+    "description": "PLAN:CODE, or PLAN:CODE@YEAR for a yearly task, e.g. kon-tum-2013:2.1.",
+    "schema": _STR,
+}
+_COMMON_ERRORS = {
+    "401": _error("No, unknown or revoked bearer token."),
+    "422": _error("A malformed parameter (date, status, reference)."),
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": _STR, "missing": _STRS},
+    },
+    "Plan": {
+        "type": "object",
+        "required": ["id", "province", "legal_ref", "issued", "period", "responsible", "by_status"],
+        "properties": {
+            "id": _STR,
+            "province": _STR,
+            "legal_ref": _STR,
+            "issued": _DATE,
+            "period": _STR,
+            "responsible": _STR,
+            "title_vi": _STR,
+            "title_en": _STR,
+            "tasks": _INT,
+            "occurrences": _INT,
+            "by_status": {"type": "object", "additionalProperties": _INT},
+        },
+    },
+    "TaskRow": {
+        "type": "object",
+        "required": ["ref", "plan", "code", "state", "status_category", "due", "version"],
+        "properties": {
+            "ref": _STR,
+            "plan": _STR,
+            "code": _STR,
+            "year": {"type": "integer", "nullable": True},
+            "title": _STR,
+            "workflow": _STR,
+            "state": _STR,
+            "status_category": _STR,
+            "start": _DATE,
+            "due": _DATE,
+            "owner": _NULL_STR,
+            "leads": _STRS,
+            "co_agencies": _STRS,
+            "version": _INT,
+            "role": {"type": "string", "nullable": True, "enum": ["owner", "lead", "co", None]},
+        },
+    },
+    "Transition": {
+        "type": "object",
+        "properties": {
+            "trigger": _STR,
+            "dest": _NULL_STR,
+            "requires": _STRS,
+            "requires_any": _STRS,
+            "label_vi": _STR,
+            "label_en": _STR,
+        },
+    },
+    "HistoryEntry": {
+        "type": "object",
+        "properties": {
+            "seq": _INT,
+            "at": {"type": "string", "format": "date-time"},
+            "actor": _STR,
+            "trigger": _STR,
+            "from": _NULL_STR,
+            "to": _STR,
+            "note": _STR,
+            "fields": {"type": "object", "additionalProperties": _STR},
+        },
+    },
+    "Escalation": {
+        "type": "object",
+        "properties": {
+            "level": _INT,
+            "kind": _STR,
+            "target": _STR,
+            "cc": _STRS,
+            "at": _DATE,
+            "days_overdue": _INT,
+        },
+    },
+    "Occurrence": {
+        "type": "object",
+        "required": ["ref", "plan", "code", "state", "version", "window", "allowed", "history"],
+        "properties": {
+            "ref": _STR,
+            "plan": _STR,
+            "code": _STR,
+            "year": {"type": "integer", "nullable": True},
+            "section": _STR,
+            "title": _STR,
+            "actions": _STRS,
+            "result": _STR,
+            "workflow": _STR,
+            "state": _STR,
+            "state_label": _STR,
+            "status_category": _STR,
+            "as_of": _DATE,
+            "version": _INT,
+            "window": {
+                "type": "object",
+                "properties": {"start": _DATE, "due": _DATE, "planned_due": _DATE},
+            },
+            "completed_at": {"type": "string", "format": "date-time", "nullable": True},
+            "owner": _NULL_STR,
+            "leads": _STRS,
+            "co_agencies": _STRS,
+            "depends_on": _STRS,
+            "responsible": _STR,
+            "archived": {"type": "boolean"},
+            "allowed": {"type": "array", "items": _ref("Transition")},
+            "history": {"type": "array", "items": _ref("HistoryEntry")},
+            "escalations": {"type": "array", "items": _ref("Escalation")},
+        },
+    },
+    "AdvanceRequest": {
+        "type": "object",
+        "required": ["trigger"],
+        "properties": {
+            "trigger": {"type": "string", "minLength": 1, "example": "consult"},
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"oneOf": [_STR, {"type": "number"}]},
+                "example": {"document_number": "05/CT-UBND", "document_date": "2014-06-10"},
+            },
+            "note": _STR,
+        },
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI 3.0 document, built fresh (it is small) so it cannot be mutated by a caller."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "dondoc REST API",
+            "version": "1",
+            "description": (
+                "Follow-up of government action plans. Authenticate with "
+                "'Authorization: Bearer <token>' (issue one with 'dondoc users token NAME')."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+        },
+        "paths": {
+            "/plans": {
+                "get": {
+                    "summary": "Loaded plans with their counts by status category",
+                    "operationId": "listPlans",
+                    "parameters": [_AS_OF],
+                    "responses": {
+                        "200": _ok("The plans", {"type": "array", "items": _ref("Plan")}),
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
+            "/tasks": {
+                "get": {
+                    "summary": "One row per occurrence, as 'dondoc tasks --json'",
+                    "operationId": "listTasks",
+                    "parameters": [
+                        {"name": "plan", "in": "query", "required": False, "schema": _STR},
+                        {"name": "agency", "in": "query", "required": False, "schema": _STR},
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": list(STATUS_FILTERS)},
+                        },
+                        _AS_OF,
+                    ],
+                    "responses": {
+                        "200": _ok("The rows", {"type": "array", "items": _ref("TaskRow")}),
+                        "404": _error("No such plan."),
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
+            "/tasks/{ref}": {
+                "get": {
+                    "summary": "One occurrence with its history, as 'dondoc show --json'",
+                    "operationId": "showTask",
+                    "parameters": [_REF, _AS_OF],
+                    "responses": {
+                        "200": {
+                            **_ok("The occurrence", _ref("Occurrence")),
+                            "headers": {"ETag": {"schema": _STR}},
+                        },
+                        "404": _error("No such plan, task or year."),
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
+            "/tasks/{ref}/advance": {
+                "post": {
+                    "summary": "Fire a trigger on an occurrence (one guarded transaction)",
+                    "operationId": "advanceTask",
+                    "parameters": [
+                        _REF,
+                        {
+                            "name": "If-Match",
+                            "in": "header",
+                            "required": True,
+                            "description": 'The version you read (the ETag), e.g. "3".',
+                            "schema": _STR,
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("AdvanceRequest")}},
+                    },
+                    "responses": {
+                        "200": {
+                            **_ok("The occurrence after the change", _ref("Occurrence")),
+                            "headers": {"ETag": {"schema": _STR}},
+                        },
+                        "403": _error("The user may not do this on this task."),
+                        "404": _error("No such plan, task or year."),
+                        "409": _error(
+                            "The version is stale, or the current state does not allow the trigger."
+                        ),
+                        "413": _error("The body is too large."),
+                        "422": _error("Missing required fields or malformed input."),
+                        "428": _error("No If-Match header."),
+                        "401": _COMMON_ERRORS["401"],
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "openapi",
+                    "security": [],
+                    "responses": {"200": _ok("OpenAPI 3 document", {"type": "object"})},
+                }
+            },
+        },
+    }

@@ -1,0 +1,366 @@
+"""The server-rendered board: sign-in, plans, a plan, my agency, a task and its forms.
+
+Handlers read with ``engine.views``, decide what to offer with ``engine.authz``
+and change state only through ``engine.transition.advance``; every POST
+carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import workflows
+from engine import authz, status, views
+from engine.auth import AuthenticationFailed, check_password, issue_token, revoke_secret
+from engine.errors import Conflict, DondocError, InvalidInput
+from engine.lookup import get_plan, load_occurrence
+from engine.models import Task, User
+from engine.transition import advance
+from web import timeline
+from web.api import status_for
+from web.i18n import LANGS, translator
+from web.security import CSRF_FIELD, SESSION_KEY, csrf_ok, csrf_token, lang_of
+from web.store import run, session_user
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# Overdue first, then due soon, then the rest of the open work, then what is settled.
+_URGENCY = {"overdue": 0, "in-progress": 2, "not-started": 2, "suspended": 3}
+
+
+class SecurityHeaders:
+    """Adds headers that keep pages from being framed, sniffed or fed outside scripts."""
+
+    HEADERS = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+        (
+            b"content-security-policy",
+            b"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            b"form-action 'self'; frame-ancestors 'none'",
+        ),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _user_view(user: User) -> dict[str, str]:
+    return {"name": user.name, "agency": user.agency_code, "role": user.role}
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    lang = lang_of(request)
+    base = {
+        "t": translator(lang),
+        "lang": lang,
+        "csrf": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+        "path": request.url.path,
+        "user": None,
+    }
+    response = templates.TemplateResponse(
+        request, name, {**base, **context}, status_code=status_code
+    )
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie("lang", lang, max_age=365 * 86400, httponly=True, samesite="lax")
+    return response
+
+
+def error_page(request: Request, status_code: int, message: str) -> Response:
+    return render(request, "error.html", {"message": message}, status_code)
+
+
+def _to_signin(request: Request) -> Response:
+    target = quote(request.url.path, safe="/:@")
+    return RedirectResponse(f"/signin?next={target}", status_code=303)
+
+
+def _token(request: Request) -> str | None:
+    value = request.session.get(SESSION_KEY)
+    return value if isinstance(value, str) else None
+
+
+def _as_of(request: Request) -> dt.date:
+    value = request.query_params.get("as_of")
+    if not value:
+        return views.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"as_of {value!r} is not a date; write YYYY-MM-DD.") from None
+
+
+async def _signed_in_page(request: Request, template: str, build: Any, *args: Any) -> Response:
+    """Render ``template`` with ``build(session, user, *args)``; sign-in first if needed."""
+    token = _token(request)
+
+    def work(session: Session) -> dict[str, Any] | None:
+        user = session_user(session, token)
+        if user is None:
+            return None
+        return {"user": _user_view(user), **build(session, user, *args)}
+
+    try:
+        context = await run(request, work)
+    except DondocError as exc:
+        return error_page(request, status_for(exc), exc.message)
+    if context is None:
+        return _to_signin(request)
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------- sign-in
+
+
+async def signin_form(request: Request) -> Response:
+    return render(request, "signin.html", {"next": request.query_params.get("next", "/")})
+
+
+def _safe_next(target: object) -> str:
+    # Only paths on this server: an open redirect would help phishing.
+    if isinstance(target, str) and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+async def _form(request: Request) -> FormData | None:
+    """The posted form if its CSRF token matches the session's, else ``None``."""
+    form = await request.form()
+    return form if csrf_ok(request, form.get(CSRF_FIELD)) else None
+
+
+async def signin(request: Request) -> Response:
+    form = await _form(request)
+    t = translator(lang_of(request))
+    if form is None:
+        return error_page(request, 403, t("csrf"))
+    name, password = str(form.get("name", "")), str(form.get("password", ""))
+
+    def work(session: Session) -> str | AuthenticationFailed:
+        try:
+            user = check_password(session, name, password)
+        except AuthenticationFailed as exc:
+            # Returned, not raised: the failure must be committed to count.
+            return exc
+        return issue_token(session, user.name).secret
+
+    outcome = await run(request, work)
+    if isinstance(outcome, AuthenticationFailed):
+        context = {"next": _safe_next(form.get("next")), "error": outcome.message, "name": name}
+        return render(request, "signin.html", context, 401)
+    # A fresh session (and CSRF token) at sign-in defeats session fixation.
+    request.session.clear()
+    request.session[SESSION_KEY] = outcome
+    return RedirectResponse(_safe_next(form.get("next")), status_code=303)
+
+
+async def signout(request: Request) -> Response:
+    form = await _form(request)
+    if form is None:
+        return error_page(request, 403, translator(lang_of(request))("csrf"))
+    token = _token(request)
+    if token:
+        await run(request, revoke_secret, token)
+    request.session.clear()
+    return RedirectResponse("/signin", status_code=303)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _plans(session: Session, user: User, as_of: dt.date) -> dict[str, Any]:
+    return {"plans": views.plan_rows(session, as_of=as_of), "categories": _categories()}
+
+
+def _categories() -> list[str]:
+    return [c.replace("_", "-") for c in status.CATEGORIES]
+
+
+async def plans_page(request: Request) -> Response:
+    try:
+        as_of = _as_of(request)
+    except InvalidInput as exc:
+        return error_page(request, 422, exc.message)
+    return await _signed_in_page(request, "plans.html", _plans, as_of)
+
+
+def _plan(session: Session, user: User, plan_id: str, request: Request) -> dict[str, Any]:
+    plan = get_plan(session, plan_id)
+    as_of = _as_of(request)
+    agency = request.query_params.get("agency") or None
+    wanted = request.query_params.get("status") or None
+    everything = views.task_rows(session, plan_id=plan.id, as_of=as_of)
+    rows = views.task_rows(
+        session, plan_id=plan.id, agency=agency, status_filter=wanted, as_of=as_of
+    )
+    section_of = dict(
+        session.execute(select(Task.code, Task.section).where(Task.plan_id == plan.id)).all()
+    )
+    titles = {s["code"]: s["title"] for s in plan.details.get("sections", [])}
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(section_of.get(row["code"], ""), []).append(row)
+    agencies = sorted({a for r in everything for a in [*r["leads"], *r["co_agencies"]]})
+    return {
+        "plan": {
+            "id": plan.id,
+            "title": plan.title_en if lang_of(request) == "en" else plan.title_vi,
+            "legal_ref": plan.legal_ref,
+            "period": f"{plan.period_start}–{plan.period_end}",
+            "responsible": plan.responsible_code,
+        },
+        "sections": [(code, titles.get(code, ""), items) for code, items in grouped.items()],
+        "agencies": agencies,
+        "filters": {"agency": agency or "", "status": wanted or ""},
+        "statuses": list(views.STATUS_FILTERS),
+        "timeline": timeline.build(rows, as_of),
+    }
+
+
+async def plan_page(request: Request) -> Response:
+    return await _signed_in_page(
+        request, "plan.html", _plan, request.path_params["plan_id"], request
+    )
+
+
+def _agency(session: Session, user: User, as_of: dt.date) -> dict[str, Any]:
+    rows = views.task_rows(session, agency=user.agency_code, as_of=as_of)
+    for row in rows:
+        soon = status.is_due_soon(
+            row["status_category"].replace("-", "_"),
+            due=dt.date.fromisoformat(row["due"]),
+            as_of=as_of,
+        )
+        row["due_soon"] = soon
+        row["urgency"] = 1 if soon else _URGENCY.get(row["status_category"], 4)
+    rows.sort(key=lambda r: (r["urgency"], r["due"], r["ref"]))
+    return {"rows": rows, "agency": user.agency_code}
+
+
+async def agency_page(request: Request) -> Response:
+    try:
+        as_of = _as_of(request)
+    except InvalidInput as exc:
+        return error_page(request, 422, exc.message)
+    return await _signed_in_page(request, "agency.html", _agency, as_of)
+
+
+def _task(session: Session, user: User, ref: str, lang: str) -> dict[str, Any]:
+    record = views.occurrence_record(session, ref)
+    occ = load_occurrence(session, ref)
+    task, plan = occ.task, occ.task.plan
+    wf = workflows.get(task.workflow)
+    may_advance = authz.can_advance(user, plan, task) and not occ.archived
+    return {
+        "task": record,
+        "state_label": wf.state(occ.state).label(lang),
+        "label_of": {name: s.label(lang) for name, s in wf.states.items()},
+        "transitions": record["allowed"] if may_advance else [],
+        "may_comment": authz.can_comment(user, plan, task) and not occ.archived,
+    }
+
+
+async def task_page(request: Request) -> Response:
+    ref = request.path_params["ref"]
+    return await _signed_in_page(request, "task.html", _task, ref, lang_of(request))
+
+
+# ---------------------------------------------------------------- changing
+
+
+def _fields(form: FormData) -> dict[str, str]:
+    fields = {}
+    for key, value in form.multi_items():
+        if key.startswith("field_") and isinstance(value, str) and value.strip():
+            fields[key.removeprefix("field_")] = value.strip()
+    return fields
+
+
+async def advance_form(request: Request) -> Response:
+    ref = request.path_params["ref"]
+    lang = lang_of(request)
+    form = await _form(request)
+    if form is None:
+        return error_page(request, 403, translator(lang)("csrf"))
+    token = _token(request)
+    version = str(form.get("version", ""))
+    trigger, note = str(form.get("trigger", "")), str(form.get("note", ""))
+
+    def work(session: Session) -> User | None:
+        user = session_user(session, token)
+        if user is None:
+            return None
+        expected = int(version) if version.isdigit() and len(version) < 10 else -1
+        advance(
+            session, user, ref, trigger, note=note, fields=_fields(form), expected_version=expected
+        )
+        return user
+
+    try:
+        user = await run(request, work)
+    except Conflict:
+        return await _task_with_error(request, ref, translator(lang)("stale"), 409, stale=True)
+    except DondocError as exc:
+        return await _task_with_error(request, ref, exc.message, status_for(exc))
+    if user is None:
+        return _to_signin(request)
+    return RedirectResponse(f"/tasks/{quote(ref, safe=':@')}?saved=1", status_code=303)
+
+
+async def _task_with_error(
+    request: Request, ref: str, message: str, status_code: int, *, stale: bool = False
+) -> Response:
+    token, lang = _token(request), lang_of(request)
+
+    def work(session: Session) -> dict[str, Any] | None:
+        user = session_user(session, token)
+        if user is None:
+            return None
+        return {"user": _user_view(user), **_task(session, user, ref, lang)}
+
+    try:
+        context = await run(request, work)
+    except DondocError as exc:
+        return error_page(request, status_for(exc), exc.message)
+    if context is None:
+        return _to_signin(request)
+    return render(request, "task.html", {**context, "error": message, "stale": stale}, status_code)
+
+
+routes = [
+    Route("/", plans_page, methods=["GET"]),
+    Route("/signin", signin_form, methods=["GET"]),
+    Route("/signin", signin, methods=["POST"]),
+    Route("/signout", signout, methods=["POST"]),
+    Route("/agency", agency_page, methods=["GET"]),
+    Route("/plans/{plan_id}", plan_page, methods=["GET"]),
+    Route("/tasks/{ref}", task_page, methods=["GET"]),
+    Route("/tasks/{ref}/advance", advance_form, methods=["POST"]),
+]

@@ -1,0 +1,90 @@
+"""The plan timeline: windows and yearly occurrences laid out for an inline SVG.
+
+Pure geometry over ``engine.views.task_rows`` rows; the template draws it, so
+every text in the picture is escaped like the rest of the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+LABEL_WIDTH = 70
+YEAR_WIDTH = 90
+ROW_HEIGHT = 18
+TOP = 22
+
+COLOURS = {
+    "completed-on-time": "#2e7d32",
+    "completed-late": "#8d6e00",
+    "in-progress": "#1565c0",
+    "overdue": "#c62828",
+    "not-started": "#9e9e9e",
+    "suspended": "#6a1b9a",
+    "cancelled": "#616161",
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    colour: str
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    years: list[tuple[int, float]]
+    rows: list[tuple[str, float]]
+    bars: list[Bar]
+    today_x: float | None
+
+
+def _x(day: dt.date, first_year: int) -> float:
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return LABEL_WIDTH + ((day.year - first_year) + (day - start).days / length) * YEAR_WIDTH
+
+
+def build(rows: list[dict[str, Any]], as_of: dt.date) -> Timeline | None:
+    """One line per task code, one bar per occurrence, coloured by status category."""
+    if not rows:
+        return None
+    first = min(dt.date.fromisoformat(r["start"]).year for r in rows)
+    last = max(dt.date.fromisoformat(r["due"]).year for r in rows)
+    codes: list[str] = []
+    for r in rows:
+        if r["code"] not in codes:
+            codes.append(r["code"])
+    line = {code: TOP + i * ROW_HEIGHT for i, code in enumerate(codes)}
+    bars = []
+    for r in rows:
+        start, due = dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["due"])
+        x0 = _x(start, first)
+        x1 = _x(due + dt.timedelta(days=1), first)
+        bars.append(
+            Bar(
+                x=round(x0, 1),
+                y=line[r["code"]] + 3,
+                width=round(max(x1 - x0, 2), 1),
+                colour=COLOURS.get(r["status_category"], "#9e9e9e"),
+                ref=r["ref"],
+                title=f"{r['ref']}: {r['start']} – {r['due']} ({r['status_category']})",
+            )
+        )
+    years = [(y, LABEL_WIDTH + (y - first) * YEAR_WIDTH) for y in range(first, last + 1)]
+    inside = dt.date(first, 1, 1) <= as_of <= dt.date(last, 12, 31)
+    return Timeline(
+        width=LABEL_WIDTH + (last - first + 1) * YEAR_WIDTH + 10,
+        height=TOP + len(codes) * ROW_HEIGHT + 6,
+        years=years,
+        rows=[(code, y) for code, y in line.items()],
+        bars=bars,
+        today_x=round(_x(as_of, first), 1) if inside else None,
+    )
