@@ -1025,6 +1025,63 @@ def digest(
         click.echo(text, nl=False)
 
 
+@cli.group()
+def report() -> None:
+    """Reports a plan owes."""
+
+
+@report.command("annual")
+@click.option("--plan", "plan_id", required=True)
+@click.option("--year", required=True, type=int)
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="md", show_default=True)
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def report_annual(obj: Context, plan_id: str, year: int, fmt: str, xlsx: Path | None) -> None:
+    """Print the yearly report of a plan, and optionally write it as a spreadsheet.
+
+    \b
+    Example: dondoc report annual --plan nghe-an-2017 --year 2018 --xlsx bao-cao-2018.xlsx
+    """
+    from engine.report import annual_report, write_xlsx
+    from notifiers.render import render
+
+    with obj.session() as s:
+        data = annual_report(s, plan_id, year)
+    if xlsx is not None:
+        write_xlsx(data, xlsx)
+        click.echo(f"Wrote {len(data['tasks'])} task row(s) to {xlsx}.", err=True)
+    click.echo(render("report", fmt, data, lang=obj.lang), nl=False)
+
+
+@cli.group()
+def export() -> None:
+    """Export data for other programs."""
+
+
+@export.command("ics")
+@click.option("--plan", "plan_id")
+@click.option("--agency")
+@click.option("--as-of", "as_of", help="Which occurrences are open (YYYY-MM-DD), default today.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def export_ics(
+    obj: Context, plan_id: str | None, agency: str | None, as_of: str | None, output: Path
+) -> None:
+    """Write the open deadlines as an iCalendar file.
+
+    \b
+    Example: dondoc export ics --plan kon-tum-2013 --agency kon-tum/sct -o han.ics
+    """
+    from engine.ics import deadline_calendar
+
+    with obj.session() as s:
+        data = deadline_calendar(
+            s, plan_id=plan_id, agency=agency, as_of=_parse_day(as_of, "--as-of")
+        )
+    output.write_bytes(data)
+    click.echo(f"Wrote {data.count(b'BEGIN:VEVENT')} deadline(s) to {output}.")
+
+
 # ---------------------------------------------------------------- web (issue 8)
 
 
