@@ -17,10 +17,7 @@ SECRET = "test-secret-key-for-signing-cookies"
 
 @pytest.fixture
 def client(kon_tum: sessionmaker[Session], db_url: str) -> Iterator[TestClient]:
-    """A client of the app over the Kon Tum database; every user's password is PASSWORD."""
-    with db.transaction(kon_tum) as s:
-        for name in ("lan", "hung", "minh", "thu", "an"):
-            auth.set_password(s, name, PASSWORD)
+    """A client of the app over the Kon Tum database."""
     app = create_app(db_url, secret=SECRET)
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
@@ -31,3 +28,12 @@ def tokens(kon_tum: sessionmaker[Session]) -> dict[str, str]:
     """An API token per Kon Tum user."""
     with db.transaction(kon_tum) as s:
         return {n: auth.issue_token(s, n).secret for n in ("lan", "hung", "minh", "thu", "an")}
+
+
+@pytest.fixture
+def passwords(kon_tum: sessionmaker[Session]) -> str:
+    """Gives lan, hung and minh the password PASSWORD (hashing is slow: only where needed)."""
+    with db.transaction(kon_tum) as s:
+        for name in ("lan", "hung", "minh"):
+            auth.set_password(s, name, PASSWORD)
+    return PASSWORD

@@ -1,0 +1,235 @@
+"""The board in a browser-less client: sign-in, CSRF, escaping, forms and sign-out."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
+
+from engine import auth, db
+from engine.catalog import load_plan_file
+from engine.models import Occurrence
+from engine.users import add_user
+from tasks_catalog import schema
+from tests.web.conftest import PASSWORD, SECRET
+from web.app import create_app
+
+REF = "kon-tum-2013:2.1"
+HOSTILE = '<script>alert("x")</script><b>bold</b>'
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, name: str) -> None:
+    form = client.get("/signin")
+    response = client.post(
+        "/signin",
+        data={"csrf_token": csrf_of(form.text), "name": name, "password": PASSWORD, "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/"
+
+
+def state_of(factory: sessionmaker[Session], ref: str) -> str:
+    with db.transaction(factory) as s:
+        occ = s.scalar(select(Occurrence).where(Occurrence.ref == ref))
+        assert occ is not None
+        return occ.state
+
+
+def test_a_signed_out_visitor_is_sent_to_the_sign_in_form(client: TestClient) -> None:
+    response = client.get("/plans/kon-tum-2013", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/plans/kon-tum-2013"
+
+
+def test_signing_in_sets_an_httponly_lax_cookie_and_shows_the_plans(
+    client: TestClient, passwords: str
+) -> None:
+    form = client.get("/signin")
+    response = client.post(
+        "/signin",
+        data={"csrf_token": csrf_of(form.text), "name": "lan", "password": passwords},
+        follow_redirects=False,
+    )
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "kon-tum-2013" in page.text and "Đăng xuất" in page.text
+    assert "Sign out" in client.get("/?lang=en").text
+
+
+def test_a_wrong_password_is_refused_with_a_sentence(client: TestClient, passwords: str) -> None:
+    form = client.get("/signin")
+    response = client.post(
+        "/signin",
+        data={"csrf_token": csrf_of(form.text), "name": "lan", "password": "nope nope nope"},
+    )
+    assert response.status_code == 401
+    assert "The name or password is wrong." in response.text
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_post_without_the_csrf_token_is_refused(client: TestClient, passwords: str) -> None:
+    client.get("/signin")
+    refused = client.post("/signin", data={"name": "lan", "password": passwords})
+    assert refused.status_code == 403
+    sign_in(client, "lan")
+    forged = client.post(f"/tasks/{REF}/advance", data={"trigger": "consult", "version": "1"})
+    assert forged.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in forged.text
+
+
+def test_the_coordinator_advances_2_1_through_the_form_and_sees_the_history(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "lan")
+    page = client.get(f"/tasks/{REF}")
+    assert 'id="do-consult"' in page.text
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version
+    response = client.post(
+        f"/tasks/{REF}/advance",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "trigger": "consult",
+            "version": version.group(1),
+            "note": "Gửi các Sở góp ý",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    after = client.get(response.headers["location"])
+    assert "Lấy ý kiến góp ý" in after.text and "Gửi các Sở góp ý" in after.text
+    assert state_of(kon_tum, REF) == "consulting"
+
+
+def test_a_stale_form_says_someone_changed_the_task_and_does_not_overwrite(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "lan")
+    page = client.get(f"/tasks/{REF}")
+    token = csrf_of(page.text)
+    first = client.post(
+        f"/tasks/{REF}/advance",
+        data={"csrf_token": token, "trigger": "consult", "version": "1"},
+        follow_redirects=False,
+    )
+    assert first.status_code == 303
+    stale = client.post(
+        f"/tasks/{REF}/advance",
+        data={
+            "csrf_token": token,
+            "trigger": "return_for_revision",
+            "version": "1",
+            "field_reason": "thiếu số liệu",
+        },
+    )
+    assert stale.status_code == 409
+    assert "Người khác vừa thay đổi nhiệm vụ này — hãy tải lại trang." in stale.text
+    assert state_of(kon_tum, REF) == "consulting"
+
+
+def test_an_officer_of_another_agency_is_offered_nothing_and_refused_anyway(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "minh")
+    page = client.get(f"/tasks/{REF}?lang=en")
+    assert "You may only read this task." in page.text
+    assert 'id="do-consult"' not in page.text
+    refused = client.post(
+        f"/tasks/{REF}/advance",
+        data={"csrf_token": csrf_of(page.text), "trigger": "consult", "version": "1"},
+    )
+    assert refused.status_code == 403
+    assert "not a lead agency" in refused.text
+    assert state_of(kon_tum, REF) == "drafting"
+
+
+def test_issuing_without_a_document_number_shows_what_is_missing(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "hung")
+    for version, trigger in enumerate(("consult", "appraise", "submit"), start=1):
+        page = client.get(f"/tasks/{REF}")
+        client.post(
+            f"/tasks/{REF}/advance",
+            data={"csrf_token": csrf_of(page.text), "trigger": trigger, "version": str(version)},
+        )
+    page = client.get(f"/tasks/{REF}")
+    assert 'name="field_document_number"' in page.text
+    missing = client.post(
+        f"/tasks/{REF}/advance",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "trigger": "issue",
+            "version": "4",
+            "field_document_date": "2014-06-10",
+        },
+    )
+    assert missing.status_code == 422
+    assert "document_number" in missing.text
+    assert state_of(kon_tum, REF) == "submitted"
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(
+    client: TestClient, passwords: str
+) -> None:
+    sign_in(client, "lan")
+    copied = client.cookies.get("dondoc_session")
+    page = client.get("/")
+    out = client.post("/signout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+    client.cookies.set("dondoc_session", copied)
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_plan_and_agency_pages_group_filter_and_draw_the_timeline(
+    client: TestClient, passwords: str
+) -> None:
+    sign_in(client, "minh")
+    plan = client.get("/plans/kon-tum-2013?as_of=2015-03-16")
+    assert plan.status_code == 200
+    assert "<svg" in plan.text and "<rect" in plan.text
+    assert "Mục 2" in plan.text and "kon-tum-2013:2.1" in plan.text
+    filtered = client.get("/plans/kon-tum-2013?agency=kon-tum/stnmt&status=overdue")
+    assert filtered.status_code == 200
+    assert 'href="/tasks/kon-tum-2013:1.1"' not in filtered.text
+    bad = client.get("/plans/kon-tum-2013?status=late")
+    assert bad.status_code == 422 and "Unknown status" in bad.text
+    mine = client.get("/agency?as_of=2015-03-16")
+    assert mine.status_code == 200
+    categories = re.findall(r'<tr class="cat-([a-z-]+)">', mine.text)
+    assert categories and categories[0] == "overdue"
+
+
+def test_a_task_title_with_html_is_shown_as_text(
+    factory: sessionmaker[Session], db_url: str, tmp_path: Path
+) -> None:
+    original = schema.plan_path("kon-tum-2013").read_text(encoding="utf-8")
+    hostile = original.replace(
+        "title: Xây dựng và triển khai kế hoạch truyền thông", f"title: '{HOSTILE}'", 1
+    )
+    assert hostile != original
+    path = tmp_path / "kon-tum-2013.yaml"
+    path.write_text(hostile, encoding="utf-8")
+    with db.transaction(factory) as s:
+        load_plan_file(s, path)
+        add_user(s, "lan", "kon-tum/sct", "coordinator")
+        auth.set_password(s, "lan", PASSWORD)
+    with TestClient(create_app(db_url, secret=SECRET)) as client:
+        sign_in(client, "lan")
+        for page in (client.get("/tasks/kon-tum-2013:1.1"), client.get("/plans/kon-tum-2013")):
+            assert page.status_code == 200
+            assert HOSTILE not in page.text
+            assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
