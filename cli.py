@@ -909,8 +909,13 @@ def scheduler_run(obj: Context) -> None:
     from engine.scheduler import run_forever
 
     engine = obj.engine()
-    click.echo(f"Scheduler running on {db.describe(engine)}; stop with Ctrl-C or SIGTERM.")
-    run_forever(db.session_factory(engine), lang=obj.lang)
+    run_forever(
+        db.session_factory(engine),
+        lang=obj.lang,
+        on_ready=lambda: click.echo(
+            f"Scheduler running on {db.describe(engine)}; stop with Ctrl-C or SIGTERM."
+        ),
+    )
     click.echo("Scheduler stopped.")
 
 

@@ -36,6 +36,7 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -146,20 +147,42 @@ def build_scheduler(
     return sched
 
 
-def run_forever(factory: sessionmaker[Session], *, lang: str = "vi") -> None:
-    """Run the blocking scheduler until SIGTERM or SIGINT, then stop after the running jobs."""
+def run_forever(
+    factory: sessionmaker[Session],
+    *,
+    lang: str = "vi",
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Run the blocking scheduler until SIGTERM or SIGINT, then stop after the running jobs.
+
+    ``on_ready`` is called once the scheduler runs, so whoever it tells may
+    stop it from then on. A signal that comes while it is still starting is
+    remembered and honoured as soon as it has started.
+    """
     sched = build_scheduler(factory, lang=lang)
+    stop_requested = False
 
     def stop(signum: int, _frame: Any) -> None:
+        nonlocal stop_requested
         log.info("signal %s: shutting the scheduler down", signal.Signals(signum).name)
-        # wait=True lets a sweep in flight commit rather than be cut half way.
-        sched.shutdown(wait=True)
+        stop_requested = True
+        if sched.running:
+            # wait=True lets a sweep in flight commit rather than be cut half way.
+            sched.shutdown(wait=True)
 
+    def started(_event: Any) -> None:
+        if stop_requested:
+            sched.shutdown(wait=True)
+        elif on_ready is not None:
+            on_ready()
+
+    sched.add_listener(started, EVENT_SCHEDULER_STARTED)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         log.info("scheduler starting in %s", VIETNAM_TZ)
-        sched.start()
+        if not stop_requested:
+            sched.start()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
