@@ -216,6 +216,24 @@ async def advance_task(request: Request) -> Response:
     return await _answer(request, work)
 
 
+async def list_escalations(request: Request) -> Response:
+    """The levels a sweep on ``as_of`` would record: ``dondoc escalate --dry-run --json``.
+
+    A GET must not write, so recording stays with the scheduler and the CLI.
+    """
+    day = _day_or_none(request)
+    if isinstance(day, Response):
+        return day
+
+    def work(session: Session, _user: User) -> Response:
+        from engine.escalation import sweep
+
+        records = sweep(session, as_of=day or views.today(), dry_run=True)
+        return _json([r.as_dict() for r in records])
+
+    return await _answer(request, work)
+
+
 def _day_or_none(request: Request) -> dt.date | None | Response:
     try:
         return _day(request)
@@ -236,5 +254,6 @@ routes = [
     Route("/tasks", list_tasks, methods=["GET"]),
     Route("/tasks/{ref}", show_task, methods=["GET"]),
     Route("/tasks/{ref}/advance", advance_task, methods=["POST"]),
+    Route("/escalations", list_escalations, methods=["GET"]),
     Route("/openapi.json", openapi_document, methods=["GET"]),
 ]

@@ -162,6 +162,20 @@ SCHEMAS: dict[str, Any] = {
             "escalations": {"type": "array", "items": _ref("Escalation")},
         },
     },
+    "PendingEscalation": {
+        "type": "object",
+        "required": ["ref", "kind", "level", "target", "days_overdue"],
+        "properties": {
+            "ref": _STR,
+            "kind": _STR,
+            "level": _INT,
+            "target": _STR,
+            "days_overdue": _INT,
+            "cc": _STRS,
+            "scope": _STR,
+            "caught_up": {"type": "boolean"},
+        },
+    },
     "AdvanceRequest": {
         "type": "object",
         "required": ["trigger"],
@@ -277,6 +291,20 @@ def document() -> dict[str, Any]:
                         "422": _error("Missing required fields or malformed input."),
                         "428": _error("No If-Match header."),
                         "401": _COMMON_ERRORS["401"],
+                    },
+                }
+            },
+            "/escalations": {
+                "get": {
+                    "summary": "Levels a sweep on as_of would record (dry run; nothing is written)",
+                    "operationId": "pendingEscalations",
+                    "parameters": [_AS_OF],
+                    "responses": {
+                        "200": _ok(
+                            "What 'dondoc escalate --dry-run --json' prints",
+                            {"type": "array", "items": _ref("PendingEscalation")},
+                        ),
+                        **_COMMON_ERRORS,
                     },
                 }
             },

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from engine import db, views
-from engine.models import Event, Occurrence
+from engine.models import Escalation, Event, Occurrence
 
 REF = "kon-tum-2013:2.1"
 
@@ -184,7 +184,22 @@ def test_the_openapi_document_describes_every_endpoint(client: TestClient) -> No
         "/tasks",
         "/tasks/{ref}",
         "/tasks/{ref}/advance",
+        "/escalations",
         "/openapi.json",
     }
     advance = doc["paths"]["/tasks/{ref}/advance"]["post"]
     assert {"200", "401", "403", "409", "422", "428"} <= set(advance["responses"])
+
+
+def test_escalations_show_what_a_sweep_would_record_without_writing(
+    client: TestClient, tokens: dict[str, str], kon_tum: sessionmaker[Session]
+) -> None:
+    response = client.get(
+        "/api/v1/escalations", params={"as_of": "2015-03-16"}, headers=bearer(tokens["an"])
+    )
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    assert rows and all(r["ref"].startswith("kon-tum-2013:") for r in rows)
+    assert {r["kind"] for r in rows} <= {"overdue", "state_limit"}
+    with db.transaction(kon_tum) as s:
+        assert s.scalar(select(func.count()).select_from(Escalation)) == 0
