@@ -80,6 +80,28 @@ def dispatch_pending(
     return result
 
 
+def dispatch_all(
+    factory: sessionmaker[Session],
+    *,
+    config: NotifyConfig | None = None,
+    now: dt.datetime | None = None,
+    batch: int = 100,
+) -> DispatchResult:
+    """Dispatch batch after batch until nothing due is left (a message tried once per call)."""
+    config = config or load_config()
+    now = now or utcnow()
+    total = DispatchResult()
+    while True:
+        result = dispatch_pending(factory, config=config, now=now, limit=batch)
+        total.sent += result.sent
+        total.failed += result.failed
+        total.dead += result.dead
+        total.errors += result.errors
+        # A failed message is pushed past ``now``, so each batch claims new ones.
+        if result.sent + result.failed + result.dead < batch:
+            return total
+
+
 @dataclass(frozen=True)
 class _Claimed:
     id: int
