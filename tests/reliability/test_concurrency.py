@@ -1,0 +1,74 @@
+"""Eight processes race 200 advances each on three shared occurrences, on both databases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import db
+from engine.history import verify
+from engine.models import Event, Occurrence
+from tests.reliability.conftest import ROOT, WORKER, child_env
+
+PROCESSES = 8
+ADVANCES = 200
+# Few occurrences, so that the processes collide often.
+REFS = ["kon-tum-2013:1.3@2015", "kon-tum-2013:1.4@2015", "kon-tum-2013:4.1@2015"]
+
+
+def test_racing_advances_are_each_recorded_once_or_refused_as_a_conflict(
+    kon_tum: sessionmaker[Session], db_url: str
+) -> None:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, WORKER, db_url, f"w{n}", str(ADVANCES), *REFS],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            cwd=ROOT,
+        )
+        for n in range(PROCESSES)
+    ]
+    reports = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=150)
+        assert proc.returncode == 0, err
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+
+    accepted = sum(r["accepted"] for r in reports)
+    conflicts = sum(r["conflicts"] for r in reports)
+    print(
+        f"\n{db_url.split(':')[0]}: {PROCESSES} processes x {ADVANCES} advances: "
+        f"{accepted} accepted, {conflicts} refused as conflicts"
+    )
+    assert [r["other"] for r in reports] == [[]] * PROCESSES
+    assert accepted + conflicts == PROCESSES * ADVANCES
+    assert accepted > 0 and conflicts > 0
+
+    with db.transaction(kon_tum) as s:
+        notes = s.scalars(select(Event.note).where(Event.actor == "lan")).all()
+        per_worker = Counter(note.split("#")[0] for note in notes)
+        # Every accepted change is in the history exactly once, and nothing else is.
+        assert per_worker == Counter({r["tag"]: r["accepted"] for r in reports if r["accepted"]})
+        assert len(notes) == len(set(notes)) == accepted
+        for ref in REFS:
+            occ = s.scalar(select(Occurrence).where(Occurrence.ref == ref))
+            assert occ is not None
+            events = s.scalar(select(func.count()).where(Event.occurrence_id == occ.id))
+            last = s.scalars(
+                select(Event).where(Event.occurrence_id == occ.id).order_by(Event.seq.desc())
+            ).first()
+            assert last is not None
+            # Version 1 with the catalog's create event, plus one per accepted change.
+            assert occ.version == events == occ.head_seq
+            assert occ.state == last.to_state
+        result = verify(s)
+    assert result.ok, [p.sentence() for p in result.problems]
+    lost = accepted - len(notes)
+    print(f"  events written by the racers: {len(notes)}, lost: {lost}, audit ok: {result.ok}")
