@@ -16,6 +16,11 @@ _INT = {"type": "integer"}
 _DATE = {"type": "string", "format": "date"}
 _NULL_STR = {"type": "string", "nullable": True}
 _STRS = {"type": "array", "items": _STR}
+# What engine.transition accepts as a note or a field: no control characters
+# other than newline and tab, and limited lengths.
+_TEXT = r"^[^\u0000-\u0008\u000b-\u001f]*$"
+_NOTE = {"type": "string", "maxLength": 10_000, "pattern": _TEXT}
+_FIELD = {"type": "string", "maxLength": 2_000, "pattern": _TEXT}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -34,15 +39,22 @@ _AS_OF = {
     "name": "as_of",
     "in": "query",
     "required": False,
-    "description": "Day on which status categories are computed (default: today in Vietnam).",
-    "schema": _DATE,
+    "description": (
+        "Day on which status categories are computed (default: today in Vietnam); "
+        "the working calendar covers 1990 to 2199."
+    ),
+    "schema": {**_DATE, "pattern": "^(199[0-9]|2[01][0-9][0-9])-[0-9]{2}-[0-9]{2}$"},
 }
 _REF = {
     "name": "ref",
     "in": "path",
     "required": True,
     "description": "PLAN:CODE, or PLAN:CODE@YEAR for a yearly task, e.g. kon-tum-2013:2.1.",
-    "schema": _STR,
+    # engine.refs' grammar, so that generated clients (and schemathesis) know it.
+    "schema": {
+        "type": "string",
+        "pattern": r"^[a-z0-9][a-z0-9-]{0,78}:[0-9A-Za-z][0-9A-Za-z.\-]{0,38}(@[0-9]{4})?$",
+    },
 }
 _COMMON_ERRORS = {
     "401": _error("No, unknown or revoked bearer token."),
@@ -183,10 +195,10 @@ SCHEMAS: dict[str, Any] = {
             "trigger": {"type": "string", "minLength": 1, "example": "consult"},
             "fields": {
                 "type": "object",
-                "additionalProperties": {"oneOf": [_STR, {"type": "number"}]},
+                "additionalProperties": {"oneOf": [_FIELD, {"type": "number"}]},
                 "example": {"document_number": "05/CT-UBND", "document_date": "2014-06-10"},
             },
-            "note": _STR,
+            "note": _NOTE,
         },
     },
 }
@@ -270,7 +282,7 @@ def document() -> dict[str, Any]:
                             "in": "header",
                             "required": True,
                             "description": 'The version you read (the ETag), e.g. "3".',
-                            "schema": _STR,
+                            "schema": {"type": "string", "pattern": '^(W/)?"?[0-9]{1,9}"?$'},
                         },
                     ],
                     "requestBody": {
