@@ -234,6 +234,27 @@ async def list_escalations(request: Request) -> Response:
     return await _answer(request, work)
 
 
+async def digest(request: Request) -> Response:
+    """The weekly digest's data, as ``engine.digest.digest_data`` computes it."""
+    day = _day_or_none(request)
+    if isinstance(day, Response):
+        return day
+    q = request.query_params
+
+    def work(session: Session, _user: User) -> Response:
+        from engine.digest import digest_data
+
+        data = digest_data(
+            session,
+            plan_id=q.get("plan") or None,
+            agency=q.get("agency") or None,
+            as_of=day or views.today(),
+        )
+        return _json(data)
+
+    return await _answer(request, work)
+
+
 def _day_or_none(request: Request) -> dt.date | None | Response:
     try:
         return _day(request)
@@ -255,5 +276,6 @@ routes = [
     Route("/tasks/{ref}", show_task, methods=["GET"]),
     Route("/tasks/{ref}/advance", advance_task, methods=["POST"]),
     Route("/escalations", list_escalations, methods=["GET"]),
+    Route("/digest", digest, methods=["GET"]),
     Route("/openapi.json", openapi_document, methods=["GET"]),
 ]

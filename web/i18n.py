@@ -18,6 +18,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "password": ("Mật khẩu", "Password"),
     "plans": ("Kế hoạch", "Plans"),
     "my_agency": ("Cơ quan tôi", "My agency"),
+    "digest": ("Bản tin tuần", "Weekly digest"),
     "plan": ("Kế hoạch", "Plan"),
     "tasks": ("Nhiệm vụ", "Tasks"),
     "task": ("Nhiệm vụ", "Task"),

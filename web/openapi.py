@@ -320,6 +320,37 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/digest": {
+                "get": {
+                    "summary": "The weekly digest's data for a plan and/or an agency",
+                    "operationId": "digest",
+                    "parameters": [
+                        {"name": "plan", "in": "query", "required": False, "schema": _STR},
+                        {"name": "agency", "in": "query", "required": False, "schema": _STR},
+                        _AS_OF,
+                    ],
+                    "responses": {
+                        "200": _ok(
+                            "Counts by status, overdue, due soon, recent changes",
+                            {
+                                "type": "object",
+                                "required": ["as_of", "week", "total", "counts"],
+                                "properties": {
+                                    "as_of": _DATE,
+                                    "week": _STR,
+                                    "total": _INT,
+                                    "counts": {"type": "object", "additionalProperties": _INT},
+                                    "overdue": {"type": "array", "items": {"type": "object"}},
+                                    "due_soon": {"type": "array", "items": {"type": "object"}},
+                                    "changes": {"type": "array", "items": {"type": "object"}},
+                                },
+                            },
+                        ),
+                        "404": _error("No such plan."),
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -292,6 +292,35 @@ async def task_page(request: Request) -> Response:
     return await _signed_in_page(request, "task.html", _task, ref, lang_of(request))
 
 
+async def digest_preview(request: Request) -> Response:
+    """The weekly digest exactly as its HTML e-mail would read (``dondoc digest --format html``)."""
+    token, lang = _token(request), lang_of(request)
+    q = request.query_params
+
+    def work(session: Session) -> str | None:
+        from engine.digest import digest_data
+        from notifiers.render import render as render_digest
+
+        user = session_user(session, token)
+        if user is None:
+            return None
+        data = digest_data(
+            session,
+            plan_id=q.get("plan") or None,
+            agency=q.get("agency") or user.agency_code,
+            as_of=_as_of(request),
+        )
+        return render_digest("digest", "html", data, lang=lang)
+
+    try:
+        html = await run(request, work)
+    except DondocError as exc:
+        return error_page(request, status_for(exc), exc.message)
+    if html is None:
+        return _to_signin(request)
+    return HTMLResponse(html)
+
+
 # ---------------------------------------------------------------- changing
 
 
@@ -360,6 +389,7 @@ routes = [
     Route("/signin", signin, methods=["POST"]),
     Route("/signout", signout, methods=["POST"]),
     Route("/agency", agency_page, methods=["GET"]),
+    Route("/digest", digest_preview, methods=["GET"]),
     Route("/plans/{plan_id}", plan_page, methods=["GET"]),
     Route("/tasks/{ref}", task_page, methods=["GET"]),
     Route("/tasks/{ref}/advance", advance_form, methods=["POST"]),

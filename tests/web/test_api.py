@@ -185,6 +185,7 @@ def test_the_openapi_document_describes_every_endpoint(client: TestClient) -> No
         "/tasks/{ref}",
         "/tasks/{ref}/advance",
         "/escalations",
+        "/digest",
         "/openapi.json",
     }
     advance = doc["paths"]["/tasks/{ref}/advance"]["post"]
@@ -203,3 +204,17 @@ def test_escalations_show_what_a_sweep_would_record_without_writing(
     assert {r["kind"] for r in rows} <= {"overdue", "state_limit"}
     with db.transaction(kon_tum) as s:
         assert s.scalar(select(func.count()).select_from(Escalation)) == 0
+
+
+def test_the_digest_data_counts_every_occurrence_of_the_plan(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    response = client.get(
+        "/api/v1/digest",
+        params={"plan": "kon-tum-2013", "as_of": "2015-03-16"},
+        headers=bearer(tokens["an"]),
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["total"] == sum(data["counts"].values()) > 0
+    assert data["counts"]["overdue"] == len(data["overdue"]) > 0

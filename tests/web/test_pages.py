@@ -233,3 +233,13 @@ def test_a_task_title_with_html_is_shown_as_text(
             assert page.status_code == 200
             assert HOSTILE not in page.text
             assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
+
+
+def test_the_digest_preview_is_the_html_mail_of_my_agency(
+    client: TestClient, passwords: str
+) -> None:
+    sign_in(client, "minh")
+    preview = client.get("/digest?plan=kon-tum-2013&as_of=2015-03-16")
+    assert preview.status_code == 200
+    assert preview.headers["content-type"].startswith("text/html")
+    assert "kon-tum-2013" in preview.text or "835/QĐ-UBND" in preview.text
