@@ -23,7 +23,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import workflows
 from engine import authz, status, views
-from engine.auth import AuthenticationFailed, check_password, issue_token, revoke_secret
+from engine.auth import (
+    AuthenticationFailed,
+    Throttled,
+    check_password,
+    issue_token,
+    revoke_secret,
+)
 from engine.errors import Conflict, DondocError, InvalidInput
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Task, User
@@ -174,7 +180,9 @@ async def signin(request: Request) -> Response:
     outcome = await run(request, work)
     if isinstance(outcome, AuthenticationFailed):
         context = {"next": _safe_next(form.get("next")), "error": outcome.message, "name": name}
-        return render(request, "signin.html", context, 401)
+        return render(
+            request, "signin.html", context, 429 if isinstance(outcome, Throttled) else 401
+        )
     # A fresh session (and CSRF token) at sign-in defeats session fixation.
     request.session.clear()
     request.session[SESSION_KEY] = outcome

@@ -79,6 +79,19 @@ def test_a_wrong_password_is_refused_with_a_sentence(client: TestClient, passwor
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
+def test_the_sixth_attempt_after_five_failures_is_throttled(
+    client: TestClient, passwords: str
+) -> None:
+    token = csrf_of(client.get("/signin").text)
+    for _ in range(5):
+        wrong = {"csrf_token": token, "name": "hung", "password": "not it at all"}
+        assert client.post("/signin", data=wrong).status_code == 401
+    right = {"csrf_token": token, "name": "hung", "password": passwords}
+    throttled = client.post("/signin", data=right)
+    assert throttled.status_code == 429
+    assert "Too many failed sign-ins for &#39;hung&#39;" in throttled.text
+
+
 def test_a_post_without_the_csrf_token_is_refused(client: TestClient, passwords: str) -> None:
     client.get("/signin")
     refused = client.post("/signin", data={"name": "lan", "password": passwords})
