@@ -28,7 +28,7 @@ from engine.models import Agency, Occurrence, Plan, Task, TaskAgency, User
 PROVINCE = "bench"
 PLAN_ID = "bench-2013"
 YEARS = tuple(range(2013, 2021))
-TIER1_DUE = dt.date(2019, 12, 16)
+TIER1_DUE = dt.date(2020, 1, 13)  # a Monday; both tiers stay on ladder level 1
 TIER2_DUE = dt.date(2020, 1, 15)
 FUTURE_FROM = dt.date(2021, 12, 31)
 COORDINATOR = "bench-coordinator"
