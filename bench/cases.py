@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import inspect
 import statistics
 import time
 import tracemalloc
@@ -119,7 +118,8 @@ def sweep_case(url: str, which: str, as_of: str, repeats: int, memory: bool,
         tracemalloc.stop()
         engine.dispose()
         return {"found": found, "peak_bytes": peak}
-    times = []
+    times: list[float] = []
+    cpu: list[float] = []
     found = -1
     if which == "rerun":
         # The hourly steady state: the ledger already holds every level reached,
@@ -129,21 +129,24 @@ def sweep_case(url: str, which: str, as_of: str, repeats: int, memory: bool,
             first = real_sweep(s, day)
             s.flush()
             for _ in range(repeats):
-                start = time.perf_counter()
+                start, cpu0 = time.perf_counter(), time.process_time()
                 found = real_sweep(s, day)
                 times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - cpu0)
             s.rollback()
         engine.dispose()
         return {"found": found, "first": first, "times": times,
-                "median": statistics.median(times)}
+                "median": statistics.median(times), "cpu": statistics.median(cpu)}
     for _ in range(repeats):
         with factory() as s:
-            start = time.perf_counter()
+            start, cpu0 = time.perf_counter(), time.process_time()
             found = fn(s, day)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - cpu0)
             s.rollback()
     engine.dispose()
-    return {"found": found, "times": times, "median": statistics.median(times)}
+    return {"found": found, "times": times, "median": statistics.median(times),
+            "cpu": statistics.median(cpu)}
 
 
 # ------------------------------------------------------------------ advances
@@ -169,7 +172,7 @@ def advance_case(url: str, mode: str, first_id: int, n: int,
     with db.transaction(factory) as s:
         s.add(user)
         advance(s, user, data.ref_of(first_id + n), "start")
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     if mode == "each":
         for ref in refs:
             with db.transaction(factory) as s:
@@ -180,9 +183,9 @@ def advance_case(url: str, mode: str, first_id: int, n: int,
             s.add(user)
             for ref in refs:
                 advance(s, user, ref, "start")
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
     engine.dispose()
-    return {"n": n, "seconds": elapsed, "per_second": n / elapsed}
+    return {"n": n, "seconds": elapsed, "per_second": n / elapsed, "cpu_per_second": n / cpu}
 
 
 def floor_case(url: str, mode: str, first_id: int, n: int) -> dict[str, Any]:
@@ -215,7 +218,7 @@ def floor_case(url: str, mode: str, first_id: int, n: int) -> dict[str, Any]:
         up = {"oid": oid, "old_version": 1, "new_version": 2, "new_hash": digest, "at": now}
         return ev, up
 
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     if mode == "each":
         for oid in ids:
             ev, up = rows(oid)
@@ -227,9 +230,9 @@ def floor_case(url: str, mode: str, first_id: int, n: int) -> dict[str, Any]:
         with engine.begin() as conn:
             conn.execute(events.insert(), [e for e, _ in built])
             conn.execute(upd, [u for _, u in built])
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
     engine.dispose()
-    return {"n": n, "seconds": elapsed, "per_second": n / elapsed}
+    return {"n": n, "seconds": elapsed, "per_second": n / elapsed, "cpu_per_second": n / cpu}
 
 
 # ------------------------------------------------------------------ digest
@@ -245,12 +248,12 @@ def digest_case(url: str, as_of: str) -> dict[str, Any]:
 
     engine = db.make_engine(url)
     factory = db.session_factory(engine)
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     with factory() as s:
         count = render_all(digest, s, dt.date.fromisoformat(as_of))
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
     engine.dispose()
-    return {"digests": count, "seconds": elapsed}
+    return {"digests": count, "seconds": elapsed, "cpu": cpu}
 
 
 CASES: dict[str, Callable[..., dict[str, Any]]] = {

@@ -64,7 +64,6 @@ def route_memo(session: Session, code: str) -> tuple[str, list[str]]:
     each copy; the identity map holds clean objects weakly, so the agency is
     gone again by the next call and every message costs two or three SELECTs.
     """
-    from engine import escalation
 
     memo = session.info.setdefault("bench_route_memo", {})
     if code not in memo:

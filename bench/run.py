@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -72,6 +71,10 @@ def child(case: str, **kwargs: Any) -> dict[str, Any]:
     if out.returncode != 0:
         raise RuntimeError(f"bench.worker {case} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def wall_cpu(result: dict[str, Any]) -> str:
+    return f"{ms(result['median'])} (CPU {ms(result['cpu'])})"
 
 
 def ms(seconds: float) -> str:
@@ -149,7 +152,7 @@ def analyze(url: str) -> None:
 
 
 def bench_sweep(report: Report, label: str, make_db: Any, sizes: list[int],
-                naive_sizes: dict[int, int], repeats: int) -> None:
+                naive_sizes: dict[int, int], repeats: int, constant: int = 1000) -> None:
     from bench import cases, data
     from engine import db
 
@@ -160,31 +163,35 @@ def bench_sweep(report: Report, label: str, make_db: Any, sizes: list[int],
         with make_db(f"sweep{n}") as url:
             engine = db.make_engine(url)
             t0 = time.perf_counter()
-            info = data.generate_sweep_set(engine, n)
+            data.generate_sweep_set(engine, n)
             engine.dispose()
             analyze(url)
             print(f"[{label}] generated {n:,} occurrences in {time.perf_counter() - t0:.1f} s",
                   flush=True)
             one_pct = n // 100
-            for overdue in sorted({one_pct, 1000}):
+            for overdue in sorted({one_pct, constant}):
                 as_of = data.as_of_for(n, overdue).isoformat()
-                timing = child("sweep", url=url, which=which, as_of=as_of, repeats=repeats,
-                               memory=False)
-                memory = child("sweep", url=url, which=which, as_of=as_of, repeats=1,
-                               memory=True)
+                # A first sweep over more than a thousand overdue rows takes tens of
+                # seconds (see NOTES.md): one timed run, and its process's RSS for memory.
+                heavy = which == "real" and overdue > 1000
+                timing = child("sweep", url=url, which=which, as_of=as_of,
+                               repeats=1 if heavy else repeats, memory=False)
+                memory = timing if heavy else child("sweep", url=url, which=which, as_of=as_of,
+                                                    repeats=1, memory=True)
                 if timing["found"] < overdue:
                     report.notes.append(f"{label} {n:,} rows: the sweep recorded {timing['found']} "
                                         f"escalations for {overdue} overdue occurrences")
                 times[(n, overdue)] = timing["median"]
                 base_row = Row("1 sweep", label, f"{kind}, {n:,} rows, {overdue:,} overdue",
-                               ms(timing["median"]),
-                               f"{mib(memory['peak_bytes'])} traced, "
-                               f"+{memory['maxrss_growth_kib'] / 1024:.0f} MiB RSS")
+                               wall_cpu(timing),
+                               (f"{mib(memory['peak_bytes'])} traced, " if not heavy else
+                                "median of 1; ")
+                               + f"+{memory['maxrss_growth_kib'] / 1024:.0f} MiB RSS")
                 if overdue == one_pct and n in naive_sizes:
                     naive = child("sweep", url=url, which="naive", as_of=as_of,
                                   repeats=naive_sizes[n], memory=False)
                     assert naive["found"] == overdue, naive
-                    base_row.baseline = (f"{ms(naive['median'])} (naive ORM + Machine per row, "
+                    base_row.baseline = (f"{wall_cpu(naive)} (naive ORM + Machine per row, "
                                          f"median of {naive_sizes[n]}, "
                                          f"{naive['maxrss_kib'] / 1024:.0f} MiB RSS)")
                     ratio = naive["median"] / timing["median"]
@@ -195,7 +202,7 @@ def bench_sweep(report: Report, label: str, make_db: Any, sizes: list[int],
                 if n == 1_000_000 and overdue == one_pct:
                     base_row.target = "< 2 s, < 200 MB"
                     rss = memory["maxrss_kib"] / 1024
-                    ok = timing["median"] < 2 and memory["peak_bytes"] < 200e6 and rss < 200 * 0.954 * 1.0e3
+                    ok = timing["median"] < 2 and rss < 200
                     base_row.verdict = ("met" if ok else "missed") + f" (process peak RSS {rss:.0f} MiB)"
                 report.add(base_row)
                 if which != "query":
@@ -203,15 +210,15 @@ def bench_sweep(report: Report, label: str, make_db: Any, sizes: list[int],
                               memory=False)
                     report.add(Row("1 sweep", label,
                                    f"its indexed overdue query alone, {n:,} rows, {overdue:,} overdue",
-                                   ms(q["median"])))
+                                   wall_cpu(q)))
             if which == "real":
-                as_of = data.as_of_for(n, 1000).isoformat()
+                as_of = data.as_of_for(n, constant).isoformat()
                 rerun = child("sweep", url=url, which="rerun", as_of=as_of, repeats=repeats,
                               memory=False)
                 times[("rerun", n)] = rerun["median"]
                 report.add(Row("1 sweep", label,
                                f"  steady state: rerun finding nothing new, {n:,} rows, "
-                               f"1,000 overdue already escalated", ms(rerun["median"])))
+                               f"{constant:,} overdue already escalated", wall_cpu(rerun)))
                 from bench.proposals import add_state_index
 
                 engine = db.make_engine(url)
@@ -222,15 +229,16 @@ def bench_sweep(report: Report, label: str, make_db: Any, sizes: list[int],
                 times[("fixed", n)] = fixed["median"]
                 report.add(Row("1 sweep", label,
                                f"  with the proposed fixes (bench/proposals.py), {n:,} rows, "
-                               "1,000 overdue", ms(fixed["median"]),
-                               ratio=f"{times[(n, 1000)] / fixed['median']:.1f}× faster than "
+                               f"{constant:,} overdue", wall_cpu(fixed),
+                               ratio=f"{times[(n, constant)] / fixed['median']:.1f}× faster than "
                                "shipped"))
     small, large = min(sizes), max(sizes)
-    if (small, 1000) in times and (large, 1000) in times and small != large:
-        growth = times[(large, 1000)] / times[(small, 1000)]
-        report.add(Row("1 sweep", label, f"growth {small:,} → {large:,} rows, 1,000 overdue",
-                       f"{growth:.2f}×", baseline=ms(times[(small, 1000)]),
-                       ratio=f"{ms(times[(large, 1000)])} at {large:,}",
+    if (small, constant) in times and (large, constant) in times and small != large:
+        growth = times[(large, constant)] / times[(small, constant)]
+        report.add(Row("1 sweep", label,
+                       f"growth {small:,} → {large:,} rows, {constant:,} overdue, first sweep",
+                       f"{growth:.2f}×", baseline=ms(times[(small, constant)]),
+                       ratio=f"{ms(times[(large, constant)])} at {large:,}",
                        target="≤ 3× (1M vs 10k)",
                        verdict=("met" if growth <= 3 else f"missed ({growth:.1f}×)")
                        if large == 1_000_000 else "(quick run: sizes too small to judge)"))
@@ -268,10 +276,12 @@ def bench_advances(report: Report, label: str, make_db: Any, n_each: int, n_batc
                 next_id += n + 1
             r = statistics.median(x["per_second"] for x in real)
             f = statistics.median(x["per_second"] for x in floor)
+            rc = statistics.median(x["cpu_per_second"] for x in real)
+            fc = statistics.median(x["cpu_per_second"] for x in floor)
             row = Row("2 advances", label,
                       f"advance(), {'one transaction each' if mode == 'each' else 'one transaction'}"
-                      f", {n:,} starts", f"{r:,.0f} /s",
-                      baseline=f"{f:,.0f} /s (Core insert + version update)",
+                      f", {n:,} starts", f"{r:,.0f} /s (CPU-bound {rc:,.0f} /s)",
+                      baseline=f"{f:,.0f} /s (CPU-bound {fc:,.0f} /s; Core insert + version update)",
                       ratio=f"{f / r:.1f}× slower than floor")
             if mode == "batch":
                 row.target = "within 3× of floor"
@@ -300,7 +310,7 @@ def bench_digest(report: Report, tmp: Path, quick: bool) -> None:
                        target="< 5 s", verdict=result["missing"]))
         return
     report.add(Row("3 digest", "sqlite", f"{what}: {result['digests']} digests rendered",
-                   ms(result["seconds"]), f"+{result['maxrss_growth_kib'] / 1024:.0f} MiB RSS",
+                   f"{ms(result['seconds'])} (CPU {ms(result['cpu'])})", f"+{result['maxrss_growth_kib'] / 1024:.0f} MiB RSS",
                    target="< 5 s" + ("" if not quick else " (63 provinces)"),
                    verdict=("met" if result["seconds"] < 5 else "missed") if not quick
                    else "(quick run: 3 provinces)"))
@@ -359,6 +369,13 @@ def bench_startup(report: Report, tmp: Path, runs: int) -> None:
 # ------------------------------------------------------------------ README
 
 
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def machine_facts() -> list[str]:
     def sh(*cmd: str) -> str:
         try:
@@ -369,8 +386,9 @@ def machine_facts() -> list[str]:
     lscpu = sh("lscpu")
     model = next((ln.split(":", 1)[1].strip() for ln in lscpu.splitlines()
                   if ln.startswith("Model name")), "?")
-    import sqlalchemy
     import sqlite3
+
+    import sqlalchemy
 
     mem = "?"
     try:
@@ -390,6 +408,8 @@ def machine_facts() -> list[str]:
     except Exception:  # noqa: BLE001
         pg = "unreachable"
     return [
+        f"- load average when the run ended (1/5/15 min): {load_average()}; other "
+        "sessions' test suites shared the two cores during the run, see the notes",
         f"- CPU: {model}, `nproc` = {sh('nproc')}; memory {mem}",
         f"- OS: {platform.platform()}",
         f"- Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, "
@@ -454,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     only = set(args.only or ["sweep", "advances", "digest", "startup", "postgres"])
     started = dt.datetime.now(dt.UTC)
+    print(f"load average at start: {load_average()}", flush=True)
     t0 = time.perf_counter()
     report = Report()
     from bench import cases
@@ -462,12 +483,12 @@ def main(argv: list[str] | None = None) -> int:
         report.notes.append("engine/escalation.py has no sweep() yet: item 1 measures the indexed "
                             "query the sweep must run (open phases, due < as_of), not the sweep.")
     if args.quick:
-        sizes, naive, reps = [10_000], {10_000: 1}, 1
+        sizes, naive, reps, constant = [10_000], {10_000: 1}, 1, 100
         adv = (50, 100, 1)
         pg_sizes, pg_naive = [10_000], {}
         runs = 3
     else:
-        sizes, naive, reps = [10_000, 100_000, 1_000_000], {10_000: 3, 100_000: 3}, 3
+        sizes, naive, reps, constant = [10_000, 100_000, 1_000_000], {10_000: 3, 100_000: 1}, 3, 1000
         adv = (500, 2000, 3)
         pg_sizes, pg_naive = [10_000, 100_000], {10_000: 3}
         runs = 10
@@ -478,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
             return sqlite_db(tmp, name)
 
         if "sweep" in only:
-            bench_sweep(report, "sqlite", sqlite_maker, sizes, naive, reps)
+            bench_sweep(report, "sqlite", sqlite_maker, sizes, naive, reps, constant)
         if "advances" in only:
             bench_advances(report, "sqlite", sqlite_maker, *adv)
         if "digest" in only:
@@ -490,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
             if problem:
                 report.notes.append(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {problem}")
             else:
-                bench_sweep(report, "postgresql", pg_db, pg_sizes, pg_naive, reps)
+                bench_sweep(report, "postgresql", pg_db, pg_sizes, pg_naive, reps, constant)
                 bench_advances(report, "postgresql", pg_db, *adv)
     seconds = time.perf_counter() - t0
     print()
