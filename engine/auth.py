@@ -35,6 +35,11 @@ MAX_PASSWORD = 1_000
 MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 TOKEN_PREFIX = "ddk_"
+# Browser sessions are tokens too (so that signing out revokes them on the
+# server), with their own prefix: a session secret read from a cookie is not
+# accepted as an API token, and it expires.
+SESSION_PREFIX = "dds_"
+SESSION_LIFETIME = dt.timedelta(hours=8)
 
 _hasher = PasswordHasher()
 # Verified when a name is unknown, so that the reply takes as long as for a
@@ -119,10 +124,10 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(session: Session, name: str) -> IssuedToken:
+def issue_token(session: Session, name: str, *, prefix: str = TOKEN_PREFIX) -> IssuedToken:
     """Create an API token for ``name``; the secret is returned once and only its hash kept."""
     user = get_user(session, name)
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = prefix + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, token_hash=_digest(secret))
     session.add(token)
     session.flush()
@@ -167,3 +172,22 @@ def revoke_secret(session: Session, secret: str) -> None:
     if token is not None and token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()
+
+
+def start_session(session: Session, name: str) -> str:
+    """A browser session secret for ``name`` (after ``check_password``); revoke it at sign-out."""
+    return issue_token(session, name, prefix=SESSION_PREFIX).secret
+
+
+def user_for_session(session: Session, secret: str, *, now: dt.datetime | None = None) -> User:
+    """The active user of a browser session younger than ``SESSION_LIFETIME``."""
+    if not secret.startswith(SESSION_PREFIX) or len(secret) > 200:
+        raise AuthenticationFailed("The session is not valid; sign in again.")
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    now = now or utcnow()
+    if token is None or token.revoked_at is not None or token.created_at + SESSION_LIFETIME < now:
+        raise AuthenticationFailed("The session has ended; sign in again.")
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        raise AuthenticationFailed("The session's user is not active.")
+    return user

@@ -27,8 +27,8 @@ from engine.auth import (
     AuthenticationFailed,
     Throttled,
     check_password,
-    issue_token,
     revoke_secret,
+    start_session,
 )
 from engine.errors import Conflict, DondocError, InvalidInput
 from engine.lookup import get_plan, load_occurrence
@@ -175,7 +175,7 @@ async def signin(request: Request) -> Response:
         except AuthenticationFailed as exc:
             # Returned, not raised: the failure must be committed to count.
             return exc
-        return issue_token(session, user.name).secret
+        return start_session(session, user.name)
 
     outcome = await run(request, work)
     if isinstance(outcome, AuthenticationFailed):

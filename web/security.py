@@ -1,8 +1,9 @@
 """Web sessions, CSRF tokens and the cookie secret.
 
-A browser session is an engine API token (``engine.auth.issue_token``) kept
-in the signed session cookie: signing out revokes it, so a copied cookie
-stops working on the server too, not only in the browser that signed out.
+A browser session is an engine session token (``engine.auth.start_session``)
+kept in the signed session cookie: signing out revokes it, so a copied cookie
+stops working on the server too, not only in the browser that signed out; it
+is not accepted as an API token and ends after ``SESSION_LIFETIME``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from pathlib import Path
 
 from starlette.requests import Request
 
+from engine.auth import SESSION_LIFETIME
+
 SESSION_KEY = "session_token"
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
-SESSION_MAX_AGE = 8 * 60 * 60  # one working day
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
 
 
 def secret_key() -> str:

@@ -30,12 +30,12 @@ async def run(request: Request, work: Callable[..., T], *args: Any, **kwargs: An
 
 
 def session_user(session: Session, token: str | None) -> Any:
-    """The user a session or bearer token belongs to, or ``None``."""
-    from engine.auth import AuthenticationFailed, user_for_token
+    """The user a browser session belongs to, or ``None`` (signed out, expired, revoked)."""
+    from engine.auth import AuthenticationFailed, user_for_session
 
     if not token:
         return None
     try:
-        return user_for_token(session, token)
+        return user_for_session(session, token)
     except AuthenticationFailed:
         return None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
@@ -205,6 +207,19 @@ def test_signing_out_ends_the_session_even_for_a_copied_cookie(
     assert client.get("/", follow_redirects=False).status_code == 303
     client.cookies.set("dondoc_session", copied)
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_session_secret_is_not_an_api_token(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    with db.transaction(kon_tum) as s:
+        secret = auth.start_session(s, "lan")
+        assert auth.user_for_session(s, secret).name == "lan"
+    api = client.get("/api/v1/plans", headers={"Authorization": f"Bearer {secret}"})
+    assert api.status_code == 401
+    later = auth.utcnow() + auth.SESSION_LIFETIME + dt.timedelta(minutes=1)
+    with db.transaction(kon_tum) as s, pytest.raises(auth.AuthenticationFailed, match="ended"):
+        auth.user_for_session(s, secret, now=later)
 
 
 def test_plan_and_agency_pages_group_filter_and_draw_the_timeline(
