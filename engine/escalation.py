@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 import workflows
@@ -118,16 +118,11 @@ def sweep(
 def _sweep_overdue(
     session: Session, as_of: dt.date, cal: WorkingCalendar, dry_run: bool, lang: str
 ) -> list[EscalationRecord]:
-    # Only the open, past-due rows: the index on (phase, due) answers this.
     occurrences = session.scalars(
-        select(Occurrence)
-        .where(Occurrence.phase.in_(OPEN_PHASES), Occurrence.due < as_of)
-        .where(or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
-        .options(
+        overdue_query(as_of).options(
             selectinload(Occurrence.task).selectinload(Task.agencies),
             selectinload(Occurrence.task).selectinload(Task.plan),
         )
-        .order_by(Occurrence.id)
     ).all()
     done = _recorded_levels(session, [o.id for o in occurrences], OVERDUE)
     parents = _Parents(session)
@@ -149,6 +144,16 @@ def _sweep_overdue(
             late = ladder.days_overdue(cal, occ.due, as_of)
             created += _record(session, occ, OVERDUE, "", steps, as_of, late, dry_run, lang)
     return created
+
+
+def overdue_query(as_of: dt.date) -> Select[Occurrence]:
+    """Open occurrences due before ``as_of``: answered by the (phase, due) index, not a scan."""
+    return (
+        select(Occurrence)
+        .where(Occurrence.phase.in_(OPEN_PHASES), Occurrence.due < as_of)
+        .where(or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
+        .order_by(Occurrence.id)
+    )
 
 
 def plan_ladder(plan: Plan) -> tuple[LadderStep, ...]:
@@ -174,7 +179,7 @@ class _Parents(dict[str, str | None]):
         self[code] = agency.parent_code if agency else None
         return self[code]
 
-    def get(self, code: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, code: str, default: Any = None) -> Any:
         return self[code] if code else default
 
 

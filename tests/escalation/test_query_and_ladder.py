@@ -1,0 +1,62 @@
+"""The sweep asks the index, not every row; a plan's own ladder replaces the default."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import ladder
+from engine.db import transaction
+from engine.escalation import overdue_query, plan_ladder, sweep
+from engine.lookup import get_plan
+from tasks_catalog.spec import LadderStep
+from tests.escalation.helpers import PLAN
+
+
+def test_the_overdue_query_uses_the_phase_due_index_on_sqlite(
+    sqlite_template,  # type: ignore[no-untyped-def]
+) -> None:
+    engine = create_engine(f"sqlite:///{sqlite_template}")
+    try:
+        compiled = overdue_query(dt.date(2015, 3, 16)).compile(
+            engine, compile_kwargs={"literal_binds": True}
+        )
+        with engine.connect() as conn:
+            plan = " ".join(
+                str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+            )
+    finally:
+        engine.dispose()
+    assert "ix_occurrences_phase_due" in plan
+    assert "SCAN occurrences" not in plan
+
+
+def test_a_plan_without_its_own_ladder_uses_the_default(kon_tum: sessionmaker[Session]) -> None:
+    with transaction(kon_tum) as s:
+        assert plan_ladder(get_plan(s, PLAN)) == ladder.DEFAULT_LADDER
+
+
+def test_a_plan_ladder_override_changes_levels_and_targets(
+    kon_tum: sessionmaker[Session],
+) -> None:
+    with transaction(kon_tum) as s:
+        plan = get_plan(s, PLAN)
+        plan.details = {
+            **plan.details,
+            "escalation": [
+                {"level": 1, "after_working_days": 5, "target": "owner"},
+                {"level": 2, "after_working_days": 15, "target": "ubnd"},
+            ],
+        }
+    with transaction(kon_tum) as s:
+        assert plan_ladder(get_plan(s, PLAN)) == (
+            LadderStep(1, 5, "owner"),
+            LadderStep(2, 15, "ubnd"),
+        )
+    # Due 31 December 2014: the fifth working day after is 9 January 2015.
+    assert [r for r in sweep(kon_tum, as_of=dt.date(2015, 1, 8)) if r.ref == f"{PLAN}:2.1"] == []
+    hits = [r for r in sweep(kon_tum, as_of=dt.date(2015, 1, 9)) if r.ref == f"{PLAN}:2.1"]
+    assert [(r.level, r.target) for r in hits] == [(1, "kon-tum/sct")]
+    assert {r.level for r in sweep(kon_tum, as_of=dt.date(2015, 3, 16))} == {2}
