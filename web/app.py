@@ -20,8 +20,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from engine import db
-from web import api, pages
-from web.security import SESSION_MAX_AGE, secret_key
+from web import api, pages, signin
+from web.security import SESSION_MAX_AGE, SecurityHeaders, secret_key
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -51,6 +51,7 @@ def create_app(
         routes=[
             Mount("/api/v1", routes=[*api.routes, Route("/{rest:path}", api.not_found)]),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+            *signin.routes,
             *pages.routes,
         ],
         middleware=[
@@ -62,7 +63,7 @@ def create_app(
                 same_site="lax",
                 https_only=secure_cookies,
             ),
-            Middleware(pages.SecurityHeaders),
+            Middleware(SecurityHeaders),
         ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,

@@ -19,17 +19,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import workflows
 from engine import authz, status, views
-from engine.auth import (
-    AuthenticationFailed,
-    Throttled,
-    check_password,
-    revoke_secret,
-    start_session,
-)
 from engine.errors import Conflict, DondocError, InvalidInput
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Task, User
@@ -37,42 +29,12 @@ from engine.transition import advance
 from web import timeline
 from web.api import status_for
 from web.i18n import LANGS, translator
-from web.security import CSRF_FIELD, SESSION_KEY, csrf_ok, csrf_token, lang_of
+from web.security import CSRF_FIELD, SESSION_KEY, checked_form, csrf_token, lang_of
 from web.store import run, session_user
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # Overdue first, then due soon, then the rest of the open work, then what is settled.
 _URGENCY = {"overdue": 0, "in-progress": 2, "not-started": 2, "suspended": 3}
-
-
-class SecurityHeaders:
-    """Adds headers that keep pages from being framed, sniffed or fed outside scripts."""
-
-    HEADERS = [
-        (b"x-content-type-options", b"nosniff"),
-        (b"x-frame-options", b"DENY"),
-        (b"referrer-policy", b"same-origin"),
-        (
-            b"content-security-policy",
-            b"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            b"form-action 'self'; frame-ancestors 'none'",
-        ),
-    ]
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.HEADERS]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def _user_view(user: User) -> dict[str, str]:
@@ -108,7 +70,7 @@ def _to_signin(request: Request) -> Response:
     return RedirectResponse(f"/signin?next={target}", status_code=303)
 
 
-def _token(request: Request) -> str | None:
+def session_token(request: Request) -> str | None:
     value = request.session.get(SESSION_KEY)
     return value if isinstance(value, str) else None
 
@@ -125,7 +87,7 @@ def _as_of(request: Request) -> dt.date:
 
 async def _signed_in_page(request: Request, template: str, build: Any, *args: Any) -> Response:
     """Render ``template`` with ``build(session, user, *args)``; sign-in first if needed."""
-    token = _token(request)
+    token = session_token(request)
 
     def work(session: Session) -> dict[str, Any] | None:
         user = session_user(session, token)
@@ -140,64 +102,6 @@ async def _signed_in_page(request: Request, template: str, build: Any, *args: An
     if context is None:
         return _to_signin(request)
     return render(request, template, context)
-
-
-# ---------------------------------------------------------------- sign-in
-
-
-async def signin_form(request: Request) -> Response:
-    return render(request, "signin.html", {"next": request.query_params.get("next", "/")})
-
-
-def _safe_next(target: object) -> str:
-    # Only paths on this server: an open redirect would help phishing.
-    if isinstance(target, str) and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
-
-
-async def _form(request: Request) -> FormData | None:
-    """The posted form if its CSRF token matches the session's, else ``None``."""
-    form = await request.form()
-    return form if csrf_ok(request, form.get(CSRF_FIELD)) else None
-
-
-async def signin(request: Request) -> Response:
-    form = await _form(request)
-    t = translator(lang_of(request))
-    if form is None:
-        return error_page(request, 403, t("csrf"))
-    name, password = str(form.get("name", "")), str(form.get("password", ""))
-
-    def work(session: Session) -> str | AuthenticationFailed:
-        try:
-            user = check_password(session, name, password)
-        except AuthenticationFailed as exc:
-            # Returned, not raised: the failure must be committed to count.
-            return exc
-        return start_session(session, user.name)
-
-    outcome = await run(request, work)
-    if isinstance(outcome, AuthenticationFailed):
-        context = {"next": _safe_next(form.get("next")), "error": outcome.message, "name": name}
-        return render(
-            request, "signin.html", context, 429 if isinstance(outcome, Throttled) else 401
-        )
-    # A fresh session (and CSRF token) at sign-in defeats session fixation.
-    request.session.clear()
-    request.session[SESSION_KEY] = outcome
-    return RedirectResponse(_safe_next(form.get("next")), status_code=303)
-
-
-async def signout(request: Request) -> Response:
-    form = await _form(request)
-    if form is None:
-        return error_page(request, 403, translator(lang_of(request))("csrf"))
-    token = _token(request)
-    if token:
-        await run(request, revoke_secret, token)
-    request.session.clear()
-    return RedirectResponse("/signin", status_code=303)
 
 
 # ---------------------------------------------------------------- reading
@@ -302,7 +206,7 @@ async def task_page(request: Request) -> Response:
 
 async def digest_preview(request: Request) -> Response:
     """The weekly digest exactly as its HTML e-mail would read (``dondoc digest --format html``)."""
-    token, lang = _token(request), lang_of(request)
+    token, lang = session_token(request), lang_of(request)
     q = request.query_params
 
     def work(session: Session) -> str | None:
@@ -343,10 +247,10 @@ def _fields(form: FormData) -> dict[str, str]:
 async def advance_form(request: Request) -> Response:
     ref = request.path_params["ref"]
     lang = lang_of(request)
-    form = await _form(request)
+    form = await checked_form(request)
     if form is None:
         return error_page(request, 403, translator(lang)("csrf"))
-    token = _token(request)
+    token = session_token(request)
     version = str(form.get("version", ""))
     trigger, note = str(form.get("trigger", "")), str(form.get("note", ""))
 
@@ -374,7 +278,7 @@ async def advance_form(request: Request) -> Response:
 async def _task_with_error(
     request: Request, ref: str, message: str, status_code: int, *, stale: bool = False
 ) -> Response:
-    token, lang = _token(request), lang_of(request)
+    token, lang = session_token(request), lang_of(request)
 
     def work(session: Session) -> dict[str, Any] | None:
         user = session_user(session, token)
@@ -393,9 +297,6 @@ async def _task_with_error(
 
 routes = [
     Route("/", plans_page, methods=["GET"]),
-    Route("/signin", signin_form, methods=["GET"]),
-    Route("/signin", signin, methods=["POST"]),
-    Route("/signout", signout, methods=["POST"]),
     Route("/agency", agency_page, methods=["GET"]),
     Route("/digest", digest_preview, methods=["GET"]),
     Route("/plans/{plan_id}", plan_page, methods=["GET"]),
