@@ -35,20 +35,30 @@ def test_racing_advances_are_each_recorded_once_or_refused_as_a_conflict(
         )
         for n in range(PROCESSES)
     ]
-    reports = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=150)
-        assert proc.returncode == 0, err
-        reports.append(json.loads(out.strip().splitlines()[-1]))
+    outcomes = []
+    try:
+        for proc in procs:
+            out, err = proc.communicate(timeout=150)
+            outcomes.append((proc.returncode, out, err))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=30)
+    assert [(code, err) for code, _, err in outcomes] == [(0, "")] * PROCESSES
+    reports = [json.loads(out.strip().splitlines()[-1]) for _, out, _ in outcomes]
 
     accepted = sum(r["accepted"] for r in reports)
     conflicts = sum(r["conflicts"] for r in reports)
+    # Refused because SQLite's 15 s busy timeout ran out on a loaded machine:
+    # reported to the caller as "database is locked", never half written.
+    busy = sum(r["busy"] for r in reports)
     print(
         f"\n{db_url.split(':')[0]}: {PROCESSES} processes x {ADVANCES} advances: "
-        f"{accepted} accepted, {conflicts} refused as conflicts"
+        f"{accepted} accepted, {conflicts} refused as conflicts, {busy} refused as busy"
     )
     assert [r["other"] for r in reports] == [[]] * PROCESSES
-    assert accepted + conflicts == PROCESSES * ADVANCES
+    assert accepted + conflicts + busy == PROCESSES * ADVANCES
     assert accepted > 0 and conflicts > 0
 
     with db.transaction(kon_tum) as s:

@@ -1,7 +1,7 @@
 """One racing process of the concurrency test: N advances with the version read just before.
 
 Usage: python worker_advance.py DB_URL TAG N REF [REF ...]
-Prints one JSON line: {"tag", "accepted", "conflicts", "other"}; every note is
+Prints one JSON line: {"tag", "accepted", "conflicts", "busy", "other"}; every note is
 "TAG#i" so the test can find this worker's events in the history.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import random
 import sys
+
+from sqlalchemy.exc import OperationalError
 
 from engine import db
 from engine.errors import Conflict
@@ -23,13 +25,20 @@ def main() -> None:
     engine = db.make_engine(url)
     factory = db.session_factory(engine)
     rng = random.Random(tag)
-    accepted = conflicts = 0
+    accepted = conflicts = busy = 0
     other: list[str] = []
     for i in range(count):
         ref = rng.choice(refs)
-        with db.transaction(factory) as s:
-            occ = load_occurrence(s, ref)
-            version, state = occ.version, occ.state
+        try:
+            with db.transaction(factory) as s:
+                occ = load_occurrence(s, ref)
+                version, state = occ.version, occ.state
+        except OperationalError as exc:
+            # SQLite's busy timeout (15 s) ran out while the others held the write lock.
+            if "locked" not in str(exc):
+                raise
+            busy += 1
+            continue
         if state == "suspended":
             trigger, fields = "resume", {}
         else:
@@ -49,10 +58,14 @@ def main() -> None:
             accepted += 1
         except Conflict:
             conflicts += 1
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                other.append(f"OperationalError: {exc}")
+            busy += 1
         except Exception as exc:  # noqa: BLE001 - anything else is a finding, reported to the test
             other.append(f"{type(exc).__name__}: {exc}")
     engine.dispose()
-    print(json.dumps({"tag": tag, "accepted": accepted, "conflicts": conflicts, "other": other}))
+    print(json.dumps({"tag": tag, "accepted": accepted, "conflicts": conflicts, "busy": busy, "other": other}))
 
 
 if __name__ == "__main__":
