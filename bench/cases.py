@@ -98,8 +98,9 @@ SWEEPS: dict[str, Callable[[Session, dt.date], int]] = {
 }
 
 
-def sweep_case(url: str, which: str, as_of: str, repeats: int, memory: bool,
-               proposal: bool = False) -> dict[str, Any]:
+def sweep_case(
+    url: str, which: str, as_of: str, repeats: int, memory: bool, proposal: bool = False
+) -> dict[str, Any]:
     if proposal:
         from bench.proposals import patch_sweep
 
@@ -135,8 +136,13 @@ def sweep_case(url: str, which: str, as_of: str, repeats: int, memory: bool,
                 cpu.append(time.process_time() - cpu0)
             s.rollback()
         engine.dispose()
-        return {"found": found, "first": first, "times": times,
-                "median": statistics.median(times), "cpu": statistics.median(cpu)}
+        return {
+            "found": found,
+            "first": first,
+            "times": times,
+            "median": statistics.median(times),
+            "cpu": statistics.median(cpu),
+        }
     for _ in range(repeats):
         with factory() as s:
             start, cpu0 = time.perf_counter(), time.process_time()
@@ -145,15 +151,20 @@ def sweep_case(url: str, which: str, as_of: str, repeats: int, memory: bool,
             cpu.append(time.process_time() - cpu0)
             s.rollback()
     engine.dispose()
-    return {"found": found, "times": times, "median": statistics.median(times),
-            "cpu": statistics.median(cpu)}
+    return {
+        "found": found,
+        "times": times,
+        "median": statistics.median(times),
+        "cpu": statistics.median(cpu),
+    }
 
 
 # ------------------------------------------------------------------ advances
 
 
-def advance_case(url: str, mode: str, first_id: int, n: int,
-                 proposal: bool = False) -> dict[str, Any]:
+def advance_case(
+    url: str, mode: str, first_id: int, n: int, proposal: bool = False
+) -> dict[str, Any]:
     """``n`` starts of occurrences ``first_id``..: one transaction each, or one batch."""
     if proposal:
         from bench.proposals import patch_lookup
@@ -198,8 +209,14 @@ def floor_case(url: str, mode: str, first_id: int, n: int) -> dict[str, Any]:
     upd = (
         update(occs)
         .where(occs.c.id == bindparam("oid"), occs.c.version == bindparam("old_version"))
-        .values(state="in_progress", phase="active", version=bindparam("new_version"),
-                head_hash=bindparam("new_hash"), head_seq=1, state_entered_at=bindparam("at"))
+        .values(
+            state="in_progress",
+            phase="active",
+            version=bindparam("new_version"),
+            head_hash=bindparam("new_hash"),
+            head_seq=1,
+            state_entered_at=bindparam("at"),
+        )
     )
     ids = list(range(first_id, first_id + n))
     # Warm the connection pool and statement cache outside the clock.
@@ -208,13 +225,32 @@ def floor_case(url: str, mode: str, first_id: int, n: int) -> dict[str, Any]:
 
     def rows(oid: int) -> tuple[dict[str, Any], dict[str, Any]]:
         now = utcnow()
-        digest = event_hash(ref=data.ref_of(oid), seq=1, at=now, actor=data.COORDINATOR,
-                            trigger="start", from_state="not_started", to_state="in_progress",
-                            note="", fields={}, prev_hash=GENESIS)
-        ev = {"occurrence_id": oid, "seq": 1, "at": now, "recorded_at": now,
-              "actor": data.COORDINATOR, "trigger": "start", "from_state": "not_started",
-              "to_state": "in_progress", "note": "", "fields": {}, "prev_hash": GENESIS,
-              "hash": digest}
+        digest = event_hash(
+            ref=data.ref_of(oid),
+            seq=1,
+            at=now,
+            actor=data.COORDINATOR,
+            trigger="start",
+            from_state="not_started",
+            to_state="in_progress",
+            note="",
+            fields={},
+            prev_hash=GENESIS,
+        )
+        ev = {
+            "occurrence_id": oid,
+            "seq": 1,
+            "at": now,
+            "recorded_at": now,
+            "actor": data.COORDINATOR,
+            "trigger": "start",
+            "from_state": "not_started",
+            "to_state": "in_progress",
+            "note": "",
+            "fields": {},
+            "prev_hash": GENESIS,
+            "hash": digest,
+        }
         up = {"oid": oid, "old_version": 1, "new_version": 2, "new_hash": digest, "at": now}
         return ev, up
 

@@ -110,8 +110,15 @@ def add_plan(conn: Any, plan_id: str = PLAN_ID, province: str = PROVINCE) -> Non
     )
 
 
-def add_tasks(conn: Any, n_tasks: int, *, plan_id: str = PLAN_ID, province: str = PROVINCE,
-              workflow: str = "generic", first_id: int = 1) -> None:
+def add_tasks(
+    conn: Any,
+    n_tasks: int,
+    *,
+    plan_id: str = PLAN_ID,
+    province: str = PROVINCE,
+    workflow: str = "generic",
+    first_id: int = 1,
+) -> None:
     leads = [code(a, province) for a in ("sct", "stnmt", "skhcn", "stc", "ttkc")]
 
     def task_rows() -> Iterator[dict[str, Any]]:
@@ -148,8 +155,16 @@ def add_tasks(conn: Any, n_tasks: int, *, plan_id: str = PLAN_ID, province: str 
         conn.execute(insert(TaskAgency.__table__), batch)
 
 
-def _occurrence(occ_id: int, task_id: int, task_code: str, year: int, plan_id: str,
-                phase: str, state: str, due: dt.date) -> dict[str, Any]:
+def _occurrence(
+    occ_id: int,
+    task_id: int,
+    task_code: str,
+    year: int,
+    plan_id: str,
+    phase: str,
+    state: str,
+    due: dt.date,
+) -> dict[str, Any]:
     return {
         "id": occ_id,
         "task_id": task_id,
@@ -197,7 +212,9 @@ def generate_sweep_set(engine: Engine, n: int) -> dict[str, int]:
                 else:
                     phase, state = "not_started", "not_started"
                     due = FUTURE_FROM + dt.timedelta(days=slot % 2500)
-                yield _occurrence(i + 1, task_index + 1, task_code, year, PLAN_ID, phase, state, due)
+                yield _occurrence(
+                    i + 1, task_index + 1, task_code, year, PLAN_ID, phase, state, due
+                )
 
         for batch in _chunks(rows()):
             conn.execute(insert(Occurrence.__table__), batch)
@@ -213,8 +230,12 @@ def generate_advance_set(engine: Engine, n: int) -> None:
         add_tasks(conn, n_tasks)
         conn.execute(
             insert(User.__table__).values(
-                name=COORDINATOR, agency_code=code("sct"), role="coordinator",
-                password_hash=None, created_at=NOW, active=True,
+                name=COORDINATOR,
+                agency_code=code("sct"),
+                role="coordinator",
+                password_hash=None,
+                created_at=NOW,
+                active=True,
             )
         )
 
@@ -223,8 +244,16 @@ def generate_advance_set(engine: Engine, n: int) -> None:
                 task_index, y = divmod(i, len(YEARS))
                 year = YEARS[y]
                 task_code = f"{task_index // 100 + 1}.{task_index % 100 + 1}"
-                yield _occurrence(i + 1, task_index + 1, task_code, year, PLAN_ID,
-                                  "not_started", "not_started", FUTURE_FROM)
+                yield _occurrence(
+                    i + 1,
+                    task_index + 1,
+                    task_code,
+                    year,
+                    PLAN_ID,
+                    "not_started",
+                    "not_started",
+                    FUTURE_FROM,
+                )
 
         for batch in _chunks(rows()):
             conn.execute(insert(Occurrence.__table__), batch)
@@ -239,8 +268,9 @@ def ref_of(occ_id: int, plan_id: str = PLAN_ID) -> str:
     return f"{plan_id}:{task_code_of(occ_id)}@{YEARS[(occ_id - 1) % len(YEARS)]}"
 
 
-def generate_digest_set(engine: Engine, provinces: int = 63, plans_per_province: int = 3,
-                        tasks_per_plan: int = 13) -> dict[str, int]:
+def generate_digest_set(
+    engine: Engine, provinces: int = 63, plans_per_province: int = 3, tasks_per_plan: int = 13
+) -> dict[str, int]:
     """A national roll-out: every province with three eight-year plans of yearly tasks.
 
     Occurrence states are mixed (done, in progress, not started, some overdue)
@@ -256,8 +286,9 @@ def generate_digest_set(engine: Engine, provinces: int = 63, plans_per_province:
                 first_year = 2011 + 3 * k
                 plan_id = f"{province}-{first_year}"
                 add_plan(conn, plan_id, province)
-                add_tasks(conn, tasks_per_plan, plan_id=plan_id, province=province,
-                          first_id=task_id + 1)
+                add_tasks(
+                    conn, tasks_per_plan, plan_id=plan_id, province=province, first_id=task_id + 1
+                )
                 for t in range(tasks_per_plan):
                     task_id += 1
                     for y in range(8):
@@ -270,9 +301,21 @@ def generate_digest_set(engine: Engine, provinces: int = 63, plans_per_province:
                             phase, state = "active", "in_progress"
                         else:
                             phase, state = "not_started", "not_started"
-                        row = _occurrence(occ_id, task_id, f"{t // 100 + 1}.{t % 100 + 1}",
-                                          year, plan_id, phase, state, dt.date(year, 12, 31))
+                        row = _occurrence(
+                            occ_id,
+                            task_id,
+                            f"{t // 100 + 1}.{t % 100 + 1}",
+                            year,
+                            plan_id,
+                            phase,
+                            state,
+                            dt.date(year, 12, 31),
+                        )
                         rows.append(row)
             conn.execute(insert(Occurrence.__table__), rows)
-    return {"provinces": provinces, "plans": provinces * plans_per_province,
-            "occurrences": occ_id, "agencies": provinces * len(AGENCIES)}
+    return {
+        "provinces": provinces,
+        "plans": provinces * plans_per_province,
+        "occurrences": occ_id,
+        "agencies": provinces * len(AGENCIES),
+    }
