@@ -85,6 +85,8 @@ def test_a_coordinator_issues_2_1_from_the_browser(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
 
     assert isinstance(browser, WebDriver)
     driver = browser
@@ -96,12 +98,19 @@ def test_a_coordinator_issues_2_1_from_the_browser(
     driver.find_element(By.LINK_TEXT, "kon-tum-2013").click()
     assert driver.find_element(By.CSS_SELECTOR, "svg.timeline")
     driver.find_element(By.CSS_SELECTOR, 'a[href="/tasks/kon-tum-2013:2.1"]').click()
+
+    def submit(button_id: str) -> None:
+        # Wait for the page the form leads to, not just for the click.
+        old = driver.find_element(By.ID, "state")
+        driver.find_element(By.ID, button_id).click()
+        WebDriverWait(driver, 20).until(staleness_of(old))
+
     for trigger in ("consult", "appraise", "submit"):
-        driver.find_element(By.ID, f"do-{trigger}").click()
+        submit(f"do-{trigger}")
         assert "saved=1" in driver.current_url
     driver.find_element(By.ID, "issue-document_number").send_keys("05/CT-UBND")
     driver.find_element(By.ID, "issue-document_date").send_keys("2014-06-10")
-    driver.find_element(By.ID, "do-issue").click()
+    submit("do-issue")
     assert "Đã ban hành" in driver.find_element(By.ID, "state").text
     history = driver.find_element(By.ID, "history").text
     assert "document_number = 05/CT-UBND" in history

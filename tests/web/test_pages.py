@@ -19,6 +19,10 @@ from tasks_catalog import schema
 from tests.web.conftest import PASSWORD, SECRET
 from web.app import create_app
 
+# The pages render what the API returns from the same engine calls, which
+# test_api.py runs on both databases; one database keeps this module quick.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
 REF = "kon-tum-2013:2.1"
 HOSTILE = '<script>alert("x")</script><b>bold</b>'
 

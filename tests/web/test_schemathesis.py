@@ -28,6 +28,7 @@ def api_schema(kon_tum: sessionmaker[Session], db_url: str) -> Iterator[tuple[An
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_api_answers_every_generated_request_as_documented(
     api_schema: tuple[Any, str],
 ) -> None:
