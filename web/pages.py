@@ -1,4 +1,4 @@
-"""The server-rendered board: sign-in, plans, a plan, my agency, a task and its forms.
+"""The server-rendered board: plans, a plan, my agency, a task and its forms, the digest.
 
 Handlers read with ``engine.views``, decide what to offer with ``engine.authz``
 and change state only through ``engine.transition.advance``; every POST
@@ -108,7 +108,11 @@ async def _signed_in_page(request: Request, template: str, build: Any, *args: An
 
 
 def _plans(session: Session, user: User, as_of: dt.date) -> dict[str, Any]:
-    return {"plans": views.plan_rows(session, as_of=as_of), "categories": _categories()}
+    return {
+        "plans": views.plan_rows(session, as_of=as_of),
+        "categories": _categories(),
+        "colours": timeline.COLOURS,
+    }
 
 
 def _categories() -> list[str]:

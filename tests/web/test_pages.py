@@ -74,6 +74,35 @@ def test_signing_in_sets_an_httponly_lax_cookie_and_shows_the_plans(
     assert "Sign out" in client.get("/?lang=en").text
 
 
+def test_pages_forbid_framing_and_outside_scripts_and_the_overview_draws_progress(
+    client: TestClient, passwords: str
+) -> None:
+    sign_in(client, "lan")
+    page = client.get("/?as_of=2015-03-16")
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert '<svg class="progress"' in page.text
+    assert "http://" not in page.text and "https://" not in page.text
+
+
+def test_sign_in_only_redirects_to_a_path_on_this_server(
+    client: TestClient, passwords: str
+) -> None:
+    form = client.get("/signin")
+    response = client.post(
+        "/signin",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "name": "lan",
+            "password": passwords,
+            "next": "//evil.example/phish",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
 def test_a_wrong_password_is_refused_with_a_sentence(client: TestClient, passwords: str) -> None:
     form = client.get("/signin")
     response = client.post(
