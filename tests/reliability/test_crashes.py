@@ -73,7 +73,9 @@ def test_a_sweep_killed_at_several_points_leaves_each_level_and_message_once_aft
     planned = dondoc("escalate", "--as-of", AS_OF, "--dry-run", "--json")
     duration = time.monotonic() - started
     assert planned.code == 0, planned.err
-    expected = sorted((r["ref"], r["kind"], r["scope"], r["level"]) for r in json.loads(planned.out))
+    expected = sorted(
+        (r["ref"], r["kind"], r["scope"], r["level"]) for r in json.loads(planned.out)
+    )
     # Kill points spread over the time a whole run takes (process start included).
     rng = random.Random(7)
     delays = sorted(rng.uniform(0.05, duration * 1.2) for _ in range(6))
@@ -100,7 +102,29 @@ def test_a_sweep_killed_at_several_points_leaves_each_level_and_message_once_aft
         f"{len(codes) - killed} finished; after the rerun {len(expected)} ledger rows "
         f"(expected {len(expected)}), {len(keys)} outbox messages, one per key"
     )
-    assert len(expected) == 39  # Kon Tum's 13 overdue occurrences to level 3; the later plans are not yet due
+    assert (
+        len(expected) == 39
+    )  # Kon Tum's 13 overdue occurrences to level 3; the later plans are not yet due
+
+
+def _kill_after_mails(
+    command: list[str], recorder: Recorder, more: int, env: dict[str, str]
+) -> int:
+    """Run ``command`` until the server has ``more`` new mails, then SIGKILL it; 1 if killed."""
+    start = len(recorder.envelopes)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    deadline = time.monotonic() + 60
+    while len(recorder.envelopes) < start + more and proc.poll() is None:
+        assert time.monotonic() < deadline, "the dispatcher sent nothing for 60 s"
+        time.sleep(0.01)
+    killed = proc.poll() is None
+    if killed:
+        proc.send_signal(signal.SIGKILL)
+    _, err = proc.communicate(timeout=30)
+    assert killed or proc.returncode == 0, err
+    return int(killed)
 
 
 class SlowRecorder(Recorder):
@@ -148,10 +172,10 @@ def test_a_dispatcher_killed_part_way_loses_nothing_and_repeats_only_a_message_c
         command = [DONDOC, "--db", db_url, "notify", "dispatch", "--limit", "15"]
         in_flight: set[str] = set()
         kills = 0
-        # Each run claims 15 messages under a lease; a kill leaves its claim to expire.
+        # Each run claims 15 messages under a lease; it is killed once the server
+        # has taken 1-10 more mails, so the kill lands inside its batch, mid-send.
         for _ in range(4):
-            code = _kill_after(command, rng.uniform(1.0, 3.0), child_env(smtp_env))
-            kills += code == -signal.SIGKILL
+            kills += _kill_after_mails(command, recorder, rng.randint(1, 10), child_env(smtp_env))
             with db.transaction(kon_tum) as s:
                 in_flight |= set(
                     s.scalars(select(OutboxMessage.key).where(OutboxMessage.status == "sending"))
@@ -180,4 +204,3 @@ def test_a_dispatcher_killed_part_way_loses_nothing_and_repeats_only_a_message_c
     assert repeated <= in_flight  # a repeat only for a message a kill caught mid-send
     assert all(n <= 2 for n in received.values())
     assert len(repeated) <= kills
-
