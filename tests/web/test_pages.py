@@ -101,6 +101,18 @@ def test_sign_in_only_redirects_to_a_path_on_this_server(
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/"
+    client.post("/signout", data={"csrf_token": csrf_of(client.get("/").text)})
+    again = client.post(
+        "/signin",
+        data={
+            "csrf_token": csrf_of(client.get("/signin").text),
+            "name": "lan",
+            "password": passwords,
+            "next": "/\\evil.example",
+        },
+        follow_redirects=False,
+    )
+    assert again.headers["location"] == "/"
 
 
 def test_a_wrong_password_is_refused_with_a_sentence(client: TestClient, passwords: str) -> None:
