@@ -30,7 +30,7 @@ async def signin_form(request: Request) -> Response:
 
 def _safe_next(target: object) -> str:
     # Only paths on this server: an open redirect would help phishing.
-    # Browsers read "/\\host" like "//host", so a backslash second is refused too.
+    # Browsers read "/\host" like "//host", so a backslash second is refused too.
     if isinstance(target, str) and target.startswith("/") and target[1:2] not in ("/", "\\"):
         return target
     return "/"
