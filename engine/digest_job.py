@@ -93,7 +93,9 @@ def digest_subject(session: Session, plan: Plan, agency: str, week: str, lang: s
     return oneline(f"[SXSH] {labels(lang)['digest']} {week}: {plan.legal_ref} — {name}")
 
 
-def run(factory: sessionmaker[Session], *, as_of: dt.date | None = None) -> DigestQueueResult:
+def run(
+    factory: sessionmaker[Session], *, as_of: dt.date | None = None, lang: str = "vi"
+) -> DigestQueueResult:
     """The scheduler's weekly job: queue every plan's digest for ``as_of`` (default today)."""
     with transaction(factory) as session:
-        return queue_digests(session, as_of=as_of or today())
+        return queue_digests(session, as_of=as_of or today(), lang=lang)

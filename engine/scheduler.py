@@ -4,12 +4,11 @@ Jobs, all in Asia/Ho_Chi_Minh time:
 
 - ``sweep``: the overdue escalation sweep, every hour (``engine.escalation``);
 - ``reminders``: reminders before due, every day at 07:00 (``engine.reminders``);
-- ``weekly-digest``: Monday 07:30, ``engine.digest_job.run`` when installed;
-- ``dispatch``: every minute, ``notifiers.dispatch.dispatch_pending`` when installed.
+- ``weekly-digest``: Monday 07:30 (``engine.digest_job``);
+- ``dispatch``: every minute (``notifiers.dispatch``).
 
-The digest and dispatch jobs look their code up when they run, so this
-module works before (and without) those parts; a missing one is logged and
-skipped.
+Each job imports its code when it first runs, so ``dondoc --help`` and the
+other commands do not pay for it.
 
 Deployment: run one ``dondoc scheduler run`` per database. The jobs live in
 APScheduler's in-memory job store; APScheduler 3 job stores must never be
@@ -30,7 +29,6 @@ sweep catches up every level reached meanwhile.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import signal
 from collections.abc import Callable
@@ -76,37 +74,21 @@ def reminders_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi"
     return len(created)
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """``module.name`` if that part of dondoc is installed, else None (logged)."""
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module and not module.startswith(f"{exc.name}."):
-            raise  # the module exists but one of its own imports is missing
-        log.info("%s is not installed; skipping this run", module)
-        return None
-    func = getattr(found, name, None)
-    if func is None:
-        log.info("%s has no %s(); skipping this run", module, name)
-    return func
+def digest_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") -> int:
+    """The weekly digests; returns how many messages it queued."""
+    from engine.digest_job import run
+
+    result = run(factory, as_of=clock(), lang=lang)
+    log.info("weekly digest for %s: %d queued", clock(), result.queued)
+    return result.queued
 
 
-def digest_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") -> bool:
-    """The weekly digest, when ``engine.digest_job`` exists; True when it ran."""
-    run = _optional("engine.digest_job", "run")
-    if run is None:
-        return False
-    run(factory, as_of=clock(), lang=lang)
-    return True
+def dispatch_job(factory: sessionmaker[Session]) -> int:
+    """Send what waits in the outbox; returns how many were sent."""
+    from notifiers.dispatch import dispatch_pending
 
-
-def dispatch_job(factory: sessionmaker[Session]) -> bool:
-    """Send what waits in the outbox, when ``notifiers.dispatch`` exists; True when it ran."""
-    dispatch_pending = _optional("notifiers.dispatch", "dispatch_pending")
-    if dispatch_pending is None:
-        return False
-    dispatch_pending(factory)
-    return True
+    result = dispatch_pending(factory)
+    return result.sent
 
 
 def build_scheduler(

@@ -17,7 +17,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import scheduler as sched_mod
 from engine.scheduler import build_scheduler, digest_job, dispatch_job, sweep_job
 from tests.escalation.helpers import counts
 
@@ -105,22 +104,19 @@ def test_a_running_background_scheduler_fires_the_sweep(kon_tum: sessionmaker[Se
     assert counts(kon_tum) == (39, 13)
 
 
-def test_digest_and_dispatch_jobs_skip_with_a_log_line_when_their_modules_are_missing(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_the_weekly_digest_and_dispatch_jobs_queue_and_send_through_the_scheduler_calls(
+    kon_tum: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = sched_mod.importlib.import_module
-
-    def missing(name: str):  # type: ignore[no-untyped-def]
-        if name in ("engine.digest_job", "notifiers.dispatch"):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return real(name)
-
-    monkeypatch.setattr(sched_mod.importlib, "import_module", missing)
-    caplog.set_level("INFO", logger="dondoc.scheduler")
-    assert digest_job(sessionmaker(), fixed_day) is False
-    assert dispatch_job(sessionmaker()) is False
-    assert "engine.digest_job is not installed; skipping this run" in caplog.text
-    assert "notifiers.dispatch is not installed; skipping this run" in caplog.text
+    # The jobs are called exactly as the scheduler calls them (with lang), so a
+    # signature drift between the scheduler and the digest code fails here.
+    monkeypatch.setenv("DONDOC_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.delenv("DONDOC_SMTP_URL", raising=False)
+    monkeypatch.setenv("DONDOC_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    queued = digest_job(kon_tum, fixed_day, lang="en")
+    assert queued > 0
+    assert dispatch_job(kon_tum) == queued
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == queued
 
 
 def test_scheduler_run_stops_cleanly_on_sigterm(
