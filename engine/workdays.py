@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from engine.errors import InvalidInput
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -50,6 +48,10 @@ def _package_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     new year (2 January 2015 off, worked on Saturday 27 December 2014) and
     the package files it under the year of the day off.
     """
+    # Imported here, not at the top: it costs about 55 ms of CPU, and commands
+    # that never count working days (tasks, show, plans) should not pay it.
+    import holidays
+
     vn = holidays.country_holidays("VN", years=(year - 1, year, year + 1))
     days_off = frozenset(d for d in vn if d.year == year)
     workdays = frozenset(d for d in getattr(vn, "weekend_workdays", ()) if d.year == year)

@@ -53,6 +53,9 @@ _TRANSITION_KEYS = {
     "trigger", "label_vi", "label_en", "sources", "dest",
     "requires", "requires_any", "evidence",
 }
+# libyaml's loader gives the same data as the pure-Python safe loader about
+# ten times faster; every command that lists tasks parses all the definitions.
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESERVED_STATES = {SUSPENDED, CANCELLED, PRIOR_STATE}
 _RESERVED_TRIGGERS = {SUSPEND, RESUME, CANCEL}
 
@@ -72,7 +75,7 @@ def load_file(path: str | Path | _Readable) -> WorkflowDef:
     except OSError as err:
         raise InvalidDefinition(f"Cannot read workflow definition {source}: {err}.") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as err:
         raise InvalidDefinition(
             f"Workflow definition {source} is not valid YAML: {err}".rstrip(".") + "."
