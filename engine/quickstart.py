@@ -1,6 +1,7 @@
-"""The main job on the embedded default: load every shipped plan and report.
+"""The main job on the embedded default: load every plan, sweep, digest, send, report.
 
-Idempotent: plans already loaded and unchanged are left alone.
+Idempotent: plans already loaded and unchanged are left alone, escalation
+levels and digests are keyed, so a second run adds and sends nothing.
 """
 
 from __future__ import annotations
@@ -50,16 +51,11 @@ def _sweep_digest_dispatch(factory: sessionmaker[Session], day: dt.date, lang: s
     """
     from engine.digest import digest_data
     from engine.digest_job import queue_digests
+    from engine.escalation import sweep
     from notifiers.config import load_config
     from notifiers.dispatch import dispatch_all
 
-    lines = []
-    try:
-        from engine.escalation import sweep
-    except ImportError:  # the sweep ships separately (issue 4)
-        sweep = None
-    if sweep is not None:
-        lines.append(f"Escalation sweep: {len(sweep(factory, as_of=day, lang=lang))} new level(s).")
+    lines = [f"Escalation sweep: {len(sweep(factory, as_of=day, lang=lang))} new level(s)."]
     with transaction(factory) as session:
         overdue = digest_data(session, as_of=day)["overdue"]
         queued = queue_digests(session, as_of=day, lang=lang)
