@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import status
+from engine.errors import NotFound
 from engine.ladder import days_overdue
 from engine.lookup import get_plan
-from engine.models import Escalation, Event, Occurrence, Plan
-from engine.views import task_rows
+from engine.models import Escalation, Event, Occurrence, Plan, Task
+from engine.views import occurrence_query, occurrence_row, task_rows
 from engine.workdays import VIETNAM_TZ, default_calendar
 
 DUE_WINDOW_DAYS = 14
@@ -35,16 +36,132 @@ def digest_data(
 ) -> dict[str, Any]:
     """Counts by status, overdue work, what falls due soon, recent changes and targets."""
     rows = task_rows(session, plan_id=plan_id, agency=agency, as_of=as_of)
-    refs = [r["ref"] for r in rows]
-    counts = {c.replace("_", "-"): 0 for c in status.CATEGORIES}
-    for r in rows:
-        counts[r["status_category"]] += 1
-    total = len(rows)
     plans = (
         [get_plan(session, plan_id)]
         if plan_id
         else list(session.scalars(select(Plan).where(Plan.id.in_({r["plan"] for r in rows}))))
     )
+    late = [r["ref"] for r in rows if r["status_category"] == "overdue"]
+    return _assemble(
+        rows,
+        plans=plans,
+        levels=_levels(session, as_of, late),
+        changes=_changes(session, as_of, [r["ref"] for r in rows]),
+        plan_id=plan_id,
+        agency=agency,
+        as_of=as_of,
+    )
+
+
+def plan_has_begun(plan: Plan, as_of: dt.date) -> bool:
+    """Whether the plan's period has started on ``as_of`` (and the plan was issued by then).
+
+    The first window of a plan starts on 1 January of its first year or its
+    issue date, whichever is later (``engine.windows``); before that the plan
+    has nobody to report to.
+    """
+    return as_of >= max(dt.date(plan.period_start, 1, 1), plan.issued)
+
+
+def recipients(session: Session, plan_id: str, as_of: dt.date) -> list[str]:
+    """Every agency leading or co-operating on an occurrence of the plan still open on ``as_of``.
+
+    None for a plan whose period has not begun on ``as_of``.
+    """
+    if not plan_has_begun(get_plan(session, plan_id), as_of):
+        return []
+    return _open_agencies(task_rows(session, plan_id=plan_id, as_of=as_of))
+
+
+def _open_agencies(rows: list[dict[str, Any]]) -> list[str]:
+    codes: dict[str, None] = {}
+    for r in rows:
+        if r["status_category"] not in _CLOSED:
+            for code in (*r["leads"], *r["co_agencies"]):
+                codes.setdefault(code, None)
+    return sorted(codes)
+
+
+class DigestBook:
+    """Every digest of one day, from one read of the database.
+
+    ``digest_data`` reads and categorises a plan's occurrences once per
+    digest, so a plan with 30 recipient agencies was read 31 times. The book
+    reads every occurrence, the overdue levels and the week's changes once
+    and groups them in Python; ``data(...)`` returns exactly what
+    ``digest_data`` returns for the same arguments.
+    """
+
+    def __init__(self, session: Session, as_of: dt.date, plan_id: str | None = None) -> None:
+        self.as_of = as_of
+        query = occurrence_query()
+        if plan_id:
+            get_plan(session, plan_id)
+            query = query.where(Task.plan_id == plan_id)
+        self._rows: list[dict[str, Any]] = []
+        # Row indexes per plan and per involved agency (any role, as the
+        # agency filter of ``task_rows`` matches it), in listing order.
+        self._by_plan: dict[str, list[int]] = {}
+        self._by_agency: dict[str, list[int]] = {}
+        for occ in session.scalars(query):
+            index = len(self._rows)
+            self._rows.append(occurrence_row(occ, as_of))
+            self._by_plan.setdefault(occ.task.plan_id, []).append(index)
+            for code in dict.fromkeys(a.agency_code for a in occ.task.agencies):
+                self._by_agency.setdefault(code, []).append(index)
+        plan_query = select(Plan).order_by(Plan.id)
+        if plan_id:
+            plan_query = plan_query.where(Plan.id == plan_id)
+        self.plans: dict[str, Plan] = {p.id: p for p in session.scalars(plan_query)}
+        self._levels = _levels(session, as_of, None)
+        self._changes = _changes(session, as_of, None)
+
+    def recipients(self, plan_id: str) -> list[str]:
+        """As ``recipients(session, plan_id, as_of)``."""
+        if not plan_has_begun(self.plans[plan_id], self.as_of):
+            return []
+        return _open_agencies([self._rows[i] for i in self._by_plan.get(plan_id, [])])
+
+    def data(self, *, plan_id: str | None = None, agency: str | None = None) -> dict[str, Any]:
+        """As ``digest_data(session, plan_id=..., agency=..., as_of=...)``."""
+        if plan_id is not None and plan_id not in self.plans:
+            raise NotFound(f"No plan {plan_id!r} in this digest (plans: {', '.join(self.plans)}).")
+        if agency is not None:
+            wanted = self._by_agency.get(agency, [])
+            if plan_id is not None:
+                wanted = [i for i in wanted if self._rows[i]["plan"] == plan_id]
+        elif plan_id is not None:
+            wanted = self._by_plan.get(plan_id, [])
+        else:
+            wanted = list(range(len(self._rows)))
+        rows = [self._rows[i] for i in wanted]
+        refs = {r["ref"] for r in rows}
+        plan_ids = [plan_id] if plan_id else sorted({r["plan"] for r in rows})
+        return _assemble(
+            rows,
+            plans=[self.plans[p] for p in plan_ids],
+            levels=self._levels,
+            changes=[c for c in self._changes if c["ref"] in refs],
+            plan_id=plan_id,
+            agency=agency,
+            as_of=self.as_of,
+        )
+
+
+def _assemble(
+    rows: list[dict[str, Any]],
+    *,
+    plans: list[Plan],
+    levels: dict[str, int],
+    changes: list[dict[str, Any]],
+    plan_id: str | None,
+    agency: str | None,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    counts = {c.replace("_", "-"): 0 for c in status.CATEGORIES}
+    for r in rows:
+        counts[r["status_category"]] += 1
+    total = len(rows)
     return {
         "as_of": as_of.isoformat(),
         "week": _iso_week(as_of),
@@ -54,20 +171,10 @@ def digest_data(
         "total": total,
         "counts": counts,
         "percent": {k: round(100 * v / total) if total else 0 for k, v in counts.items()},
-        "overdue": _overdue(session, rows, as_of),
+        "overdue": _overdue(rows, levels, as_of),
         "due_soon": _due_soon(rows, as_of),
-        "changes": _changes(session, refs, as_of),
+        "changes": changes,
     }
-
-
-def recipients(session: Session, plan_id: str, as_of: dt.date) -> list[str]:
-    """Every agency leading or co-operating on an occurrence of the plan still open on ``as_of``."""
-    codes: dict[str, None] = {}
-    for r in task_rows(session, plan_id=plan_id, as_of=as_of):
-        if r["status_category"] not in _CLOSED:
-            for code in (*r["leads"], *r["co_agencies"]):
-                codes.setdefault(code, None)
-    return sorted(codes)
 
 
 def _iso_week(day: dt.date) -> str:
@@ -102,20 +209,25 @@ def _plan_header(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def _overdue(session: Session, rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
-    late = [r for r in rows if r["status_category"] == "overdue"]
-    levels = dict(
-        session.execute(
-            select(Occurrence.ref, func.max(Escalation.level))
-            .join(Escalation, Escalation.occurrence_id == Occurrence.id)
-            .where(
-                Occurrence.ref.in_([r["ref"] for r in late]),
-                Escalation.kind == "overdue",
-                Escalation.as_of <= as_of,
-            )
-            .group_by(Occurrence.ref)
-        ).all()
+def _levels(session: Session, as_of: dt.date, refs: list[str] | None) -> dict[str, int]:
+    """The highest overdue escalation level reached by ``as_of``, per ref (all refs if None)."""
+    if refs is not None and not refs:
+        return {}
+    query = (
+        select(Occurrence.ref, func.max(Escalation.level))
+        .join(Escalation, Escalation.occurrence_id == Occurrence.id)
+        .where(Escalation.kind == "overdue", Escalation.as_of <= as_of)
+        .group_by(Occurrence.ref)
     )
+    if refs is not None:
+        query = query.where(Occurrence.ref.in_(refs))
+    return {ref: level for ref, level in session.execute(query)}
+
+
+def _overdue(
+    rows: list[dict[str, Any]], levels: dict[str, int], as_of: dt.date
+) -> list[dict[str, Any]]:
+    late = [r for r in rows if r["status_category"] == "overdue"]
     cal = default_calendar()
     items = []
     for r in late:
@@ -153,23 +265,25 @@ def _due_soon(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]
     return sorted(soon, key=lambda i: (i["due"], i["ref"]))
 
 
-def _changes(session: Session, refs: list[str], as_of: dt.date) -> list[dict[str, Any]]:
-    if not refs:
+def _changes(session: Session, as_of: dt.date, refs: list[str] | None) -> list[dict[str, Any]]:
+    """The week's changes (not catalog bookkeeping) of ``refs``, or of every occurrence if None."""
+    if refs is not None and not refs:
         return []
     # The week ending with as_of, in Vietnam's days, as UTC instants.
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), VIETNAM_TZ)
     start = end - dt.timedelta(days=CHANGES_DAYS)
-    events = session.execute(
+    query = (
         select(Event, Occurrence.ref)
         .join(Occurrence, Event.occurrence_id == Occurrence.id)
         .where(
-            Occurrence.ref.in_(refs),
             Event.at >= start.astimezone(dt.UTC),
             Event.at < end.astimezone(dt.UTC),
             Event.trigger.not_in(_CATALOG_TRIGGERS),
         )
         .order_by(Event.at, Event.id)
-    ).all()
+    )
+    if refs is not None:
+        query = query.where(Occurrence.ref.in_(refs))
     return [
         {
             "ref": ref,
@@ -180,5 +294,5 @@ def _changes(session: Session, refs: list[str], as_of: dt.date) -> list[dict[str
             "to": ev.to_state,
             "note": ev.note,
         }
-        for ev, ref in events
+        for ev, ref in session.execute(query)
     ]

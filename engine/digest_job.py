@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
-from engine.digest import digest_data, recipients
+from engine.digest import DigestBook
 from engine.directory import get_agency
-from engine.lookup import get_plan
 from engine.models import Plan
 from engine.views import today
 from notifiers.outbox import enqueue
@@ -48,19 +46,16 @@ def queue_digests(
 ) -> DigestQueueResult:
     """Queue the digest of each plan (or ``plan_id``) for each agency with open work in it."""
     result = DigestQueueResult()
-    plans = (
-        [get_plan(session, plan_id)]
-        if plan_id
-        else list(session.scalars(select(Plan).order_by(Plan.id)))
-    )
+    # One read of the plans' occurrences for all their digests (see DigestBook).
+    book = DigestBook(session, as_of, plan_id)
     if agency:
         get_agency(session, agency)
-    for plan in plans:
-        for code in recipients(session, plan.id, as_of):
+    for plan in book.plans.values():
+        for code in book.recipients(plan.id):
             if agency and code != agency:
                 continue
             key = digest_key(plan.id, code, as_of)
-            data = digest_data(session, plan_id=plan.id, agency=code, as_of=as_of)
+            data = book.data(plan_id=plan.id, agency=code)
             queued = enqueue(
                 session,
                 key=key,

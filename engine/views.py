@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import workflows
@@ -63,51 +63,60 @@ def task_rows(
     """One row per occurrence, in plan and annex order, filtered as asked."""
     as_of = as_of or today()
     wanted = _check_status(status_filter)
-    query = (
-        select(Occurrence)
-        .join(Task)
-        .options(selectinload(Occurrence.task).selectinload(Task.agencies))
-        .order_by(Task.plan_id, Task.position, Occurrence.due)
-    )
+    query = occurrence_query(include_archived=include_archived)
     if plan_id:
         get_plan(session, plan_id)
         query = query.where(Task.plan_id == plan_id)
     if agency:
         involved = select(TaskAgency.task_id).where(TaskAgency.agency_code == agency)
         query = query.where(Task.id.in_(involved))
-    if not include_archived:
-        query = query.where(or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
     rows = []
     for occ in session.scalars(query):
-        task = occ.task
-        wf = workflows.get(task.workflow)
-        cat = category_of(occ, wf, as_of)
+        row = occurrence_row(occ, as_of, agency)
+        cat = row["status_category"]
         if wanted == "due-soon":
             if not status.is_due_soon(cat.replace("-", "_"), due=occ.due, as_of=as_of):
                 continue
         elif wanted and cat != wanted:
             continue
-        leads = task.leads
-        rows.append(
-            {
-                "ref": occ.ref,
-                "plan": task.plan_id,
-                "code": task.code,
-                "year": occ.year,
-                "title": task.title,
-                "workflow": task.workflow,
-                "state": occ.state,
-                "status_category": cat,
-                "start": occ.window_start.isoformat(),
-                "due": occ.due.isoformat(),
-                "owner": leads[0] if leads else None,
-                "leads": leads,
-                "co_agencies": task.co_agencies,
-                "version": occ.version,
-                "role": _role(task, agency) if agency else None,
-            }
-        )
+        rows.append(row)
     return rows
+
+
+def occurrence_query(*, include_archived: bool = False) -> Select[Occurrence]:
+    """Occurrences with their task and its agencies loaded, in plan and annex order."""
+    query = (
+        select(Occurrence)
+        .join(Task)
+        .options(selectinload(Occurrence.task).selectinload(Task.agencies))
+        .order_by(Task.plan_id, Task.position, Occurrence.due)
+    )
+    if not include_archived:
+        query = query.where(or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
+    return query
+
+
+def occurrence_row(occ: Occurrence, as_of: dt.date, agency: str | None = None) -> dict[str, Any]:
+    """The listing row of one occurrence (``role`` only when seen from ``agency``)."""
+    task = occ.task
+    leads = task.leads
+    return {
+        "ref": occ.ref,
+        "plan": task.plan_id,
+        "code": task.code,
+        "year": occ.year,
+        "title": task.title,
+        "workflow": task.workflow,
+        "state": occ.state,
+        "status_category": category_of(occ, workflows.get(task.workflow), as_of),
+        "start": occ.window_start.isoformat(),
+        "due": occ.due.isoformat(),
+        "owner": leads[0] if leads else None,
+        "leads": leads,
+        "co_agencies": task.co_agencies,
+        "version": occ.version,
+        "role": _role(task, agency) if agency else None,
+    }
 
 
 def _role(task: Task, agency: str) -> str:

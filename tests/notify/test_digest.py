@@ -13,9 +13,11 @@ from click.testing import Result
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import db
-from engine.digest import digest_data
-from engine.digest_job import digest_key
+from engine.catalog import load_plan_file
+from engine.digest import DigestBook, digest_data, recipients
+from engine.digest_job import digest_key, queue_digests
 from engine.digest_job import run as run_weekly
+from tasks_catalog import schema
 from tests.notify.conftest import SmtpAt
 
 AS_OF = dt.date(2015, 3, 16)
@@ -203,3 +205,57 @@ def test_the_weekly_job_queues_each_plan_once_a_week(kon_tum: sessionmaker[Sessi
     assert first.queued == 17 and (second.queued, second.already) == (0, 17)
     with db.transaction(kon_tum) as s:
         assert digest_data(s, plan_id="kon-tum-2013", as_of=AS_OF)["total"] == 48
+
+
+def _with_dong_thap(factory: sessionmaker[Session]) -> None:
+    """Đồng Tháp's plan 50/KH-UBND: issued 14 March 2016, period 2016-2020."""
+    with db.transaction(factory) as s:
+        load_plan_file(s, schema.plan_path("dong-thap-2016"))
+
+
+def test_the_digest_book_gives_digest_data_for_every_plan_and_agency(
+    kon_tum: sessionmaker[Session], run: Callable[..., Result]
+) -> None:
+    from engine.escalation import sweep
+    from engine.views import task_rows
+
+    _with_dong_thap(kon_tum)
+    run("--as", "lan", "advance", "kon-tum-2013:1.1", "start", "--at", "2015-03-12")
+    sweep(kon_tum, as_of=dt.date(2016, 6, 20))
+    plans = ("kon-tum-2013", "dong-thap-2016")
+    levels = changes = 0
+    with kon_tum() as s:
+        agencies = sorted(
+            {c for r in task_rows(s, as_of=AS_OF) for c in (*r["leads"], *r["co_agencies"])}
+        )
+        assert len(agencies) > 10
+        scopes = [(None, None), *((p, None) for p in plans), *((None, a) for a in agencies)]
+        scopes += [(p, a) for p in plans for a in agencies]
+        # AS_OF has the week's change; 2016-06-20 has escalation levels and both plans open.
+        for as_of in (AS_OF, dt.date(2016, 6, 20)):
+            book = DigestBook(s, as_of)
+            for plan_id, agency in scopes:
+                expected = digest_data(s, plan_id=plan_id, agency=agency, as_of=as_of)
+                assert book.data(plan_id=plan_id, agency=agency) == expected, (plan_id, agency)
+                levels += sum(1 for o in expected["overdue"] if o["level"])
+                changes += len(expected["changes"])
+            one_plan = DigestBook(s, as_of, "kon-tum-2013")
+            assert one_plan.data(plan_id="kon-tum-2013") == digest_data(
+                s, plan_id="kon-tum-2013", as_of=as_of
+            )
+    # The comparison covered escalation levels and changes, not only empty lists.
+    assert levels > 0 and changes > 0
+
+
+def test_a_plan_whose_period_has_not_begun_sends_no_digest(
+    kon_tum: sessionmaker[Session],
+) -> None:
+    _with_dong_thap(kon_tum)
+    with db.transaction(kon_tum) as s:
+        assert recipients(s, "dong-thap-2016", AS_OF) == []
+        # Issued on 14 March 2016: the day before it, still nobody to report to.
+        assert recipients(s, "dong-thap-2016", dt.date(2016, 3, 13)) == []
+        assert "dong-thap/sct" in recipients(s, "dong-thap-2016", dt.date(2016, 3, 14))
+        result = queue_digests(s, as_of=AS_OF)
+    assert result.queued == 17
+    assert all(key.startswith("digest:kon-tum-2013:") for key in result.keys)
