@@ -229,7 +229,11 @@ class Occurrence(Base):
     """The tracked unit: a task, or one calendar year of a recurring task."""
 
     __tablename__ = "occurrences"
-    __table_args__ = (Index("ix_occurrences_phase_due", "phase", "due"),)
+    __table_args__ = (
+        Index("ix_occurrences_phase_due", "phase", "due"),
+        # The sweep's state-time-limit query: "in state S since before T".
+        Index("ix_occurrences_state_entered", "state", "state_entered_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)

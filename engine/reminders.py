@@ -15,18 +15,14 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from engine import ladder
-from engine.escalation import (
-    REMINDER,
-    EscalationRecord,
-    SessionSource,
-    insert_once,
-    queue_message,
-    unit_of_work,
-)
+from engine.escalation import REMINDER, EscalationRecord
+from engine.escalation_messages import reminder_message
+from engine.ledger import SessionSource, insert_once, unit_of_work
 from engine.models import OPEN_PHASES, Escalation, Occurrence, Task, utcnow
+from notifiers.outbox import AgencyBook, enqueue
 
 
 def remind(
@@ -40,6 +36,8 @@ def remind(
     """Record and queue the reminders reached by ``as_of``; return what was new.
 
     ``source`` is a session or a session factory, as for ``engine.escalation.sweep``.
+    Reminders count calendar days ("14 days before" is how people read a
+    deadline), so no working-day calendar is involved.
     """
     horizon = as_of + dt.timedelta(days=max(days_before))
     with unit_of_work(source, dry_run) as session:
@@ -51,79 +49,34 @@ def remind(
                 Occurrence.due <= horizon,
             )
             .where(or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
-            .options(selectinload(Occurrence.task).selectinload(Task.agencies))
+            .options(
+                selectinload(Occurrence.task).selectinload(Task.agencies),
+                selectinload(Occurrence.task).selectinload(Task.plan),
+            )
             .order_by(Occurrence.id)
         ).all()
-        sent: dict[int, set[int]] = {}
-        ids = [o.id for o in occurrences]
-        if ids:
-            for occ_id, level in session.execute(
-                select(Escalation.occurrence_id, Escalation.level).where(
-                    Escalation.kind == REMINDER, Escalation.occurrence_id.in_(ids)
-                )
-            ):
-                sent.setdefault(occ_id, set()).add(level)
+        sent = _sent(session, [o.id for o in occurrences])
+        agencies = AgencyBook(session)
         created: list[EscalationRecord] = []
         for occ in occurrences:
             if not occ.task.leads:
                 continue
-            owner = occ.task.leads[0]
             reached = [
                 (occ.due - day).days
                 for day in ladder.reminder_dates(occ.due, days_before, not_before=occ.window_start)
                 if day <= as_of and (occ.due - day).days not in sent.get(occ.id, set())
             ]
-            won = [
-                offset
-                for offset in reached
-                if dry_run
-                or insert_once(
-                    session,
-                    Escalation,
-                    {
-                        "occurrence_id": occ.id,
-                        "kind": REMINDER,
-                        "scope": "",
-                        "level": offset,
-                        "target_code": owner,
-                        "cc": occ.task.co_agencies,
-                        "reason": f"{offset} days before the due day {occ.due.isoformat()}",
-                        "as_of": as_of,
-                        "days_overdue": 0,
-                        "created_at": utcnow(),
-                    },
-                )
-            ]
+            won = [offset for offset in reached if dry_run or _record(session, occ, offset, as_of)]
             if not won:
                 continue
             if not dry_run:
-                nearest = min(won)
-                subject, body = render_reminder_message(
-                    lang=lang,
-                    plan_id=occ.task.plan_id,
-                    ref=occ.ref,
-                    task_title=occ.task.title,
-                    due=occ.due,
-                    days_left=(occ.due - as_of).days,
-                )
-                queue_message(
-                    session,
-                    key=f"rem:{occ.ref}:{nearest}",
-                    kind="reminder",
-                    agency_code=owner,
-                    cc=occ.task.co_agencies,
-                    subject=subject,
-                    body=body,
-                    payload={"ref": occ.ref, "days_before": nearest, "due": occ.due.isoformat()},
-                    lang=lang,
-                    occurrence_id=occ.id,
-                )
+                _queue(session, occ, min(won), as_of, agencies, lang)
             created += [
                 EscalationRecord(
                     ref=occ.ref,
                     kind=REMINDER,
                     level=offset,
-                    target=owner,
+                    target=occ.task.leads[0],
                     days_overdue=0,
                     cc=tuple(occ.task.co_agencies),
                 )
@@ -132,22 +85,66 @@ def remind(
     return created
 
 
-def render_reminder_message(
-    *, lang: str, plan_id: str, ref: str, task_title: str, due: dt.date, days_left: int
-) -> tuple[str, str]:
-    """Subject and plain-text body of a reminder (Vietnamese, or English)."""
-    if lang == "en":
-        subject = f"[dondoc] {ref} is due on {due.isoformat()} ({days_left} day(s) left)"
-        body = (
-            f"Plan: {plan_id}\nTask: {ref} — {task_title}\n"
-            f"Due: {due.isoformat()}, in {days_left} day(s).\n"
-            f"Record progress with `dondoc advance {ref} TRIGGER --note ...`.\n"
+def _sent(session: Session, ids: list[int]) -> dict[int, set[int]]:
+    """Reminder offsets already in the ledger, by occurrence."""
+    sent: dict[int, set[int]] = {}
+    for start in range(0, len(ids), 500):
+        for occ_id, level in session.execute(
+            select(Escalation.occurrence_id, Escalation.level).where(
+                Escalation.kind == REMINDER, Escalation.occurrence_id.in_(ids[start : start + 500])
+            )
+        ):
+            sent.setdefault(occ_id, set()).add(level)
+    return sent
+
+
+def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> bool:
+    """Insert the ledger row of one reminder; True when this call made it."""
+    return (
+        insert_once(
+            session,
+            Escalation,
+            {
+                "occurrence_id": occ.id,
+                "kind": REMINDER,
+                "scope": "",
+                "level": offset,
+                "target_code": occ.task.leads[0],
+                "cc": occ.task.co_agencies,
+                "reason": f"{offset} days before the due day {occ.due.isoformat()}",
+                "as_of": as_of,
+                "days_overdue": 0,
+                "created_at": utcnow(),
+            },
         )
-    else:
-        subject = f"[dondoc] {ref} đến hạn ngày {due.isoformat()} (còn {days_left} ngày)"
-        body = (
-            f"Kế hoạch: {plan_id}\nNhiệm vụ: {ref} — {task_title}\n"
-            f"Hạn: {due.isoformat()}, còn {days_left} ngày.\n"
-            f"Cập nhật tiến độ bằng `dondoc advance {ref} TRIGGER --note ...`.\n"
-        )
-    return subject, body
+        is not None
+    )
+
+
+def _queue(
+    session: Session,
+    occ: Occurrence,
+    nearest: int,
+    as_of: dt.date,
+    agencies: AgencyBook,
+    lang: str,
+) -> None:
+    """Queue the one reminder message of this run for ``occ``, keyed by its nearest offset."""
+    owner, told = occ.task.leads[0], occ.task.co_agencies
+    message = reminder_message(
+        occ, days_left=(occ.due - as_of).days, told=told, agencies=agencies, lang=lang
+    )
+    enqueue(
+        session,
+        key=f"rem:{occ.ref}:{nearest}",
+        kind="reminder",
+        agency_code=owner,
+        cc=told,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        payload={"ref": occ.ref, "days_before": nearest, "due": occ.due.isoformat()},
+        lang=lang,
+        occurrence_id=occ.id,
+        agencies=agencies,
+    )

@@ -240,3 +240,103 @@ def local_day(moment: dt.datetime) -> dt.date:
     if moment.tzinfo is None:
         raise InvalidInput(f"Timestamp {moment.isoformat()} has no time zone; store times in UTC.")
     return moment.astimezone(VIETNAM_TZ).date()
+
+
+# ---------------------------------------------------------------- overrides from configuration
+
+CALENDAR_SECTION = "calendar"
+
+
+def deployment_calendar_config(env: Mapping[str, str] | None = None) -> Mapping[str, object]:
+    """The ``[calendar]`` section of the config file, or an empty mapping when there is none.
+
+    The file is found as for ``[notify]`` (``notifiers.config``): the path in
+    ``DONDOC_CONFIG``, which must exist, else ``config.toml`` in the user's
+    config directory, which may be absent::
+
+        [calendar]
+        extra_days_off = ["2025-05-02"]
+        makeup_workdays = ["2025-04-26"]
+    """
+    # Imported here: most commands never count working days from config.
+    import os
+    import tomllib
+    from pathlib import Path
+
+    from notifiers.config import ENV_CONFIG, default_config_path
+
+    env = os.environ if env is None else env
+    explicit = env.get(ENV_CONFIG) or None
+    path = Path(explicit).expanduser() if explicit else default_config_path()
+    try:
+        with path.open("rb") as f:
+            document = tomllib.load(f)
+    except FileNotFoundError:
+        if explicit:
+            raise InvalidInput(f"The config file {path} does not exist.") from None
+        return {}
+    except OSError as error:
+        raise InvalidInput(f"The config file {path} cannot be read: {error.strerror}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(f"The config file {path} is not valid TOML: {error}.") from None
+    section = document.get(CALENDAR_SECTION, {})
+    if not isinstance(section, dict):
+        raise InvalidInput(f"In {path}, calendar must be a [calendar] table.")
+    # Validated now, so a mistake names the file rather than surfacing mid-sweep.
+    WorkingCalendar.from_config(section, source=f"{path} [calendar]")
+    return section
+
+
+def deployment_calendar(env: Mapping[str, str] | None = None) -> WorkingCalendar:
+    """The deployment's calendar: the package's days with the config file's ``[calendar]`` swaps."""
+    return merged_calendar(deployment_calendar_config(env), None)
+
+
+def merged_calendar(
+    deployment: Mapping[str, object] | None, plan: Mapping[str, object] | None
+) -> WorkingCalendar:
+    """One calendar from the deployment's swaps and a plan's own, the plan winning on a shared day.
+
+    A plan file is the more specific source: a day it declares a make-up
+    working day is worked even if the deployment lists it off, and the
+    other way round. Equal settings share one calendar object per process,
+    so its working-day cache is built once.
+    """
+    dep = WorkingCalendar.from_config(deployment or None, source="[calendar] of the config file")
+    own = WorkingCalendar.from_config(plan or None, source="the plan's calendar")
+    off = (dep.extra_days_off - own.makeup_workdays) | own.extra_days_off
+    makeup = (dep.makeup_workdays - own.extra_days_off) | own.makeup_workdays
+    if not off and not makeup:
+        return default_calendar()
+    return _calendar_of(frozenset(off), frozenset(makeup))
+
+
+@lru_cache(maxsize=64)
+def _calendar_of(off: frozenset[dt.date], makeup: frozenset[dt.date]) -> WorkingCalendar:
+    return WorkingCalendar(extra_days_off=off, makeup_workdays=makeup)
+
+
+class PlanCalendars:
+    """Each plan's merged calendar, worked out once per sweep.
+
+    ``override`` (a calendar a caller imposes, as tests do) is used for every
+    plan; otherwise the deployment's ``[calendar]`` is read once, on first need.
+    """
+
+    def __init__(self, override: WorkingCalendar | None = None) -> None:
+        self._override = override
+        self._deployment: Mapping[str, object] | None = None
+        self._plans: dict[str, WorkingCalendar] = {}
+
+    def for_plan(self, plan_id: str, details: Mapping[str, object] | None) -> WorkingCalendar:
+        if self._override is not None:
+            return self._override
+        cal = self._plans.get(plan_id)
+        if cal is None:
+            if self._deployment is None:
+                self._deployment = deployment_calendar_config()
+            own = (details or {}).get(CALENDAR_SECTION)
+            if own is not None and not isinstance(own, Mapping):
+                raise InvalidInput(f"Plan {plan_id}: its stored calendar is not a mapping.")
+            cal = self._plans[plan_id] = merged_calendar(self._deployment, own)
+        return cal

@@ -2,7 +2,9 @@
 
 Writing to the outbox happens inside the caller's transaction, so a
 notification exists exactly when the change that caused it was committed; the
-dispatcher (``notifiers.dispatch``) sends it later.
+dispatcher (``notifiers.dispatch``) sends it later. Every producer (the
+escalation sweep, reminders, digests) queues through ``enqueue``, so the
+routing rule below is the only one.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.directory import get_agency
+from engine.ledger import insert_once
 from engine.models import Agency, OutboxMessage, utcnow
 
 # An agency with no address still gets its messages, as .eml files addressed
@@ -48,6 +49,52 @@ def placeholder_address(code: str) -> str:
     return f"{local}@{PLACEHOLDER_DOMAIN}"
 
 
+@dataclass(frozen=True)
+class AgencyCard:
+    """What a sweep needs to know of an agency: its route, names and parent."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    parent: str | None
+    route: Route
+
+    def name(self, lang: str) -> str:
+        return (self.name_en or self.name_vi) if lang == "en" else self.name_vi
+
+
+class AgencyBook:
+    """Agencies read once each and kept for one unit of work (a sweep, a digest run).
+
+    ``session.get`` alone does not cache: the identity map holds clean
+    objects weakly, so an agency loaded for one message was gone by the next
+    and every message cost two or three SELECTs (bench/README.md).
+    Contacts changed meanwhile by another process are seen by the next
+    sweep, which builds a new book.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._cards: dict[str, AgencyCard] = {}
+
+    def __getitem__(self, code: str) -> AgencyCard:
+        card = self._cards.get(code)
+        if card is None:
+            agency = get_agency(self._session, code)
+            card = AgencyCard(
+                code=agency.code,
+                name_vi=agency.name_vi,
+                name_en=agency.name_en,
+                parent=agency.parent_code,
+                route=route_for(agency),
+            )
+            self._cards[code] = card
+        return card
+
+    def parent(self, code: str) -> str | None:
+        return self[code].parent if code else None
+
+
 def enqueue(
     session: Session,
     *,
@@ -62,45 +109,44 @@ def enqueue(
     occurrence_id: int | None = None,
     cc: list[str] | None = None,
     now: dt.datetime | None = None,
-) -> OutboxMessage | None:
-    """Queue one message for ``agency_code``; return it, or None if ``key`` was queued before.
+    agencies: AgencyBook | None = None,
+) -> int | None:
+    """Queue one message for ``agency_code``; its outbox id, or None if ``key`` was queued before.
 
     ``cc`` are agency codes whose addresses are copied when they use the same
     channel as the recipient (a webhook cannot carry a copy to an e-mail box).
+    ``agencies`` lets a caller queueing many messages read each agency once.
     """
-    existing = session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if existing is not None:
-        return None
-    agency = get_agency(session, agency_code)
-    route = route_for(agency)
+    book = agencies or AgencyBook(session)
+    card = book[agency_code]
+    route = card.route
     copies: list[str] = []
     for code in cc or []:
-        other = route_for(get_agency(session, code))
+        other = book[code].route
         if other.channel == route.channel:
             copies.extend(a for a in other.recipients if a not in route.recipients + copies)
-    row = OutboxMessage(
-        key=key,
-        kind=kind,
-        channel=route.channel,
-        agency_code=agency.code,
-        recipients=route.recipients,
-        cc=copies,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        payload=payload or {},
-        lang=lang,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now or utcnow(),
-        occurrence_id=occurrence_id,
+    moment = now or utcnow()
+    # ON CONFLICT on the unique key: a second writer queueing the same key at
+    # the same moment inserts nothing and leaves the caller's transaction intact.
+    return insert_once(
+        session,
+        OutboxMessage,
+        {
+            "key": key,
+            "kind": kind,
+            "channel": route.channel,
+            "agency_code": card.code,
+            "recipients": route.recipients,
+            "cc": copies,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "payload": payload or {},
+            "lang": lang,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": moment,
+            "created_at": utcnow(),
+            "occurrence_id": occurrence_id,
+        },
     )
-    # A savepoint, so that another writer queueing the same key at the same
-    # moment costs this one its insert, not the caller's whole transaction.
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row

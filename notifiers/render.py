@@ -61,6 +61,30 @@ LABELS: dict[str, dict[str, str]] = {
         "budget": "Kinh phí dự kiến",
         "budget_total": "Tổng kinh phí dự kiến",
         "status": "Tình trạng",
+        # Escalation and reminder messages; {name} fields are filled by str.format.
+        "msg_subject_overdue": "[dondoc] {ref} quá hạn: đôn đốc cấp {level}",
+        "msg_subject_state": "[dondoc] {ref} quá thời hạn ở bước {state}: đôn đốc cấp {level}",
+        "msg_subject_reminder": "[dondoc] {ref} đến hạn ngày {due} (còn {days} ngày)",
+        "msg_heading_overdue": "Đôn đốc cấp {level}: nhiệm vụ quá hạn",
+        "msg_heading_state": "Đôn đốc cấp {level}: quá thời hạn ở bước {state}",
+        "msg_heading_reminder": "Nhắc việc: còn {days} ngày đến hạn",
+        "msg_legal_ref": "Văn bản",
+        "msg_owner": "Cơ quan chủ trì",
+        "msg_due_overdue": "{due} (quá hạn {days} ngày làm việc)",
+        "msg_due_left": "{due}, còn {days} ngày",
+        "msg_state_limit": "Thời hạn {days} ngày ở bước {state} đã hết ngày {due}.",
+        "msg_level": "Đôn đốc cấp {level}, gửi {target}.",
+        "msg_caught_up": (
+            "Đã đến cấp {level} trong thời gian dondoc không chạy; "
+            "cấp {span} cũng đã được ghi nhận."
+        ),
+        "msg_told": "Đồng gửi",
+        "msg_nobody": "không có",
+        "msg_todo": "Cần làm",
+        "msg_commands": "Cập nhật tiến độ bằng một trong các lệnh được phép ở bước {state}:",
+        "msg_no_command": "Không còn lệnh nào được phép ở bước {state}.",
+        "msg_call": "Cần trao đổi, liên hệ {name} ({code}), cơ quan chịu trách nhiệm kế hoạch.",
+        "msg_one_of": "hoặc",
     },
     "en": {
         "digest": "Weekly progress digest",
@@ -105,6 +129,30 @@ LABELS: dict[str, dict[str, str]] = {
         "budget": "Planned budget",
         "budget_total": "Planned budget in total",
         "status": "Status",
+        "msg_subject_overdue": "[dondoc] {ref} overdue: escalation level {level}",
+        "msg_subject_state": (
+            "[dondoc] {ref} past the time limit of state {state}: escalation level {level}"
+        ),
+        "msg_subject_reminder": "[dondoc] {ref} is due on {due} ({days} day(s) left)",
+        "msg_heading_overdue": "Escalation level {level}: overdue task",
+        "msg_heading_state": "Escalation level {level}: past the time limit of state {state}",
+        "msg_heading_reminder": "Reminder: due in {days} day(s)",
+        "msg_legal_ref": "Legal reference",
+        "msg_owner": "Owner (lead agency)",
+        "msg_due_overdue": "{due} ({days} working day(s) overdue)",
+        "msg_due_left": "{due}, in {days} day(s)",
+        "msg_state_limit": "The {days} days allowed in state {state} ended on {due}.",
+        "msg_level": "Escalation level {level}, addressed to {target}.",
+        "msg_caught_up": (
+            "Reached level {level} while dondoc was not running; level(s) {span} also recorded."
+        ),
+        "msg_told": "Also told",
+        "msg_nobody": "nobody else",
+        "msg_todo": "What to do",
+        "msg_commands": "Record progress with one of the commands allowed in state {state}:",
+        "msg_no_command": "No command is allowed in state {state} any more.",
+        "msg_call": "To discuss it, call {name} ({code}), the plan's responsible department.",
+        "msg_one_of": "or",
     },
 }
 # Bar colours per status category, inline because mail clients drop <style>.

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import ladder
 from engine.db import transaction
-from engine.escalation import overdue_query, plan_ladder, sweep
+from engine.escalation import overdue_query, plan_ladder, state_limit_query, sweep
 from engine.lookup import get_plan
 from tasks_catalog.spec import LadderStep
 from tests.escalation.helpers import PLAN
@@ -30,6 +30,24 @@ def test_the_overdue_query_uses_the_phase_due_index_on_sqlite(
     finally:
         engine.dispose()
     assert "ix_occurrences_phase_due" in plan
+    assert "SCAN occurrences" not in plan
+
+
+def test_the_state_limit_query_searches_the_state_entered_index_on_sqlite(
+    sqlite_template,  # type: ignore[no-untyped-def]
+) -> None:
+    query = state_limit_query(dt.date(2015, 3, 16))
+    assert query is not None  # directive's "consulting" has a 30-day limit
+    engine = create_engine(f"sqlite:///{sqlite_template}")
+    try:
+        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        with engine.connect() as conn:
+            plan = " ".join(
+                str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+            )
+    finally:
+        engine.dispose()
+    assert "ix_occurrences_state_entered" in plan
     assert "SCAN occurrences" not in plan
 
 

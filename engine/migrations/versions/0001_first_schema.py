@@ -104,7 +104,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
     )
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_login_failures_user_name"), ["user_name"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_login_failures_user_name"), ["user_name"], unique=False
+        )
 
     op.create_table(
         "tasks",
@@ -158,6 +160,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("occurrences", schema=None) as batch_op:
         batch_op.create_index("ix_occurrences_phase_due", ["phase", "due"], unique=False)
+        batch_op.create_index(
+            "ix_occurrences_state_entered", ["state", "state_entered_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_occurrences_task_id"), ["task_id"], unique=False)
 
     op.create_table(
@@ -295,6 +300,7 @@ def downgrade() -> None:
     with op.batch_alter_table("occurrences", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_occurrences_task_id"))
         batch_op.drop_index("ix_occurrences_phase_due")
+        batch_op.drop_index("ix_occurrences_state_entered")
 
     op.drop_table("occurrences")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
