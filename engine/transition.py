@@ -115,11 +115,17 @@ def advance(
     wf = workflows.get(task.workflow)
     # Catalog bookkeeping (create, replan) happens at load time; a person may
     # still record that a step happened earlier, but not before another person's step.
-    last_at = session.scalar(
-        select(Event.at)
-        .where(Event.occurrence_id == occ.id, Event.actor != CATALOG_ACTOR)
-        .order_by(Event.seq.desc())
-        .limit(1)
+    # _check_time compares that last time only with a given --at, so the common
+    # advance (at "now") skips the query.
+    last_at = (
+        session.scalar(
+            select(Event.at)
+            .where(Event.occurrence_id == occ.id, Event.actor != CATALOG_ACTOR)
+            .order_by(Event.seq.desc())
+            .limit(1)
+        )
+        if at is not None
+        else None
     )
     when = _check_time(at, occ, last_at)
 
