@@ -274,7 +274,7 @@ def floor_case(url: str, mode: str, first_id: int, n: int) -> dict[str, Any]:
 # ------------------------------------------------------------------ digest
 
 
-def digest_case(url: str, as_of: str) -> dict[str, Any]:
+def digest_case(url: str, as_of: str, mode: str = "book") -> dict[str, Any]:
     """Render every plan's and every agency's digest, if ``engine.digest`` exists."""
     try:
         digest = importlib.import_module("engine.digest")
@@ -286,7 +286,9 @@ def digest_case(url: str, as_of: str) -> dict[str, Any]:
     factory = db.session_factory(engine)
     start, cpu0 = time.perf_counter(), time.process_time()
     with factory() as s:
-        count = render_all(digest, s, dt.date.fromisoformat(as_of))
+        if mode == "book" and not hasattr(digest, "DigestBook"):
+            return {"missing": "engine.digest has no DigestBook"}
+        count = render_all(digest, s, dt.date.fromisoformat(as_of), mode=mode)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
     engine.dispose()
     return {"digests": count, "seconds": elapsed, "cpu": cpu}

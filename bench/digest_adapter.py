@@ -13,14 +13,28 @@ from engine.models import Agency, Plan
 FORMAT = "text"
 
 
-def render_all(digest: Any, session: Session, as_of: dt.date, fmt: str = FORMAT) -> int:
+def render_all(
+    digest: Any, session: Session, as_of: dt.date, fmt: str = FORMAT, mode: str = "book"
+) -> int:
+    """``mode`` "each": one ``digest_data`` call (its own queries) per digest;
+    "book": one ``DigestBook`` read for the day, then each digest grouped from it."""
     from notifiers.render import render
+
+    if mode == "book":
+        book = digest.DigestBook(session, as_of)
+
+        def data(**scope: Any) -> Any:
+            return book.data(**scope)
+    else:
+
+        def data(**scope: Any) -> Any:
+            return digest.digest_data(session, as_of=as_of, **scope)
 
     count = 0
     for plan_id in session.scalars(select(Plan.id).order_by(Plan.id)):
-        render("digest", fmt, digest.digest_data(session, plan_id=plan_id, as_of=as_of))
+        render("digest", fmt, data(plan_id=plan_id))
         count += 1
     for code in session.scalars(select(Agency.code).order_by(Agency.code)):
-        render("digest", fmt, digest.digest_data(session, agency=code, as_of=as_of))
+        render("digest", fmt, data(agency=code))
         count += 1
     return count
