@@ -82,7 +82,7 @@ def file_digest(path: Path) -> str:
 
 def _plan_details(spec: PlanSpec) -> dict[str, Any]:
     as_dict = dataclasses.asdict(spec)
-    keep = ("sections", "report_deadlines", "targets", "escalation", "budget", "source")
+    keep = ("sections", "report_deadlines", "targets", "escalation", "budget", "calendar", "source")
     return _jsonable({k: as_dict[k] for k in keep})
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from engine.errors import InvalidDefinition, NotFound
+from engine.errors import InvalidDefinition, InvalidInput, NotFound
+from engine.workdays import WorkingCalendar
 from tasks_catalog.spec import (
     RECURRENCES,
     WORKFLOW_KINDS,
@@ -25,6 +26,7 @@ from tasks_catalog.spec import (
     BudgetGroup,
     BudgetLine,
     BudgetSpec,
+    CalendarSpec,
     DirectorySpec,
     LadderStep,
     LeadBySource,
@@ -417,6 +419,24 @@ def _plan_parts(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _calendar(reader: _Reader, data: Mapping[str, Any]) -> CalendarSpec | None:
+    """The plan's ``calendar`` swaps, checked as the working-day calendar will read them."""
+    raw = data.get("calendar")
+    if raw is None:
+        return None
+    try:
+        cal = WorkingCalendar.from_config(raw, source="calendar")
+    except InvalidInput as error:
+        # from_config names the list and the day; drop its "calendar: " prefix,
+        # which the reader's own "field 'calendar'" already says.
+        reader.problem("", "calendar", str(error).removeprefix("calendar: ").rstrip("."))
+        return None
+    return CalendarSpec(
+        extra_days_off=tuple(sorted(cal.extra_days_off)),
+        makeup_workdays=tuple(sorted(cal.makeup_workdays)),
+    )
+
+
 def load_plan(path: str | Path) -> PlanSpec:
     """Parse one plan file (``format: dondoc-plan/1``); raises InvalidDefinition on bad shape."""
     path = Path(path)
@@ -441,6 +461,7 @@ def load_plan(path: str | Path) -> PlanSpec:
         "targets",
         "escalation",
         "budget",
+        "calendar",
     }
     plan = PlanSpec(
         id=reader.text(data, "id", ""),
@@ -453,6 +474,7 @@ def load_plan(path: str | Path) -> PlanSpec:
         responsible=reader.text(data, "responsible", ""),
         tasks=tasks,
         budget=_budget(reader, reader.get(data, "budget", "", dict, None, required=False)),
+        calendar=_calendar(reader, data),
         source=str(path),
         # Unknown top-level keys are kept, not rejected, so a newer file still loads.
         extra={k: v for k, v in data.items() if k not in known},

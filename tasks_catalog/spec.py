@@ -129,6 +129,14 @@ class LadderStep:
 
 
 @dataclass(frozen=True)
+class CalendarSpec:
+    """A plan's own working-day swaps: extra days off and make-up working Saturdays (ngày làm bù)."""
+
+    extra_days_off: tuple[dt.date, ...] = ()
+    makeup_workdays: tuple[dt.date, ...] = ()
+
+
+@dataclass(frozen=True)
 class BudgetLine:
     task: str
     year: int | None
@@ -170,6 +178,7 @@ class PlanSpec:
     targets: tuple[Target, ...] = ()
     escalation: tuple[LadderStep, ...] = ()
     budget: BudgetSpec | None = None
+    calendar: CalendarSpec | None = None
     source: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
