@@ -75,11 +75,25 @@ def route_memo(session: Session, code: str) -> tuple[str, list[str]]:
 _ROUTE: Any = None
 
 
+def applicable() -> bool:
+    """Whether the shipped sweep still has the functions these patches replace.
+
+    ``engine/escalation.py`` has since taken the three fixes in (statement
+    built once per dialect, agencies read once per sweep, the state index),
+    and ``route``/``insert_once`` are gone; the rows "with the proposed fixes"
+    are then skipped.
+    """
+    from engine import escalation
+
+    return hasattr(escalation, "route") and hasattr(escalation, "insert_once")
+
+
 def patch_sweep() -> None:
     global _ROUTE
     from engine import escalation
 
+    # setattr/getattr: the shipped module no longer has these (see ``applicable``).
     if _ROUTE is None:
-        _ROUTE = escalation.route
-    escalation.insert_once = insert_once_prepared  # type: ignore[assignment]
-    escalation.route = route_memo  # type: ignore[assignment]
+        _ROUTE = getattr(escalation, "route")  # noqa: B009
+    setattr(escalation, "insert_once", insert_once_prepared)  # noqa: B010
+    setattr(escalation, "route", route_memo)  # noqa: B010
