@@ -18,7 +18,7 @@ from engine.ladder import days_overdue
 from engine.lookup import get_plan
 from engine.models import Escalation, Event, Occurrence, Plan, Task
 from engine.views import occurrence_query, occurrence_row, task_rows
-from engine.workdays import VIETNAM_TZ, default_calendar
+from engine.workdays import VIETNAM_TZ, PlanCalendars
 
 DUE_WINDOW_DAYS = 14
 CHANGES_DAYS = 7
@@ -171,7 +171,7 @@ def _assemble(
         "total": total,
         "counts": counts,
         "percent": {k: round(100 * v / total) if total else 0 for k, v in counts.items()},
-        "overdue": _overdue(rows, levels, as_of),
+        "overdue": _overdue(rows, levels, as_of, {p.id: p.details for p in plans}),
         "due_soon": _due_soon(rows, as_of),
         "changes": changes,
     }
@@ -225,12 +225,17 @@ def _levels(session: Session, as_of: dt.date, refs: list[str] | None) -> dict[st
 
 
 def _overdue(
-    rows: list[dict[str, Any]], levels: dict[str, int], as_of: dt.date
+    rows: list[dict[str, Any]],
+    levels: dict[str, int],
+    as_of: dt.date,
+    details: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     late = [r for r in rows if r["status_category"] == "overdue"]
-    cal = default_calendar()
+    # Working days are counted on each plan's own calendar, as the sweep does.
+    calendars = PlanCalendars()
     items = []
     for r in late:
+        cal = calendars.for_plan(r["plan"], details.get(r["plan"]))
         due = dt.date.fromisoformat(r["due"])
         items.append(
             {

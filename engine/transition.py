@@ -25,7 +25,7 @@ from engine.history import new_event
 from engine.lookup import load_occurrence
 from engine.models import Event, Occurrence, User, utcnow
 from engine.users import CATALOG_ACTOR
-from engine.workdays import WorkingCalendar, default_calendar, local_day
+from engine.workdays import PlanCalendars, WorkingCalendar, local_day
 
 MAX_NOTE = 10_000
 MAX_FIELD = 2_000
@@ -194,7 +194,9 @@ def _apply_side_effects(
         if dest != CANCELLED and occ.suspended_on is not None:
             from engine.ladder import shift_due
 
-            cal = calendar or default_calendar()
+            # The plan's own working days (merged with the deployment's), as the sweep counts them.
+            plan = occ.task.plan
+            cal = calendar or PlanCalendars().for_plan(plan.id, plan.details)
             new_due = shift_due(cal, occ.due, occ.suspended_on, day)
             if new_due != occ.due:
                 extra["due"] = f"{occ.due.isoformat()} -> {new_due.isoformat()}"

@@ -112,3 +112,25 @@ def test_a_deployment_calendar_with_a_bad_day_names_the_config_file(no_config: P
     assert str(caught.value) == (
         f"{no_config} [calendar]: extra_days_off: '2015-02-30' is not a real calendar day."
     )
+
+
+def test_resuming_gives_back_the_lost_working_days_on_the_plans_own_calendar(
+    factory: sessionmaker[Session], tmp_path: Path, no_config: Path
+) -> None:
+    from engine.lookup import load_occurrence
+    from engine.transition import advance
+    from engine.users import add_user
+
+    # 10-21 March 2014 are ten working days lost. Counted from 31 December
+    # 2014 they end on 16 January 2015 by default; the plan's own day off on
+    # 12 January pushes the tenth working day to Monday 19 January.
+    path = _plan_with(tmp_path, "calendar:\n  extra_days_off: [2015-01-12]\n")
+    with transaction(factory) as s:
+        load_plan_file(s, path)
+        lan = add_user(s, "lan", "kon-tum/sct", "coordinator")
+        at = [dt.datetime(2014, 3, d, 2, tzinfo=dt.UTC) for d in (3, 10, 24)]
+        advance(s, lan, "kon-tum-2013:2.1", "consult", at=at[0])
+        advance(s, lan, "kon-tum-2013:2.1", "suspend", fields={"reason": "chờ"}, at=at[1])
+        advance(s, lan, "kon-tum-2013:2.1", "resume", at=at[2])
+    with transaction(factory) as s:
+        assert load_occurrence(s, "kon-tum-2013:2.1").due == dt.date(2015, 1, 19)
