@@ -125,6 +125,22 @@ def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, st
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _print_rows(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str, int]],
+    as_json: bool,
+    *,
+    footer: str | None = None,
+) -> None:
+    """A listing: JSON for scripts, or an aligned table (and a count line) for people."""
+    if as_json:
+        _emit_json(rows)
+        return
+    click.echo(render_table(rows, columns))
+    if footer:
+        click.echo(footer)
+
+
 def _parse_day(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
@@ -242,14 +258,9 @@ def users_list(obj: Context, as_json: bool) -> None:
 
     with obj.session() as s:
         rows = [{"name": u.name, "agency": u.agency_code, "role": u.role} for u in list_users(s)]
-    if as_json:
-        _emit_json(rows)
-    else:
-        click.echo(
-            render_table(
-                rows, [("name", "NAME", 30), ("agency", "AGENCY", 30), ("role", "ROLE", 12)]
-            )
-        )
+    _print_rows(
+        rows, [("name", "NAME", 30), ("agency", "AGENCY", 30), ("role", "ROLE", 12)], as_json
+    )
 
 
 # ---------------------------------------------------------------- agencies
@@ -270,21 +281,14 @@ def agencies_list(obj: Context, province: str | None, as_json: bool) -> None:
 
     with obj.session() as s:
         rows = agency_rows(s, province=province)
-    if as_json:
-        _emit_json(rows)
-        return
     name_key = "name_vi" if obj.lang == "vi" else "name_en"
-    click.echo(
-        render_table(
-            rows,
-            [
-                ("code", "CODE", 32),
-                (name_key, "NAME", 50),
-                ("parent", "PARENT", 24),
-                ("email", "EMAIL", 30),
-            ],
-        )
-    )
+    columns = [
+        ("code", "CODE", 32),
+        (name_key, "NAME", 50),
+        ("parent", "PARENT", 24),
+        ("email", "EMAIL", 30),
+    ]
+    _print_rows(rows, columns, as_json)
 
 
 @agencies.command("set")
@@ -331,21 +335,14 @@ def catalog_list(as_json: bool) -> None:
                 "tasks": len(spec.tasks),
             }
         )
-    if as_json:
-        _emit_json(rows)
-    else:
-        click.echo(
-            render_table(
-                rows,
-                [
-                    ("id", "PLAN", 20),
-                    ("province", "PROVINCE", 12),
-                    ("legal_ref", "LEGAL REFERENCE", 36),
-                    ("period", "PERIOD", 10),
-                    ("tasks", "TASKS", 5),
-                ],
-            )
-        )
+    columns = [
+        ("id", "PLAN", 20),
+        ("province", "PROVINCE", 12),
+        ("legal_ref", "LEGAL REFERENCE", 36),
+        ("period", "PERIOD", 10),
+        ("tasks", "TASKS", 5),
+    ]
+    _print_rows(rows, columns, as_json)
 
 
 @catalog.command("load")
@@ -581,23 +578,15 @@ def tasks(
             status_filter=status,
             as_of=_parse_day(as_of, "--as-of"),
         )
-    if as_json:
-        _emit_json(rows)
-        return
-    click.echo(
-        render_table(
-            rows,
-            [
-                ("ref", "REF", 28),
-                ("title", "TITLE", 48),
-                ("state", "STATE", 16),
-                ("status_category", "STATUS", 18),
-                ("due", "DUE", 10),
-                ("owner", "OWNER", 22),
-            ],
-        )
-    )
-    click.echo(f"{len(rows)} occurrence(s).")
+    columns = [
+        ("ref", "REF", 28),
+        ("title", "TITLE", 48),
+        ("state", "STATE", 16),
+        ("status_category", "STATUS", 18),
+        ("due", "DUE", 10),
+        ("owner", "OWNER", 22),
+    ]
+    _print_rows(rows, columns, as_json, footer=f"{len(rows)} occurrence(s).")
 
 
 @cli.command()
@@ -937,24 +926,16 @@ def notify_list(obj: Context, status: str | None, as_json: bool) -> None:
 
     with obj.session() as s:
         rows = list_messages(s, status)
-    if as_json:
-        _emit_json(rows)
-        return
-    click.echo(
-        render_table(
-            rows,
-            [
-                ("id", "ID", 6),
-                ("status", "STATUS", 8),
-                ("attempts", "TRIES", 5),
-                ("channel", "CHANNEL", 8),
-                ("agency", "AGENCY", 26),
-                ("subject", "SUBJECT", 50),
-                ("last_error", "LAST ERROR", 40),
-            ],
-        )
-    )
-    click.echo(f"{len(rows)} message(s).")
+    columns = [
+        ("id", "ID", 6),
+        ("status", "STATUS", 8),
+        ("attempts", "TRIES", 5),
+        ("channel", "CHANNEL", 8),
+        ("agency", "AGENCY", 26),
+        ("subject", "SUBJECT", 50),
+        ("last_error", "LAST ERROR", 40),
+    ]
+    _print_rows(rows, columns, as_json, footer=f"{len(rows)} message(s).")
 
 
 @notify.command("dispatch")
