@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from engine.errors import InvalidInput
+from tasks_catalog.budget import format_amount
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = {"text": "txt", "html": "html", "md": "md"}
@@ -185,6 +186,8 @@ _ENV = Environment(
     keep_trailing_newline=True,
 )
 _ENV.filters["oneline"] = oneline
+# Budgets print as the budget check prints them: 2,000 rather than 2000.0.
+_ENV.filters["amount"] = format_amount
 
 
 def labels(lang: str) -> dict[str, str]:

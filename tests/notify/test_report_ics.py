@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import db
 from engine.catalog import load_plan_file
 from engine.report import XLSX_COLUMNS, annual_report
+from notifiers.render import render
 from tasks_catalog import schema
 
 
@@ -52,6 +53,9 @@ def test_the_annual_report_gives_nghe_an_budget_per_task_for_the_year(
     assert by_code["2.1"]["budget_total"] == 2000
     assert data["budget_total"] == 2735
     assert data["budget_unit"] == "million VND"
+    markdown = render("report", "md", data, lang="vi")
+    assert "| 2,000 |" in markdown
+    assert "2,735 million VND" in markdown
 
 
 def test_a_report_outside_the_plan_period_is_refused(
