@@ -1,7 +1,8 @@
 """The board's own words in Vietnamese (the default) and English.
 
 Workflow state and transition labels come from the workflow definitions;
-only the page furniture and the status category names live here.
+only the page furniture, the status category names and the labels of the
+fields that transitions require live here.
 """
 
 from __future__ import annotations
@@ -83,7 +84,38 @@ _WORDS: dict[str, tuple[str, str]] = {
     "suspended": ("Tạm dừng", "Suspended"),
     "cancelled": ("Đã hủy", "Cancelled"),
     "due-soon": ("Sắp đến hạn", "Due soon"),
+    "recorded_on": ("Ngày thực hiện (để trống nếu là hôm nay)", "Recorded on (empty for now)"),
+    "fill_in": ("Cần nhập", "Please fill in"),
+    "one_of": ("một trong", "one of"),
+    "or": ("hoặc", "or"),
+    "audit": ("Kiểm tra lịch sử", "Audit"),
+    "audit_intact": (
+        "Lịch sử toàn vẹn: không sự kiện nào bị sửa, xóa hay đảo thứ tự.",
+        "Intact: no event was edited, deleted or reordered.",
+    ),
+    "audit_broken": ("Lịch sử đã bị thay đổi", "The history was tampered with"),
+    "occurrences": ("Số lần thực hiện", "Occurrences"),
+    "events": ("Số sự kiện", "Events"),
+    "check": ("Kiểm tra", "Check"),
+    "coordinators_only": (
+        "Chỉ cán bộ điều phối mới dùng được trang này.",
+        "Only coordinators may use this page.",
+    ),
 }
+
+# The fields that workflow transitions require (``requires`` / ``requires_any``
+# and the evidence of completion), as the forms label them.
+_FIELDS: dict[str, tuple[str, str]] = {
+    "document_number": ("Số văn bản", "Document number"),
+    "document_date": ("Ngày ban hành", "Date issued"),
+    "decision_number": ("Số quyết định", "Decision number"),
+    "reason": ("Lý do", "Reason"),
+    "evidence_document": ("Văn bản kết quả (số, ký hiệu)", "Evidence: document"),
+    "evidence_figure": ("Số liệu kết quả", "Evidence: figure"),
+    "evidence_link": ("Đường dẫn kết quả", "Evidence: link"),
+}
+# HTML input types other than text; a date input posts YYYY-MM-DD as the CLI writes it.
+_FIELD_INPUTS = {"document_date": "date"}
 
 
 def translator(lang: str) -> Callable[[str], str]:
@@ -95,3 +127,28 @@ def translator(lang: str) -> Callable[[str], str]:
         return pair[index] if pair else key
 
     return t
+
+
+def field_label(name: str, lang: str) -> str:
+    """The form label of a transition field (the field's name if it has none)."""
+    pair = _FIELDS.get(name)
+    return pair[1 if lang == "en" else 0] if pair else name
+
+
+def field_input(name: str) -> str:
+    """The HTML input type for a transition field."""
+    return _FIELD_INPUTS.get(name, "text")
+
+
+def missing_sentence(missing: list[str], lang: str) -> str:
+    """One sentence naming the fields a refused transition needs, in ``lang``.
+
+    ``missing`` is ``MissingFields.missing``: names, or alternatives joined by ``|``.
+    """
+    t = translator(lang)
+    parts = []
+    for item in missing:
+        names = [field_label(n, lang) for n in item.split("|")]
+        joiner = " " + t("or") + " "
+        parts.append(f"{t('one_of')} {joiner.join(names)}" if len(names) > 1 else names[0])
+    return f"{t('fill_in')}: {'; '.join(parts)}."

@@ -22,13 +22,14 @@ from starlette.templating import Jinja2Templates
 
 import workflows
 from engine import authz, status, views
-from engine.errors import Conflict, DondocError, InvalidInput
+from engine.errors import Conflict, DondocError, InvalidInput, MissingFields
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Task, User
 from engine.transition import advance
+from engine.workdays import VIETNAM_TZ
 from web import timeline
 from web.api import status_for
-from web.i18n import LANGS, translator
+from web.i18n import LANGS, field_input, field_label, missing_sentence, translator
 from web.security import CSRF_FIELD, SESSION_KEY, checked_form, csrf_token, lang_of
 from web.store import run, session_user
 
@@ -196,6 +197,10 @@ def _task(session: Session, user: User, ref: str, lang: str) -> dict[str, Any]:
     may_advance = authz.can_advance(user, plan, task) and not occ.archived
     return {
         "task": record,
+        "field_label": lambda name: field_label(name, lang),
+        "field_input": field_input,
+        # Recording a step on an earlier day is a coordinator's correction (``--at``).
+        "may_backdate": may_advance and user.role == "coordinator",
         "state_label": wf.state(occ.state).label(lang),
         "label_of": {name: s.label(lang) for name, s in wf.states.items()},
         "transitions": record["allowed"] if may_advance else [],
@@ -248,6 +253,17 @@ def _fields(form: FormData) -> dict[str, str]:
     return fields
 
 
+def _recorded_on(value: str) -> dt.datetime | None:
+    """The form's "recorded on" day as ``dondoc advance --at DAY`` reads it: midnight, Vietnam time."""
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a date; write YYYY-MM-DD.") from None
+    return dt.datetime.combine(day, dt.time(), tzinfo=VIETNAM_TZ)
+
+
 async def advance_form(request: Request) -> Response:
     ref = request.path_params["ref"]
     lang = lang_of(request)
@@ -257,6 +273,9 @@ async def advance_form(request: Request) -> Response:
     token = session_token(request)
     version = str(form.get("version", ""))
     trigger, note = str(form.get("trigger", "")), str(form.get("note", ""))
+    at, fields = str(form.get("at", "")).strip(), _fields(form)
+    # Shown again (escaped by the template) when the engine refuses, so nothing typed is lost.
+    typed = {"trigger": trigger, "note": note, "at": at, "fields": fields}
 
     def work(session: Session) -> User | None:
         user = session_user(session, token)
@@ -264,23 +283,40 @@ async def advance_form(request: Request) -> Response:
             return None
         expected = int(version) if version.isdigit() and len(version) < 10 else -1
         advance(
-            session, user, ref, trigger, note=note, fields=_fields(form), expected_version=expected
+            session,
+            user,
+            ref,
+            trigger,
+            note=note,
+            fields=fields,
+            at=_recorded_on(at),
+            expected_version=expected,
         )
         return user
 
     try:
         user = await run(request, work)
     except Conflict:
-        return await _task_with_error(request, ref, translator(lang)("stale"), 409, stale=True)
+        stale = translator(lang)("stale")
+        return await _task_with_error(request, ref, stale, 409, typed, stale=True)
+    except MissingFields as exc:
+        sentence = missing_sentence(exc.missing, lang)
+        return await _task_with_error(request, ref, sentence, 422, typed)
     except DondocError as exc:
-        return await _task_with_error(request, ref, exc.message, status_for(exc))
+        return await _task_with_error(request, ref, exc.message, status_for(exc), typed)
     if user is None:
         return _to_signin(request)
     return RedirectResponse(f"/tasks/{quote(ref, safe=':@')}?saved=1", status_code=303)
 
 
 async def _task_with_error(
-    request: Request, ref: str, message: str, status_code: int, *, stale: bool = False
+    request: Request,
+    ref: str,
+    message: str,
+    status_code: int,
+    typed: dict[str, Any],
+    *,
+    stale: bool = False,
 ) -> Response:
     token, lang = session_token(request), lang_of(request)
 
@@ -296,7 +332,8 @@ async def _task_with_error(
         return error_page(request, status_for(exc), exc.message)
     if context is None:
         return _to_signin(request)
-    return render(request, "task.html", {**context, "error": message, "stale": stale}, status_code)
+    context = {**context, "error": message, "stale": stale, "typed": typed}
+    return render(request, "task.html", context, status_code)
 
 
 routes = [

@@ -78,7 +78,7 @@ def build(rows: list[dict[str, Any]], as_of: dt.date) -> Timeline | None:
                 title=f"{r['ref']}: {r['start']} – {r['due']} ({r['status_category']})",
             )
         )
-    years = [(y, LABEL_WIDTH + (y - first) * YEAR_WIDTH) for y in range(first, last + 1)]
+    years = [(y, float(LABEL_WIDTH + (y - first) * YEAR_WIDTH)) for y in range(first, last + 1)]
     inside = dt.date(first, 1, 1) <= as_of <= dt.date(last, 12, 31)
     return Timeline(
         width=LABEL_WIDTH + (last - first + 1) * YEAR_WIDTH + 10,

@@ -109,11 +109,14 @@ def test_a_coordinator_issues_2_1_from_the_browser(
         submit(f"do-{trigger}")
         assert "saved=1" in driver.current_url
     driver.find_element(By.ID, "issue-document_number").send_keys("05/CT-UBND")
-    driver.find_element(By.ID, "issue-document_date").send_keys("2014-06-10")
+    # A date input's typing order follows the browser's locale; set it as its picker would.
+    date_input = driver.find_element(By.ID, "issue-document_date")
+    assert date_input.get_attribute("type") == "date"
+    driver.execute_script("arguments[0].value = '2014-06-10'", date_input)
     submit("do-issue")
     assert "Đã ban hành" in driver.find_element(By.ID, "state").text
     history = driver.find_element(By.ID, "history").text
-    assert "document_number = 05/CT-UBND" in history
+    assert "Số văn bản = 05/CT-UBND" in history and "Ngày ban hành = 2014-06-10" in history
     assert "issue" in history and "lan" in history
     shot = tmp_path / "issued.png"
     assert driver.save_screenshot(str(shot))

@@ -237,8 +237,84 @@ def test_issuing_without_a_document_number_shows_what_is_missing(
         },
     )
     assert missing.status_code == 422
-    assert "document_number" in missing.text
+    assert "Cần nhập: Số văn bản." in missing.text
     assert state_of(kon_tum, REF) == "submitted"
+
+
+def issue_form(html: str) -> str:
+    found = re.search(r'<form[^>]*id="form-issue".*?</form>', html, re.S)
+    assert found, "the page has no issue form"
+    return found.group(0)
+
+
+def test_the_issue_form_labels_its_fields_and_asks_for_the_date_with_a_date_input(
+    client: TestClient, passwords: str
+) -> None:
+    sign_in(client, "hung")
+    advance_to_submitted(client)
+    form = issue_form(client.get(f"/tasks/{REF}").text)
+    assert ">Số văn bản</label>" in form and ">Ngày ban hành</label>" in form
+    assert re.search(r'<input type="date" name="field_document_date"', form)
+    english = issue_form(client.get(f"/tasks/{REF}?lang=en").text)
+    assert ">Document number</label>" in english and ">Date issued</label>" in english
+
+
+def test_a_refused_form_comes_back_with_what_was_typed_escaped_and_one_sentence(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "hung")
+    advance_to_submitted(client)
+    page = client.get(f"/tasks/{REF}?lang=en")
+    refused = client.post(
+        f"/tasks/{REF}/advance?lang=en",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "trigger": "issue",
+            "version": "4",
+            "field_document_date": "2014-06-10",
+            "note": HOSTILE,
+        },
+    )
+    assert refused.status_code == 422
+    form = issue_form(refused.text)
+    assert '<p class="error" role="alert">Please fill in: Document number.</p>' in form
+    assert 'name="field_document_date" id="issue-document_date" value="2014-06-10"' in form
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in form
+    assert HOSTILE not in refused.text
+    # The other forms stay empty.
+    assert 'value="2014-06-10"' not in refused.text.replace(form, "")
+    assert state_of(kon_tum, REF) == "submitted"
+
+
+def test_a_stale_form_keeps_what_was_typed(client: TestClient, passwords: str) -> None:
+    sign_in(client, "lan")
+    page = client.get(f"/tasks/{REF}")
+    token = csrf_of(page.text)
+    client.post(
+        f"/tasks/{REF}/advance", data={"csrf_token": token, "trigger": "consult", "version": "1"}
+    )
+    stale = client.post(
+        f"/tasks/{REF}/advance",
+        data={
+            "csrf_token": token,
+            "trigger": "suspend",
+            "version": "1",
+            "field_reason": "chờ ý kiến",
+        },
+    )
+    assert stale.status_code == 409
+    assert 'id="suspend-reason" value="chờ ý kiến"' in stale.text
+
+
+def advance_to_submitted(client: TestClient) -> None:
+    for version, trigger in enumerate(("consult", "appraise", "submit"), start=1):
+        page = client.get(f"/tasks/{REF}")
+        done = client.post(
+            f"/tasks/{REF}/advance",
+            data={"csrf_token": csrf_of(page.text), "trigger": trigger, "version": str(version)},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303, done.text
 
 
 def test_signing_out_ends_the_session_even_for_a_copied_cookie(
