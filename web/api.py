@@ -262,6 +262,14 @@ def _day_or_none(request: Request) -> dt.date | None | Response:
         return error_response(422, exc.message)
 
 
+async def audit(request: Request) -> Response:
+    """``dondoc audit verify --plan PLAN --json``: is each hash chain of the plan intact?"""
+    from web.audit import audit as run_audit
+
+    plan_id = request.query_params.get("plan") or None
+    return await _answer(request, lambda s, user: _json(run_audit(s, user, plan_id)))
+
+
 async def openapi_document(request: Request) -> Response:
     return JSONResponse(openapi.document())
 
@@ -277,5 +285,6 @@ routes = [
     Route("/tasks/{ref}/advance", advance_task, methods=["POST"]),
     Route("/escalations", list_escalations, methods=["GET"]),
     Route("/digest", digest, methods=["GET"]),
+    Route("/audit", audit, methods=["GET"]),
     Route("/openapi.json", openapi_document, methods=["GET"]),
 ]

@@ -188,6 +188,27 @@ SCHEMAS: dict[str, Any] = {
             "caught_up": {"type": "boolean"},
         },
     },
+    "AuditProblem": {
+        "type": "object",
+        "required": ["ref", "seq", "event_id", "problem", "sentence"],
+        "properties": {
+            "ref": _STR,
+            "seq": {"type": "integer", "nullable": True},
+            "event_id": {"type": "integer", "nullable": True},
+            "problem": _STR,
+            "sentence": _STR,
+        },
+    },
+    "Audit": {
+        "type": "object",
+        "required": ["ok", "occurrences", "events", "problems"],
+        "properties": {
+            "ok": {"type": "boolean"},
+            "occurrences": _INT,
+            "events": _INT,
+            "problems": {"type": "array", "items": _ref("AuditProblem")},
+        },
+    },
     "AdvanceRequest": {
         "type": "object",
         "required": ["trigger"],
@@ -348,6 +369,25 @@ def document() -> dict[str, Any]:
                         ),
                         "404": _error("No such plan."),
                         **_COMMON_ERRORS,
+                    },
+                }
+            },
+            "/audit": {
+                "get": {
+                    "summary": "Verify the hash-chained history of a plan (or of every plan)",
+                    "description": (
+                        "As 'dondoc audit verify --plan PLAN --json': each problem is the first "
+                        "bad event of one occurrence. Coordinators only."
+                    ),
+                    "operationId": "audit",
+                    "parameters": [
+                        {"name": "plan", "in": "query", "required": False, "schema": _STR},
+                    ],
+                    "responses": {
+                        "200": _ok("The audit", _ref("Audit")),
+                        "403": _error("Only coordinators run the audit."),
+                        "404": _error("No such plan."),
+                        "401": _COMMON_ERRORS["401"],
                     },
                 }
             },

@@ -242,6 +242,20 @@ async def digest_preview(request: Request) -> Response:
     return HTMLResponse(html)
 
 
+def _audit(session: Session, user: User, plan_id: str) -> dict[str, Any]:
+    from engine.models import Plan
+    from web.audit import audit
+
+    plans = list(session.scalars(select(Plan.id).order_by(Plan.id)))
+    return {"plans": plans, "plan_id": plan_id, "audit": audit(session, user, plan_id or None)}
+
+
+async def audit_page(request: Request) -> Response:
+    """The coordinators' check of the hash-chained history: intact, or the first bad events."""
+    plan_id = request.query_params.get("plan", "")
+    return await _signed_in_page(request, "audit.html", _audit, plan_id)
+
+
 # ---------------------------------------------------------------- changing
 
 
@@ -340,6 +354,7 @@ routes = [
     Route("/", plans_page, methods=["GET"]),
     Route("/agency", agency_page, methods=["GET"]),
     Route("/digest", digest_preview, methods=["GET"]),
+    Route("/audit", audit_page, methods=["GET"]),
     Route("/plans/{plan_id}", plan_page, methods=["GET"]),
     Route("/tasks/{ref}", task_page, methods=["GET"]),
     Route("/tasks/{ref}/advance", advance_form, methods=["POST"]),
