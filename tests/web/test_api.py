@@ -186,6 +186,7 @@ def test_the_openapi_document_describes_every_endpoint(client: TestClient) -> No
         "/tasks/{ref}/advance",
         "/escalations",
         "/digest",
+        "/audit",
         "/openapi.json",
     }
     advance = doc["paths"]["/tasks/{ref}/advance"]["post"]
