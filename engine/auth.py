@@ -12,6 +12,12 @@ Kept in the engine so that the command line (``dondoc users passwd``,
 - API tokens are random (``secrets.token_urlsafe``), shown once, and stored as
   their SHA-256 hash: a stolen database does not yield usable tokens, and a
   token's entropy makes a slow hash unnecessary.
+- Browser sessions are stored as tokens of kind "session", so that
+  ``dondoc users token NAME --list`` shows only API tokens.
+- The tables do not grow without end: writing a session prunes expired
+  sessions and writing a failure prunes failures older than the throttle
+  window, at most ``PRUNE_BATCH`` rows each time so that a sign-in never does
+  unbounded work (a backlog is cleared over the next few writes).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,7 +34,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import DondocError, InvalidInput, NotFound
-from engine.models import ApiToken, LoginFailure, User, utcnow
+from engine.models import ApiToken, Base, LoginFailure, User, utcnow
 from engine.users import get_user
 
 MIN_PASSWORD = 10
@@ -40,6 +47,8 @@ TOKEN_PREFIX = "ddk_"
 # accepted as an API token, and it expires.
 SESSION_PREFIX = "dds_"
 SESSION_LIFETIME = dt.timedelta(hours=8)
+API, SESSION = "api", "session"
+PRUNE_BATCH = 100
 
 _hasher = PasswordHasher()
 # Verified when a name is unknown, so that the reply takes as long as for a
@@ -111,6 +120,7 @@ def check_password(
         ok = False
     if not ok or user is None:
         session.add(LoginFailure(user_name=name, at=now))
+        _prune(session, LoginFailure, LoginFailure.at < now - FAILURE_WINDOW)
         session.flush()
         raise AuthenticationFailed("The name or password is wrong.")
     # A success clears the count, so a typo a day does not add up to a lock-out.
@@ -124,26 +134,49 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(session: Session, name: str, *, prefix: str = TOKEN_PREFIX) -> IssuedToken:
-    """Create an API token for ``name``; the secret is returned once and only its hash kept."""
+def _prune(session: Session, model: type[Base], condition: Any) -> None:
+    """Delete at most ``PRUNE_BATCH`` of ``model``'s rows matching ``condition``, oldest ids first."""
+    table_id = model.__table__.c.id
+    ids = list(
+        session.scalars(select(table_id).where(condition).order_by(table_id).limit(PRUNE_BATCH))
+    )
+    if ids:
+        session.execute(delete(model).where(table_id.in_(ids)))
+
+
+def _issue(session: Session, name: str, kind: str, now: dt.datetime | None) -> IssuedToken:
     user = get_user(session, name)
-    secret = prefix + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, token_hash=_digest(secret))
+    secret = (SESSION_PREFIX if kind == SESSION else TOKEN_PREFIX) + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, token_hash=_digest(secret), kind=kind, created_at=now or utcnow()
+    )
     session.add(token)
     session.flush()
     return IssuedToken(token.id, secret)
 
 
+def issue_token(session: Session, name: str) -> IssuedToken:
+    """Create an API token for ``name``; the secret is returned once and only its hash kept."""
+    return _issue(session, name, API, None)
+
+
 def list_tokens(session: Session, name: str) -> list[ApiToken]:
+    """``name``'s API tokens (browser sessions are not listed)."""
     user = get_user(session, name)
-    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)))
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.kind == API)
+            .order_by(ApiToken.id)
+        )
+    )
 
 
 def revoke_token(session: Session, name: str, token_id: int) -> ApiToken:
     """Revoke ``name``'s token number ``token_id``; revoking twice keeps the first time."""
     user = get_user(session, name)
     token = session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
+    if token is None or token.user_id != user.id or token.kind != API:
         raise NotFound(
             f"{name} has no token {token_id}; 'dondoc users token {name} --list' shows them."
         )
@@ -158,7 +191,7 @@ def user_for_token(session: Session, secret: str) -> User:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         raise AuthenticationFailed("The API token is not valid.")
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
-    if token is None or token.revoked_at is not None:
+    if token is None or token.kind != API or token.revoked_at is not None:
         raise AuthenticationFailed("The API token is not valid or was revoked.")
     user = session.get(User, token.user_id)
     if user is None or not user.active:
@@ -174,9 +207,15 @@ def revoke_secret(session: Session, secret: str) -> None:
         session.flush()
 
 
-def start_session(session: Session, name: str) -> str:
+def start_session(session: Session, name: str, *, now: dt.datetime | None = None) -> str:
     """A browser session secret for ``name`` (after ``check_password``); revoke it at sign-out."""
-    return issue_token(session, name, prefix=SESSION_PREFIX).secret
+    now = now or utcnow()
+    _prune(
+        session,
+        ApiToken,
+        (ApiToken.kind == SESSION) & (ApiToken.created_at < now - SESSION_LIFETIME),
+    )
+    return _issue(session, name, SESSION, now).secret
 
 
 def user_for_session(session: Session, secret: str, *, now: dt.datetime | None = None) -> User:
@@ -185,7 +224,12 @@ def user_for_session(session: Session, secret: str, *, now: dt.datetime | None =
         raise AuthenticationFailed("The session is not valid; sign in again.")
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     now = now or utcnow()
-    if token is None or token.revoked_at is not None or token.created_at + SESSION_LIFETIME < now:
+    if (
+        token is None
+        or token.kind != SESSION
+        or token.revoked_at is not None
+        or token.created_at + SESSION_LIFETIME < now
+    ):
         raise AuthenticationFailed("The session has ended; sign in again.")
     user = session.get(User, token.user_id)
     if user is None or not user.active:

@@ -127,6 +127,9 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    # "api" for a script's bearer token, "session" for a browser sign-in
+    # (engine.auth.start_session): each is accepted only as what it was issued for.
+    kind: Mapped[str] = mapped_column(String(16), default="api", server_default="api")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
