@@ -54,6 +54,27 @@ def insert_once(session: Session, model: type[Any], values: dict[str, Any]) -> i
     return None if row is None else int(row[0])
 
 
+def insert_many_once(
+    session: Session, model: type[Any], rows: Sequence[dict[str, Any]], key: Sequence[str]
+) -> set[tuple[Any, ...]]:
+    """Insert rows unless a unique constraint already holds them; the ``key`` columns of those inserted.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` per page of rows
+    (SQLAlchemy's insertmanyvalues) instead of one statement a row: the
+    unique constraint still decides, row by row, who wins, so a concurrent
+    sweep that inserted a level first makes it absent from the answer here.
+    ``key`` should name the unique constraint's columns: returned rows come
+    back in no particular order and are matched by them.
+    """
+    if not rows:
+        return set()
+    # The cached statement returns the id first; the key columns follow it.
+    stmt = _insert_statement(session.get_bind().dialect.name, model)
+    stmt = stmt.returning(*(model.__table__.c[name] for name in key))
+    result = session.connection().execute(stmt, list(rows))
+    return {tuple(r)[1:] for r in result}
+
+
 def recorded_levels(
     session: Session, occurrence_ids: Sequence[int], kind: str
 ) -> dict[tuple[int, str], set[int]]:

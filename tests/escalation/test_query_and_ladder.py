@@ -51,6 +51,54 @@ def test_the_state_limit_query_searches_the_state_entered_index_on_sqlite(
     assert "SCAN occurrences" not in plan
 
 
+# sqlite_stat1 as ANALYZE leaves it on the bench's 1,000,000 occurrences:
+# three phases, so "phase IN (open ones)" looks unselective to the planner.
+_LARGE_TABLE_STATS = [
+    ("occurrences", "ix_occurrences_task_id", "1000000 8"),
+    ("occurrences", "ix_occurrences_state_entered", "1000000 333334 333334"),
+    ("occurrences", "ix_occurrences_phase_due", "1000000 333334 991"),
+    ("occurrences", "sqlite_autoindex_occurrences_1", "1000000 1"),
+]
+
+
+def test_the_sweep_queries_keep_their_indexes_when_statistics_say_the_table_is_large(
+    sqlite_template,  # type: ignore[no-untyped-def]
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Regression: with ORDER BY id, SQLite scanned every row in id order to skip a sort."""
+    import shutil
+
+    path = tmp_path / "large.sqlite3"
+    shutil.copy(sqlite_template, path)
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = 'occurrences'"))
+            for tbl, idx, stat in _LARGE_TABLE_STATS:
+                conn.execute(
+                    text("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (:t, :i, :s)"),
+                    {"t": tbl, "i": idx, "s": stat},
+                )
+        engine.dispose()  # the planner reads the statistics when a connection opens
+        state_query = state_limit_query(dt.date(2020, 1, 14))
+        assert state_query is not None
+        plans = []
+        with engine.connect() as conn:
+            for query in (overdue_query(dt.date(2020, 1, 14)), state_query):
+                compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+                plans.append(
+                    " ".join(
+                        str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+                    )
+                )
+    finally:
+        engine.dispose()
+    assert "ix_occurrences_phase_due" in plans[0]
+    assert "ix_occurrences_state_entered" in plans[1]
+    assert not any("SCAN occurrences" in plan for plan in plans)
+
+
 def test_a_plan_without_its_own_ladder_uses_the_default(kon_tum: sessionmaker[Session]) -> None:
     with transaction(kon_tum) as s:
         assert plan_ladder(get_plan(s, PLAN)) == ladder.DEFAULT_LADDER
