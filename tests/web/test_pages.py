@@ -7,14 +7,16 @@ import re
 from pathlib import Path
 
 import pytest
+from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from engine import auth, db
 from engine.catalog import load_plan_file
-from engine.models import Occurrence
+from engine.models import Event, Occurrence
 from engine.users import add_user
+from engine.workdays import VIETNAM_TZ
 from tasks_catalog import schema
 from tests.web.conftest import PASSWORD, SECRET
 from web.app import create_app
@@ -392,3 +394,60 @@ def test_the_digest_preview_is_the_html_mail_of_my_agency(
     assert preview.status_code == 200
     assert preview.headers["content-type"].startswith("text/html")
     assert "kon-tum-2013" in preview.text or "835/QĐ-UBND" in preview.text
+
+
+def post_form(client: TestClient, trigger: str, version: int, **data: str) -> Response:
+    page = client.get(f"/tasks/{REF}?lang=en")
+    return client.post(
+        f"/tasks/{REF}/advance",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "trigger": trigger,
+            "version": str(version),
+            **data,
+        },
+        follow_redirects=False,
+    )
+
+
+def test_only_a_coordinator_is_offered_the_recorded_on_date(
+    client: TestClient, passwords: str
+) -> None:
+    sign_in(client, "lan")
+    assert 'type="date" name="at" id="consult-at"' in client.get(f"/tasks/{REF}").text
+    client.post("/signout", data={"csrf_token": csrf_of(client.get("/").text)})
+    sign_in(client, "hung")
+    assert 'name="at"' not in client.get(f"/tasks/{REF}").text
+
+
+def test_a_step_recorded_on_an_earlier_day_is_dated_that_day_in_vietnam(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "lan")
+    done = post_form(client, "consult", 1, at="2014-03-03")
+    assert done.status_code == 303
+    with db.transaction(kon_tum) as s:
+        occ = s.scalar(select(Occurrence).where(Occurrence.ref == REF))
+        assert occ is not None
+        event = s.scalar(
+            select(Event).where(Event.occurrence_id == occ.id, Event.seq == occ.head_seq)
+        )
+        assert event is not None and event.trigger == "consult"
+        assert event.at == dt.datetime(2014, 3, 3, tzinfo=VIETNAM_TZ)
+
+
+def test_a_future_or_out_of_order_recorded_on_date_is_refused_with_the_engines_sentence(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "lan")
+    tomorrow = (dt.datetime.now(VIETNAM_TZ).date() + dt.timedelta(days=2)).isoformat()
+    future = post_form(client, "consult", 1, at=tomorrow, note="sớm quá")
+    assert future.status_code == 422
+    assert "is in the future" in future.text
+    assert f'id="consult-at" value="{tomorrow}"' in future.text
+    assert state_of(kon_tum, REF) == "drafting"
+    assert post_form(client, "consult", 1, at="2014-03-03").status_code == 303
+    earlier = post_form(client, "appraise", 2, at="2014-03-02")
+    assert earlier.status_code == 422
+    assert "before the last recorded change of kon-tum-2013:2.1" in earlier.text
+    assert state_of(kon_tum, REF) == "consulting"
