@@ -1,4 +1,4 @@
-"""The server-rendered board: plans, a plan, my agency, a task and its forms, the digest.
+"""The server-rendered board: plans, a plan, my agency, a task and its forms, the digest, the audit.
 
 Handlers read with ``engine.views``, decide what to offer with ``engine.authz``
 and change state only through ``engine.transition.advance``; every POST
