@@ -165,7 +165,8 @@ def sweep_case(
 def advance_case(
     url: str, mode: str, first_id: int, n: int, proposal: bool = False
 ) -> dict[str, Any]:
-    """``n`` starts of occurrences ``first_id``..: one transaction each, or one batch."""
+    """``n`` starts of occurrences ``first_id``..: one transaction each, one batch of
+    ``advance`` calls, or one ``advance_many`` call ("many")."""
     if proposal:
         from bench.proposals import patch_lookup
 
@@ -189,6 +190,12 @@ def advance_case(
             with db.transaction(factory) as s:
                 s.add(user)
                 advance(s, user, ref, "start")
+    elif mode == "many":
+        from engine.transition import advance_many
+
+        with db.transaction(factory) as s:
+            s.add(user)
+            advance_many(s, user, [(ref, "start") for ref in refs])
     else:
         with db.transaction(factory) as s:
             s.add(user)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import InvalidInput, NotFound
 from engine.models import Occurrence, Plan, Task
@@ -57,3 +61,67 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
         listed = ", ".join(str(o.year) for o in occs)
         raise NotFound(f"{ref} has no occurrence in {ref.year} (years: {listed}).")
     raise NotFound(f"{ref} has no occurrence; reload the catalog with 'dondoc catalog load'.")
+
+
+def load_occurrences(session: Session, texts: Sequence[str]) -> list[Occurrence]:
+    """The occurrences these references name, in order, with one query per table.
+
+    Plans, tasks (with their agencies) and the tasks' occurrences are each read
+    once for the whole list. A reference that does not name exactly one
+    occurrence is handed to ``load_occurrence``, which raises the same error
+    it gives alone.
+    """
+    refs = [parse_ref(text) for text in texts]
+    plans = _read_in(session, Plan, Plan.id, {r.plan for r in refs})
+    tasks: dict[tuple[str, str], Task] = {}
+    for task in _read_in(
+        session,
+        Task,
+        Task.plan_id,
+        set(plans),
+        where=[Task.code.in_({r.code for r in refs})],
+        options=[selectinload(Task.agencies)],
+    ).values():
+        tasks[(task.plan_id, task.code)] = task
+    by_task: dict[int, list[Occurrence]] = {}
+    occurrences = _read_in(
+        session, Occurrence, Occurrence.task_id, {t.id for t in tasks.values()}
+    ).values()
+    by_id = {task.id: task for task in tasks.values()}
+    for task in by_id.values():
+        set_committed_value(task, "plan", plans[task.plan_id])
+    for occ in sorted(occurrences, key=lambda o: (o.due, o.id)):
+        # Linked as loaded: the session holds objects weakly, so a task read
+        # here but not referenced from its occurrence would be read again, one by one.
+        set_committed_value(occ, "task", by_id[occ.task_id])
+        by_task.setdefault(occ.task_id, []).append(occ)
+    found = []
+    for text, ref in zip(texts, refs, strict=True):
+        task = tasks.get((ref.plan, ref.code))
+        occs = by_task.get(task.id, []) if task is not None else []
+        if ref.year is not None:
+            match = next((o for o in occs if o.year == ref.year), None)
+        else:
+            match = occs[0] if occs and task is not None and task.recurrence != "yearly" else None
+        found.append(match if match is not None else load_occurrence(session, text))
+    return found
+
+
+def _read_in(
+    session: Session,
+    model: type[Any],
+    column: Any,
+    values: set[Any],
+    *,
+    where: Sequence[Any] = (),
+    options: Sequence[Any] = (),
+) -> dict[Any, Any]:
+    """Rows of ``model`` whose ``column`` is among ``values``, by primary key, in chunks of 500."""
+    rows: dict[Any, Any] = {}
+    ordered = sorted(values)
+    # Chunks keep the IN list under every driver's parameter limit.
+    for start in range(0, len(ordered), 500):
+        query = select(model).where(column.in_(ordered[start : start + 500]), *where)
+        for row in session.scalars(query.options(*options)):
+            rows[inspect(row).identity[0]] = row
+    return rows

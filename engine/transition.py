@@ -5,11 +5,14 @@ allowed, checks required fields, moves the state, appends the hash-chained
 event and bumps the version with an optimistic check, all inside the
 caller's transaction. A concurrent change makes the version check fail and
 the whole transaction roll back: a ``Conflict``, never a lost update.
+``advance_many`` runs the same checks for a list of steps, reading the
+references with one query per table and flushing once, all or nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +25,7 @@ import workflows
 from engine import authz
 from engine.errors import Conflict, InvalidInput, MissingFields, NotAllowed
 from engine.history import new_event
-from engine.lookup import load_occurrence
+from engine.lookup import load_occurrence, load_occurrences
 from engine.models import Event, Occurrence, User, utcnow
 from engine.users import CATALOG_ACTOR
 from engine.workdays import PlanCalendars, WorkingCalendar, local_day
@@ -84,6 +87,35 @@ def _check_time(
     return at
 
 
+@dataclass(frozen=True)
+class AdvanceItem:
+    """One step of a batch for ``advance_many``: the arguments ``advance`` takes for one occurrence."""
+
+    ref: str
+    trigger: str
+    note: str = ""
+    fields: dict[str, Any] | None = None
+    at: dt.datetime | None = None
+    expected_version: int | None = None
+
+
+@dataclass
+class _Step:
+    """A checked step whose event is added but not flushed yet."""
+
+    occ: Occurrence
+    trigger: str
+    from_state: str
+    to_state: str
+    event: Event
+
+    def advanced(self) -> Advanced:
+        """The outcome, read once the step is flushed (the flush bumps the version)."""
+        return Advanced(
+            self.occ.ref, self.trigger, self.from_state, self.to_state, self.occ.version, self.event
+        )
+
+
 def advance(
     session: Session,
     actor: User,
@@ -97,9 +129,68 @@ def advance(
     calendar: WorkingCalendar | None = None,
 ) -> Advanced:
     """Fire ``trigger`` on the occurrence ``ref`` as ``actor``; one transaction."""
-    fields = {k: _clean_text(f"field {k}", str(v), MAX_FIELD) for k, v in (fields or {}).items()}
-    note = _clean_text("note", note or "", MAX_NOTE)
+    item = _cleaned(AdvanceItem(ref, trigger, note, fields, at, expected_version))
     occ = load_occurrence(session, ref)
+    step = _step(session, actor, occ, item, calendar)
+    _flush(session, f"{occ.ref} was changed")
+    return step.advanced()
+
+
+def advance_many(
+    session: Session,
+    actor: User,
+    items: Sequence[AdvanceItem | tuple[str, str]],
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> list[Advanced]:
+    """Fire every item's trigger as ``actor`` in the caller's transaction, flushing once.
+
+    The references are resolved with one query per table
+    (``lookup.load_occurrences``); each item is then authorised and checked
+    exactly as ``advance`` does, in order. All or nothing: the first refused
+    item (not found, not allowed, stale ``expected_version``, missing field,
+    ...) raises its error with nothing flushed, and the caller's transaction
+    (``engine.db.transaction``) rolls the whole batch back. An occurrence may
+    appear more than once; its earlier steps are flushed before a later one
+    is checked, so each step sees the state and version the previous one left.
+    """
+    batch = [_cleaned(i if isinstance(i, AdvanceItem) else AdvanceItem(*i)) for i in items]
+    occurrences = load_occurrences(session, [item.ref for item in batch])
+    done: list[Advanced] = []
+    pending: list[_Step] = []
+    pending_ids: set[int] = set()
+    for item, occ in zip(batch, occurrences, strict=True):
+        if occ.id in pending_ids:
+            _flush(session, f"{occ.ref} was changed")
+            done += [step.advanced() for step in pending]
+            pending, pending_ids = [], set()
+        pending.append(_step(session, actor, occ, item, calendar))
+        pending_ids.add(occ.id)
+    if pending:
+        _flush(session, f"An occurrence of this batch of {len(batch)} steps was changed")
+        done += [step.advanced() for step in pending]
+    return done
+
+
+def _cleaned(item: AdvanceItem) -> AdvanceItem:
+    """The item with its note and fields checked for length and control characters."""
+    fields = {
+        k: _clean_text(f"field {k}", str(v), MAX_FIELD) for k, v in (item.fields or {}).items()
+    }
+    note = _clean_text("note", item.note or "", MAX_NOTE)
+    return AdvanceItem(item.ref, item.trigger, note, fields, item.at, item.expected_version)
+
+
+def _step(
+    session: Session,
+    actor: User,
+    occ: Occurrence,
+    item: AdvanceItem,
+    calendar: WorkingCalendar | None,
+) -> _Step:
+    """Authorise and check one cleaned item, move the state and add its event (not flushed)."""
+    trigger, note, fields, at = item.trigger, item.note, dict(item.fields or {}), item.at
+    expected_version = item.expected_version
     task = occ.task
     plan = task.plan
     if occ.archived:
@@ -146,7 +237,6 @@ def advance(
         raise InvalidInput(f"A {trigger} needs a --note or a --field.")
 
     source = occ.state
-    ref_text = occ.ref
     extra = _apply_side_effects(occ, wf, source, dest, when, calendar)
     fields = {**fields, **extra}
     event = new_event(
@@ -164,15 +254,19 @@ def advance(
     if dest != source:
         occ.state_entered_at = when
     session.add(event)
+    return _Step(occ, trigger, source, dest, event)
+
+
+def _flush(session: Session, what_changed: str) -> None:
+    """Write the added events and the version-checked updates; a lost race is a ``Conflict``."""
     try:
-        # The mapper's version_id_col makes this UPDATE conditional on the version read.
+        # The mapper's version_id_col makes each UPDATE conditional on the version read.
         session.flush()
     except (StaleDataError, IntegrityError) as exc:
-        # The failed flush ended the transaction: use what was read before it.
+        # The failed flush ended the transaction: the message was built before it.
         raise Conflict(
-            f"{ref_text} was changed by someone else at the same time; reload it and try again."
+            f"{what_changed} by someone else at the same time; reload it and try again."
         ) from exc
-    return Advanced(occ.ref, trigger, source, dest, occ.version, event)
 
 
 def _apply_side_effects(
