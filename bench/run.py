@@ -592,7 +592,7 @@ def machine_facts() -> list[str]:
         pg = "unreachable"
     return [
         f"- load average when the run ended (1/5/15 min): {load_average()}; other "
-        "sessions' test suites shared the two cores during the run, see the notes",
+        "sessions' test suites may share the two cores during a run, see the notes",
         f"- CPU: {model}, `nproc` = {sh('nproc')}; memory {mem}",
         f"- OS: {platform.platform()}",
         f"- Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, "
