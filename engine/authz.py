@@ -34,6 +34,11 @@ def can_comment(user: User, plan: Plan, task: Task) -> bool:
     )
 
 
+def can_audit(user: User) -> bool:
+    """Verifying the history is offered to coordinators (it reads what anyone may read)."""
+    return user.active and user.role == "coordinator"
+
+
 def require(user: User, plan: Plan, task: Task, trigger: str, ref: str) -> None:
     """Raise ``NotAllowed`` unless ``user`` may fire ``trigger`` on the task."""
     allowed = (

@@ -76,12 +76,14 @@ def _check_time(
     if at is None:
         return now
     if at.tzinfo is None:
-        raise InvalidInput("The --at time needs a time zone.")
+        raise InvalidInput("The time a step happened needs a time zone.")
     if at > now + dt.timedelta(minutes=5):
-        raise InvalidInput("The --at time is in the future; record changes when they happen.")
+        raise InvalidInput(
+            "The time given for this step is in the future; record changes when they happen."
+        )
     if events_last_at is not None and at < events_last_at:
         raise InvalidInput(
-            f"The --at time is before the last recorded change of {occ.ref} "
+            f"The time given for this step is before the last recorded change of {occ.ref} "
             f"({events_last_at.isoformat()}); history is recorded in order."
         )
     return at

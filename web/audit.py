@@ -1,8 +1,8 @@
 """The history audit as the board and the API show it: ``engine.history.verify`` for a plan.
 
-Offered to coordinators, as the brief asks. The role check sits here because
-``engine.authz`` has no audit rule yet; the audit itself only reads what any
-signed-in user may already read, so this narrows an offer rather than guards data.
+Offered to coordinators (``engine.authz.can_audit``); the audit itself only
+reads what any signed-in user may already read, so the rule narrows an offer
+rather than guards data.
 """
 
 from __future__ import annotations
@@ -11,19 +11,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.authz import can_audit
 from engine.errors import NotAllowed
 from engine.history import verify
 from engine.lookup import get_plan
 from engine.models import User
 
 
-def may_audit(user: User) -> bool:
-    return user.active and user.role == "coordinator"
-
-
 def audit(session: Session, user: User, plan_id: str | None) -> dict[str, Any]:
     """``dondoc audit verify --plan PLAN --json`` for ``user``; every plan when ``plan_id`` is empty."""
-    if not may_audit(user):
+    if not can_audit(user):
         raise NotAllowed(
             f"{user.name} ({user.role}) may not run the audit; only coordinators verify the history."
         )
