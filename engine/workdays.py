@@ -258,30 +258,10 @@ def deployment_calendar_config(env: Mapping[str, str] | None = None) -> Mapping[
         extra_days_off = ["2025-05-02"]
         makeup_workdays = ["2025-04-26"]
     """
-    # Imported here: most commands never count working days from config.
-    import os
-    import tomllib
-    from pathlib import Path
+    from engine.config_file import config_path, read_section
 
-    from notifiers.config import ENV_CONFIG, default_config_path
-
-    env = os.environ if env is None else env
-    explicit = env.get(ENV_CONFIG) or None
-    path = Path(explicit).expanduser() if explicit else default_config_path()
-    try:
-        with path.open("rb") as f:
-            document = tomllib.load(f)
-    except FileNotFoundError:
-        if explicit:
-            raise InvalidInput(f"The config file {path} does not exist.") from None
-        return {}
-    except OSError as error:
-        raise InvalidInput(f"The config file {path} cannot be read: {error.strerror}.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"The config file {path} is not valid TOML: {error}.") from None
-    section = document.get(CALENDAR_SECTION, {})
-    if not isinstance(section, dict):
-        raise InvalidInput(f"In {path}, calendar must be a [calendar] table.")
+    path, explicit = config_path(env)
+    section = read_section(path, CALENDAR_SECTION, required=explicit)
     # Validated now, so a mistake names the file rather than surfacing mid-sweep.
     WorkingCalendar.from_config(section, source=f"{path} [calendar]")
     return section

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import email.utils
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import platformdirs
 
+from engine.config_file import config_path, read_section
 from engine.errors import InvalidInput
 
 Security = Literal["plain", "starttls", "ssl"]
@@ -35,7 +35,6 @@ ENV_SMTP_URL = "DONDOC_SMTP_URL"
 ENV_SMTP_FROM = "DONDOC_SMTP_FROM"
 ENV_WEBHOOK_SECRET = "DONDOC_WEBHOOK_SECRET"
 ENV_OUTBOX_DIR = "DONDOC_OUTBOX_DIR"
-ENV_CONFIG = "DONDOC_CONFIG"
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_SENDER = "dondoc@localhost"
@@ -107,11 +106,6 @@ class NotifyConfig:
         )
 
 
-def default_config_path() -> Path:
-    """The config file used when neither ``DONDOC_CONFIG`` nor a path is given."""
-    return Path(platformdirs.user_config_dir("dondoc")) / "config.toml"
-
-
 def default_outbox_dir() -> Path:
     """Where the file channel writes when no outbox directory is configured."""
     return Path(platformdirs.user_data_dir("dondoc")) / "outbox"
@@ -125,9 +119,8 @@ def load_config(
     ``path`` (or ``DONDOC_CONFIG``) must exist when given; the default file may
     be absent, which leaves every setting at its default.
     """
-    explicit = path if path is not None else env.get(ENV_CONFIG) or None
-    file_path = Path(explicit).expanduser() if explicit else default_config_path()
-    settings = _read_file(file_path, required=explicit is not None)
+    file_path, explicit = config_path(env, path)
+    settings = _read_file(file_path, required=explicit)
     origin = {key: f"{file_path} [notify] {key}" for key in settings}
 
     for key, var in (
@@ -223,21 +216,7 @@ def parse_smtp_url(url: str, source: str = ENV_SMTP_URL) -> SmtpServer:
 
 
 def _read_file(path: Path, *, required: bool) -> dict[str, Any]:
-    try:
-        with path.open("rb") as f:
-            document = tomllib.load(f)
-    except FileNotFoundError:
-        if required:
-            raise InvalidInput(f"The config file {path} does not exist.") from None
-        return {}
-    except OSError as error:
-        raise InvalidInput(f"The config file {path} cannot be read: {error.strerror}.") from None
-    except tomllib.TOMLDecodeError as error:
-        # tomllib names the line and column, never the value, so no secret leaks.
-        raise InvalidInput(f"The config file {path} is not valid TOML: {error}.") from None
-    section = document.get("notify", {})
-    if not isinstance(section, dict):
-        raise InvalidInput(f"In {path}, notify must be a [notify] table.")
+    section = read_section(path, "notify", required=required)
     unknown = sorted(set(section) - _KEYS)
     if unknown:
         raise InvalidInput(
