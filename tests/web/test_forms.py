@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from httpx import Response
+from httpx2 import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
