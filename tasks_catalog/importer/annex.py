@@ -42,11 +42,24 @@ from tasks_catalog.importer.text import clean_cell, fold
 FIELDS = (TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE)
 _DETAIL_FIELDS = (ACTIONS, RESULT, LEADS, CO, WINDOW, START, END)
 _FILL_DOWN = (RESULT, LEADS, CO, WINDOW, START, END)
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
-          "IX": 9, "X": 10, "XI": 11, "XII": 12}
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+}
 _SECTION = re.compile(
     r"^(?:phan\s+|muc\s+|nhiem vu\s+)?(?P<num>[ivx]{1,4}|\d{1,2})\s*[.\-–):]\s*(?P<title>[^\W\d_].*)$",
-    re.S)
+    re.S,
+)
 _ANNEX_END = re.compile(r"^phu luc\b")
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 
@@ -88,15 +101,19 @@ def section_of(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     num = match.group("num")
-    printed = text[match.start("num"):match.end("num")]
+    printed = text[match.start("num") : match.end("num")]
     if num.isdigit():
         code = str(int(num))
     elif printed.upper() == printed and printed.upper() in _ROMAN:
         code = str(_ROMAN[printed.upper()])
     else:
         return None
-    title = " ".join(text[match.start("title"):].split()).rstrip(" .:")
+    title = " ".join(text[match.start("title") :].split()).rstrip(" .:")
     return code, title
+
+
+# A budget cell holding an amount or a quantity: "30", "2.000", "1,5".
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3})*(?:,\d+)?$")
 
 
 class _Walker:
@@ -139,7 +156,9 @@ class _Walker:
             if row.assumed_header:
                 self.annex.report.append(
                     f"Line {row.line}: the annex has no header row; assumed the columns "
-                    + ", ".join(header.headings) + ". Check that each field landed in its place.")
+                    + ", ".join(header.headings)
+                    + ". Check that each field landed in its place."
+                )
             return
         budget = budget_header(row.cells)
         if len(budget) >= 2:
@@ -147,21 +166,43 @@ class _Walker:
                 self.budget_table = row.table
                 self.annex.report.append(
                     f"Line {row.line}: skipped a budget table (headings {', '.join(budget[:3])}): "
-                    "only the task annex is imported.")
+                    "only the task annex is imported."
+                )
             self.columns = None
             return
         if self.columns is None:
+            if row.table == self.budget_table:
+                self.budget_row(row)
             self.pending = _section_above_header(row)
             return
         if row.table != self.table:
             if len(row.cells) != self.columns.width and not row.flattened:
                 self.annex.report.append(
                     f"Line {row.line}: a table with {len(row.cells)} columns follows the annex's "
-                    f"{self.columns.width}; it was not read as tasks.")
+                    f"{self.columns.width}; it was not read as tasks."
+                )
                 self.columns = None
                 return
             self.table = row.table
         self.content(row)
+
+    def budget_row(self, row: Row) -> None:
+        """Point at a task the budget annex funds in several years: it may recur yearly.
+
+        The budget table is not imported, but per-year amounts are the only
+        hint some plans give that a task repeats every year (Nghệ An 1.1-1.3
+        print "2017- 2020" and budget "30 triệu/năm"), so a person should look.
+        """
+        texts = [c.text.strip() for c in row.cells]
+        if not texts or texts[0] not in self.codes:
+            return
+        amounts = [t for t in texts[1:] if _AMOUNT.match(t)]
+        # Quantity and amount per year, then the total: two years funded give at least five.
+        if len(amounts) >= 5:
+            self.annex.report.append(
+                f"{texts[0]} (Thời gian thực hiện): the budget annex funds it in several years; "
+                "if it recurs every year, set recurrence: yearly."
+            )
 
     def content(self, row: Row) -> None:
         columns = self.columns
@@ -171,10 +212,11 @@ class _Walker:
         filled = [i for i, t in enumerate(texts) if t]
         if not filled or all(_COLUMN_NUMBERS.match(t) for t in texts if t) and len(filled) > 2:
             return
-        extra = [t for t in texts[columns.width:] if t]
+        extra = [t for t in texts[columns.width :] if t]
         if extra:
             self.annex.report.append(
-                f"Line {row.line}: the row has more cells than the header; ignored {extra!r}.")
+                f"Line {row.line}: the row has more cells than the header; ignored {extra!r}."
+            )
         if self.section_row(row, filled):
             return
         self.task_row(row)
@@ -195,7 +237,8 @@ class _Walker:
             numbered = True
             if not TASK_CODE.match(code):
                 self.annex.report.append(
-                    f"{code} (TT): unusual task code at line {row.line}; kept as printed.")
+                    f"{code} (TT): unusual task code at line {row.line}; kept as printed."
+                )
         task = DraftTask(self.unique(code, row.line), self.section, row.line, numbered=numbered)
         if not self.section and "." in code:
             task.section = code.split(".")[0]
@@ -223,7 +266,8 @@ class _Walker:
             if cell.bold and filled[0] != columns.fields.get(TITLE):
                 self.annex.report.append(
                     f"Line {row.line}: bold row {cell.text[:60]!r} without a number; "
-                    "not read as a section or a task.")
+                    "not read as a section or a task."
+                )
                 return True
             return False
         code = columns.get(cells, CODE).strip().rstrip(".")
@@ -247,7 +291,8 @@ class _Walker:
         self.codes.add(renamed)
         self.annex.report.append(
             f"{renamed} (TT): the code {code} is printed twice (again at line {line}); "
-            f"the second row was kept as {renamed}.")
+            f"the second row was kept as {renamed}."
+        )
         return renamed
 
 
@@ -267,4 +312,3 @@ def walk(items: list[Item]) -> Annex:
         else:
             walker.row(item)
     return walker.annex
-

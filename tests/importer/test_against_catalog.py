@@ -4,8 +4,8 @@ For each table-based seed the importer's tasks are compared field by field
 (codes, leads, co-operating agencies, windows, recurrence) with the shipped
 ``tasks_catalog/plans/<id>.yaml``. A difference is allowed only when the
 report has a line for that task and that column, so a person importing would
-have been told to look; or when it is listed in KNOWN_GAPS with the reason
-the annex alone cannot give the answer.
+have been told to look (Nghệ An 1.1-1.3 recur yearly only by their per-year
+budget in annex II; the report points at it).
 """
 
 from __future__ import annotations
@@ -30,26 +30,24 @@ COLUMNS = {
     "window": ("Thời gian thực hiện",),
     "recurrence": ("Thời gian thực hiện",),
 }
-# Differences the annex table alone cannot resolve, with the reason.
-KNOWN_GAPS = {
-    # Yearly only because annex II budgets them per year ("30 triệu/năm"); annex I
-    # prints "2017- 2020" and no "hàng năm". The importer does not read annex II.
-    ("nghe-an-2017", "1.1", "recurrence"),
-    ("nghe-an-2017", "1.2", "recurrence"),
-    ("nghe-an-2017", "1.3", "recurrence"),
-}
 
 
 def _fields(task) -> dict[str, object]:
     """The compared fields of a task, from a TaskSpec or an imported dict."""
     if isinstance(task, dict):
         window = task.get("window")
-        return {"leads": list(task["leads"]), "co": list(task["co"]),
-                "window": (window["start"], window["end"]) if window else None,
-                "recurrence": task["recurrence"]}
-    return {"leads": list(task.leads), "co": list(task.co),
-            "window": (task.window.start, task.window.end) if task.window else None,
-            "recurrence": task.recurrence}
+        return {
+            "leads": list(task["leads"]),
+            "co": list(task["co"]),
+            "window": (window["start"], window["end"]) if window else None,
+            "recurrence": task["recurrence"],
+        }
+    return {
+        "leads": list(task.leads),
+        "co": list(task.co),
+        "window": (task.window.start, task.window.end) if task.window else None,
+        "recurrence": task.recurrence,
+    }
 
 
 @pytest.mark.parametrize("plan_id", sorted(SEEDS))
@@ -64,26 +62,18 @@ def test_imported_tasks_match_the_shipped_catalog_or_are_reported(plan_id: str) 
     for expected in shipped.tasks:
         got, want = _fields(imported[expected.code]), _fields(expected)
         for name in want:
-            if got[name] == want[name] or (plan_id, expected.code, name) in KNOWN_GAPS:
+            if got[name] == want[name]:
                 continue
-            told = any(line.startswith(f"{expected.code} ({column})")
-                       for column in COLUMNS[name] for line in result.report)
+            told = any(
+                line.startswith(f"{expected.code} ({column})")
+                for column in COLUMNS[name]
+                for line in result.report
+            )
             if not told:
-                unexplained.append(f"{expected.code} {name}: imported {got[name]!r}, "
-                                   f"shipped {want[name]!r}")
+                unexplained.append(
+                    f"{expected.code} {name}: imported {got[name]!r}, shipped {want[name]!r}"
+                )
     assert unexplained == []
-
-
-@pytest.mark.parametrize("plan_id", sorted(SEEDS))
-def test_known_gaps_are_still_gaps(plan_id: str) -> None:
-    """When the importer learns to close a gap, KNOWN_GAPS must shrink with it."""
-    province, seed = SEEDS[plan_id]
-    shipped = schema.load_plan(Path(schema.catalog_dir()) / "plans" / f"{plan_id}.yaml")
-    result = import_annex(seed, plan_id=plan_id, province=province)
-    imported = {t["code"]: t for t in result.catalog["tasks"]}
-    for gap_plan, code, name in KNOWN_GAPS:
-        if gap_plan == plan_id:
-            assert _fields(imported[code])[name] != _fields(shipped.task(code))[name]
 
 
 @pytest.mark.parametrize("plan_id", sorted(SEEDS))
@@ -94,3 +84,13 @@ def test_imported_plan_loads_and_names_only_known_agencies(plan_id: str, tmp_pat
     problems = schema.validate_plan(plan, schema.load_all_directories())
     # Cao Bằng's annex heading prints 2012 for a 2016 plan: the one expected problem.
     assert [p for p in problems if "'issued'" not in p] == []
+
+
+def test_tasks_funded_in_several_years_are_pointed_out_for_a_yearly_recurrence() -> None:
+    result = import_annex(NGHE_AN, plan_id="nghe-an-2017", province="nghe-an")
+    pointed = {
+        line.split(" ", 1)[0] for line in result.report if "funds it in several years" in line
+    }
+    # 1.4 and 1.5 are funded in 2018 only; 1.1-1.3 every year from 2017 to 2020.
+    assert {"1.1", "1.2", "1.3"} <= pointed
+    assert not {"1.4", "1.5"} & pointed
