@@ -108,9 +108,9 @@ async def _signed_in_page(request: Request, template: str, build: Any, *args: An
 # ---------------------------------------------------------------- reading
 
 
-def _plans(session: Session, user: User, as_of: dt.date) -> dict[str, Any]:
+def _plans(session: Session, user: User, request: Request) -> dict[str, Any]:
     return {
-        "plans": views.plan_rows(session, as_of=as_of),
+        "plans": views.plan_rows(session, as_of=_as_of(request)),
         "categories": _categories(),
         "colours": timeline.COLOURS,
     }
@@ -121,11 +121,7 @@ def _categories() -> list[str]:
 
 
 async def plans_page(request: Request) -> Response:
-    try:
-        as_of = _as_of(request)
-    except InvalidInput as exc:
-        return error_page(request, 422, exc.message)
-    return await _signed_in_page(request, "plans.html", _plans, as_of)
+    return await _signed_in_page(request, "plans.html", _plans, request)
 
 
 def _plan(session: Session, user: User, plan_id: str, request: Request) -> dict[str, Any]:
@@ -167,7 +163,8 @@ async def plan_page(request: Request) -> Response:
     )
 
 
-def _agency(session: Session, user: User, as_of: dt.date) -> dict[str, Any]:
+def _agency(session: Session, user: User, request: Request) -> dict[str, Any]:
+    as_of = _as_of(request)
     rows = views.task_rows(session, agency=user.agency_code, as_of=as_of)
     for row in rows:
         soon = status.is_due_soon(
@@ -182,11 +179,7 @@ def _agency(session: Session, user: User, as_of: dt.date) -> dict[str, Any]:
 
 
 async def agency_page(request: Request) -> Response:
-    try:
-        as_of = _as_of(request)
-    except InvalidInput as exc:
-        return error_page(request, 422, exc.message)
-    return await _signed_in_page(request, "agency.html", _agency, as_of)
+    return await _signed_in_page(request, "agency.html", _agency, request)
 
 
 def _task(session: Session, user: User, ref: str, lang: str) -> dict[str, Any]:
