@@ -53,6 +53,22 @@ def event_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def hash_of(ref: str, ev: Event) -> str:
+    """The hash ``ev`` must carry: over everything it says and its predecessor's hash."""
+    return event_hash(
+        ref=ref,
+        seq=ev.seq,
+        at=ev.at,
+        actor=ev.actor,
+        trigger=ev.trigger,
+        from_state=ev.from_state,
+        to_state=ev.to_state,
+        note=ev.note,
+        fields=ev.fields,
+        prev_hash=ev.prev_hash,
+    )
+
+
 def new_event(
     occ: Occurrence,
     *,
@@ -70,22 +86,9 @@ def new_event(
     changes the occurrence.
     """
     fields = dict(fields or {})
-    seq = occ.head_seq + 1
-    digest = event_hash(
-        ref=occ.ref,
-        seq=seq,
-        at=at,
-        actor=actor,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        fields=fields,
-        prev_hash=occ.head_hash,
-    )
     event = Event(
         occurrence=occ,
-        seq=seq,
+        seq=occ.head_seq + 1,
         at=at,
         recorded_at=utcnow(),
         actor=actor,
@@ -95,10 +98,9 @@ def new_event(
         note=note,
         fields=fields,
         prev_hash=occ.head_hash,
-        hash=digest,
     )
-    occ.head_seq = seq
-    occ.head_hash = digest
+    event.hash = hash_of(occ.ref, event)
+    occ.head_seq, occ.head_hash = event.seq, event.hash
     return event
 
 
@@ -141,18 +143,7 @@ def _check_chain(occ: Occurrence, events: list[Event]) -> AuditProblem | None:
             return AuditProblem(
                 occ.ref, ev.seq, ev.id, "does not follow the event before it (deleted or reordered)"
             )
-        recomputed = event_hash(
-            ref=occ.ref,
-            seq=ev.seq,
-            at=ev.at,
-            actor=ev.actor,
-            trigger=ev.trigger,
-            from_state=ev.from_state,
-            to_state=ev.to_state,
-            note=ev.note,
-            fields=ev.fields,
-            prev_hash=ev.prev_hash,
-        )
+        recomputed = hash_of(occ.ref, ev)
         if recomputed != ev.hash:
             return AuditProblem(occ.ref, ev.seq, ev.id, "was edited after it was recorded")
         prev = ev.hash
