@@ -229,3 +229,15 @@ def test_workflows_show_prints_a_mermaid_state_diagram(run: Run) -> None:
         "survey",
         "system_build",
     ]
+
+
+def test_show_prints_history_times_in_vietnam_time(loaded: Run) -> None:
+    result = loaded(
+        "advance", "kon-tum-2013:2.1", "consult", "--at", "2014-03-03T08:30", user="lan"
+    )
+    assert result.exit_code == 0, result.output
+    text = loaded("show", "kon-tum-2013:2.1").output
+    # --at without a zone is Vietnam time; stored as 01:30 UTC, shown as 08:30 again.
+    assert "    2014-03-03 08:30  lan" in text
+    rec = json.loads(loaded("show", "kon-tum-2013:2.1", "--json").output)
+    assert rec["history"][-1]["at"] == "2014-03-03T01:30:00+00:00"
