@@ -170,13 +170,6 @@ def _parse_moment(value: str | None) -> dt.datetime | None:
     return moment
 
 
-def _local_time(iso: str) -> str:
-    """A stored UTC time as people in the province read it (Asia/Ho_Chi_Minh)."""
-    from engine.workdays import VIETNAM_TZ
-
-    return dt.datetime.fromisoformat(iso).astimezone(VIETNAM_TZ).strftime("%Y-%m-%d %H:%M")
-
-
 def _parse_fields(pairs: Sequence[str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for pair in pairs:
@@ -618,6 +611,8 @@ def show(obj: Context, ref: str, as_of: str | None, as_json: bool) -> None:
 
 
 def _print_record(rec: dict[str, Any], lang: str) -> None:
+    from engine.workdays import local_time_text
+
     label = "label_vi" if lang == "vi" else "label_en"
     click.echo(f"{rec['ref']}  {rec['title']}")
     click.echo(
@@ -640,7 +635,7 @@ def _print_record(rec: dict[str, Any], lang: str) -> None:
         extra = f"  {h['note']}" if h["note"] else ""
         fields = "  " + ", ".join(f"{k}={v}" for k, v in h["fields"].items()) if h["fields"] else ""
         click.echo(
-            f"    {_local_time(h['at'])}  {h['actor']:<12} {h['trigger']:<16} {h['from'] or '-'} -> {h['to']}{extra}{fields}"
+            f"    {local_time_text(h['at'])}  {h['actor']:<12} {h['trigger']:<16} {h['from'] or '-'} -> {h['to']}{extra}{fields}"
         )
     if rec.get("escalations"):
         click.echo("  escalations:")

@@ -231,6 +231,11 @@ def default_calendar() -> WorkingCalendar:
     return WorkingCalendar()
 
 
+def local_time_text(iso: str) -> str:
+    """A stored UTC time (ISO text, as the views give it) as people in the province read it."""
+    return dt.datetime.fromisoformat(iso).astimezone(VIETNAM_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def local_day(moment: dt.datetime) -> dt.date:
     """The calendar day in Vietnam of a stored (UTC) timestamp.
 

@@ -26,7 +26,7 @@ from engine.errors import Conflict, DondocError, InvalidInput, MissingFields
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Task, User
 from engine.transition import advance
-from engine.workdays import VIETNAM_TZ
+from engine.workdays import VIETNAM_TZ, local_time_text
 from web import timeline
 from web.api import status_for
 from web.i18n import LANGS, field_input, field_label, missing_sentence, translator
@@ -34,6 +34,10 @@ from web.security import CSRF_FIELD, SESSION_KEY, checked_form, csrf_token, lang
 from web.store import run, session_user
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+# Times are stored in UTC and shown in Asia/Ho_Chi_Minh.
+templates.env.filters["local_time"] = local_time_text
 # Overdue first, then due soon, then the rest of the open work, then what is settled.
 _URGENCY = {"overdue": 0, "in-progress": 2, "not-started": 2, "suspended": 3}
 
