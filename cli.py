@@ -41,7 +41,8 @@ class Context:
         from engine import db
 
         if self._engine is None:
-            self._engine = db.make_engine(self.db)
+            # Only the commands that set a database up (ready=False) may create its file.
+            self._engine = db.make_engine(self.db, create=not ready)
         if ready:
             db.ensure_ready(self._engine)
         return self._engine

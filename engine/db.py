@@ -88,14 +88,25 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
-    """Create an engine for the URL, creating the SQLite file's folder if needed."""
+def make_engine(url: str | None = None, *, echo: bool = False, create: bool = True) -> Engine:
+    """Create an engine for the URL.
+
+    With ``create`` (``init``, ``quickstart``) a SQLite file's folder is made
+    if needed; without it a missing SQLite file is an error, so a mistyped
+    ``--db`` leaves no empty file or folder behind.
+    """
     resolved = resolve_url(url)
     parsed = make_url(resolved)
     if parsed.get_backend_name() == "sqlite":
         timeout_ms = busy_timeout_ms()  # before touching the disk: a bad value changes nothing
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            elif not path.exists():
+                raise StorageError(
+                    f"There is no database at {path}; run 'dondoc init' first, or check --db."
+                )
         engine = create_engine(resolved, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas(timeout_ms))
         event.listen(engine, "begin", _sqlite_begin_immediate)

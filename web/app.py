@@ -40,7 +40,7 @@ def create_app(
 
     ``secure_cookies`` marks the session cookie Secure; turn it on behind HTTPS.
     """
-    engine = db.make_engine(db_url)
+    engine = db.make_engine(db_url, create=False)  # the board needs an initialised database
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -200,9 +200,26 @@ def test_audit_verify_exits_1_naming_the_edited_event(loaded: Run, db_url: str) 
 
 
 def test_an_uninitialised_database_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.sqlite3"), "tasks"])
+    import sqlite3
+
+    empty = tmp_path / "empty.sqlite3"
+    sqlite3.connect(empty).close()
+    result = CliRunner().invoke(cli, ["--db", str(empty), "tasks"])
     assert result.exit_code == 1
     assert result.stderr.endswith("is not initialised; run 'dondoc init' first.\n")
+
+
+def test_a_mistyped_database_path_is_refused_without_creating_anything(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "no-such-folder" / "dondoc.sqlite3"
+    result = CliRunner().invoke(cli, ["--db", str(missing), "tasks"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: There is no database at {missing}; run 'dondoc init' first, or check --db.\n"
+    )
+    assert not missing.parent.exists()
+    created = CliRunner().invoke(cli, ["--db", str(missing), "init"])
+    assert created.exit_code == 0
+    assert missing.exists()
 
 
 def test_an_unreachable_database_is_a_clear_error() -> None:

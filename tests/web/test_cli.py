@@ -33,6 +33,9 @@ def test_a_token_is_listed_then_revoked_from_the_command_line(
 
 
 def test_serve_refuses_a_database_that_is_not_initialised(tmp_path: Path) -> None:
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "empty.sqlite3").close()
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.sqlite3"), "serve"])
     assert result.exit_code == 1
     assert "is not initialised; run 'dondoc init' first." in result.output
