@@ -77,6 +77,9 @@ def test_a_bad_day_is_a_usage_error(kon_tum: sessionmaker[Session], db_url: str)
 
 
 def test_escalate_on_an_uninitialised_database_says_to_run_init(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "empty.sqlite3").close()
     code, out = run(f"sqlite:///{tmp_path / 'empty.sqlite3'}", "escalate")
     assert code == 1
     assert "not initialised; run 'dondoc init' first." in out
