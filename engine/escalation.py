@@ -137,14 +137,7 @@ def sweep(
 
 
 def _sweep_overdue(session: Session, ctx: _Sweep) -> list[EscalationRecord]:
-    occurrences = _in_id_order(
-        session.scalars(
-            overdue_query(ctx.as_of).options(
-                selectinload(Occurrence.task).selectinload(Task.agencies),
-                selectinload(Occurrence.task).selectinload(Task.plan),
-            )
-        ).all()
-    )
+    occurrences = _candidates(session, overdue_query(ctx.as_of))
     done = recorded_levels(session, [o.id for o in occurrences], OVERDUE)
     dues: list[_Due] = []
     for occ in occurrences:
@@ -165,6 +158,18 @@ def _sweep_overdue(session: Session, ctx: _Sweep) -> list[EscalationRecord]:
             late = ladder.days_overdue(cal, occ.due, ctx.as_of)
             dues.append(_Due(occ, OVERDUE, "", steps, late))
     return _record(session, dues, ctx)
+
+
+def _candidates(session: Session, query: Select[Occurrence]) -> list[Occurrence]:
+    """The occurrences a sweep query finds, with task, agencies and plan, in id order."""
+    return _in_id_order(
+        session.scalars(
+            query.options(
+                selectinload(Occurrence.task).selectinload(Task.agencies),
+                selectinload(Occurrence.task).selectinload(Task.plan),
+            )
+        ).all()
+    )
 
 
 def overdue_query(as_of: dt.date) -> Select[Occurrence]:
@@ -267,14 +272,7 @@ def _sweep_state_limits(session: Session, ctx: _Sweep) -> list[EscalationRecord]
     query = state_limit_query(ctx.as_of)
     if query is None:
         return []
-    occurrences = _in_id_order(
-        session.scalars(
-            query.options(
-                selectinload(Occurrence.task).selectinload(Task.agencies),
-                selectinload(Occurrence.task).selectinload(Task.plan),
-            )
-        ).all()
-    )
+    occurrences = _candidates(session, query)
     done = recorded_levels(session, [o.id for o in occurrences], STATE_LIMIT)
     dues: list[_Due] = []
     for occ in occurrences:
