@@ -147,9 +147,7 @@ class WorkflowDef:
                 return t
         raise TransitionNotAllowed(self.refusal(state, trigger, allowed))
 
-    def refusal(
-        self, state: str, trigger: str, allowed: list[TransitionDef] | None = None
-    ) -> str:
+    def refusal(self, state: str, trigger: str, allowed: list[TransitionDef] | None = None) -> str:
         """The sentence that says ``trigger`` cannot fire from ``state``."""
         if allowed is None:
             allowed = self.allowed(state)

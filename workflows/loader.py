@@ -50,8 +50,14 @@ from workflows.definition import (
 _TOP_KEYS = {"name", "title_vi", "title_en", "states", "transitions"}
 _STATE_KEYS = {"label_vi", "label_en", "initial", "final", "completed", "time_limit_days"}
 _TRANSITION_KEYS = {
-    "trigger", "label_vi", "label_en", "sources", "dest",
-    "requires", "requires_any", "evidence",
+    "trigger",
+    "label_vi",
+    "label_en",
+    "sources",
+    "dest",
+    "requires",
+    "requires_any",
+    "evidence",
 }
 # libyaml's loader gives the same data as the pure-Python safe loader about
 # ten times faster; every command that lists tasks parses all the definitions.
@@ -90,8 +96,13 @@ def parse(data: Any, source: str = "<data>") -> WorkflowDef:
         raise InvalidDefinition(f"Workflow definition {source} must be a mapping of keys.")
     name = data.get("name")
     where = f"{source} ({name})" if isinstance(name, str) else source
-    _check_keys(data, _TOP_KEYS, {"name", "title_vi", "title_en", "states", "transitions"},
-                "the workflow", problems)
+    _check_keys(
+        data,
+        _TOP_KEYS,
+        {"name", "title_vi", "title_en", "states", "transitions"},
+        "the workflow",
+        problems,
+    )
     states, initials = _parse_states(data.get("states"), problems)
     transitions = _parse_transitions(data.get("transitions"), problems)
     if not problems:
@@ -162,8 +173,13 @@ def _parse_transitions(raw: Any, problems: list[str]) -> list[TransitionDef]:
             continue
         trigger = spec.get("trigger")
         what = f"transition {trigger}" if isinstance(trigger, str) else f"transition #{index}"
-        _check_keys(spec, _TRANSITION_KEYS, {"trigger", "label_vi", "label_en", "sources", "dest"},
-                    what, problems)
+        _check_keys(
+            spec,
+            _TRANSITION_KEYS,
+            {"trigger", "label_vi", "label_en", "sources", "dest"},
+            what,
+            problems,
+        )
         if trigger in _RESERVED_TRIGGERS:
             problems.append(f"{what} is added to every workflow and must not be declared")
             continue
@@ -187,10 +203,13 @@ def _parse_transitions(raw: Any, problems: list[str]) -> list[TransitionDef]:
 
 
 def _check_graph(
-    states: dict[str, StateDef], initials: list[str], transitions: list[TransitionDef],
+    states: dict[str, StateDef],
+    initials: list[str],
+    transitions: list[TransitionDef],
     problems: list[str],
 ) -> None:
     """The structural rules: one start, all reachable, no dead ends, finals stay final."""
+
     def report(message: str, names: list[str]) -> None:
         if names:
             problems.append(f"{message}: {', '.join(names)}")
@@ -198,10 +217,14 @@ def _check_graph(
     if len(initials) != 1:
         found = ", ".join(initials) if initials else "none"
         problems.append(f"exactly one state must be initial: true (found: {found})")
-    report("states marked completed must also be final",
-           [n for n, s in states.items() if s.completed and not s.final])
-    report("a workflow needs a final state that is completed: true; none among",
-           [] if any(s.completed for s in states.values()) else list(states))
+    report(
+        "states marked completed must also be final",
+        [n for n, s in states.items() if s.completed and not s.final],
+    )
+    report(
+        "a workflow needs a final state that is completed: true; none among",
+        [] if any(s.completed for s in states.values()) else list(states),
+    )
 
     undeclared: list[str] = []
     for t in transitions:
@@ -222,20 +245,27 @@ def _check_graph(
         return  # the graph checks below assume declared states and one start
 
     outgoing = {n: [t for t in transitions if n in t.sources] for n in states}
-    report("final states must have no outgoing transitions",
-           [n for n, s in states.items() if s.final and outgoing[n]])
-    report("dead-end states (not final, no transition out)",
-           [n for n, s in states.items() if not s.final and not outgoing[n]])
+    report(
+        "final states must have no outgoing transitions",
+        [n for n, s in states.items() if s.final and outgoing[n]],
+    )
+    report(
+        "dead-end states (not final, no transition out)",
+        [n for n, s in states.items() if not s.final and not outgoing[n]],
+    )
     start = initials[0]
     if states[start].final:
         problems.append(f"the initial state {start} must not be final")
     reachable = _closure({start}, lambda n: {t.dest for t in outgoing[n]})
     report(f"states unreachable from {start}", [n for n in states if n not in reachable])
     finals = {n for n, s in states.items() if s.final}
-    leads_to_final = _closure(finals, lambda n: {s for t in transitions if t.dest == n
-                                                 for s in t.sources})
-    report("states from which no final state can be reached",
-           [n for n, s in states.items() if outgoing[n] and n not in leads_to_final])
+    leads_to_final = _closure(
+        finals, lambda n: {s for t in transitions if t.dest == n for s in t.sources}
+    )
+    report(
+        "states from which no final state can be reached",
+        [n for n, s in states.items() if outgoing[n] and n not in leads_to_final],
+    )
 
 
 def _closure(start: set[str], step: Callable[[str], set[str]]) -> set[str]:
@@ -255,8 +285,9 @@ def _with_common(wf: WorkflowDef) -> WorkflowDef:
     states[SUSPENDED] = StateDef(SUSPENDED, "Tạm dừng", "Suspended")
     states[CANCELLED] = StateDef(CANCELLED, "Đã hủy", "Cancelled", final=True)
     common = (
-        TransitionDef(CANCEL, working + (SUSPENDED,), CANCELLED, "Hủy", "Cancel",
-                      requires=("reason",)),
+        TransitionDef(
+            CANCEL, working + (SUSPENDED,), CANCELLED, "Hủy", "Cancel", requires=("reason",)
+        ),
         TransitionDef(SUSPEND, working, SUSPENDED, "Tạm dừng", "Suspend", requires=("reason",)),
         TransitionDef(RESUME, (SUSPENDED,), PRIOR_STATE, "Tiếp tục", "Resume"),
     )
@@ -272,13 +303,17 @@ def _with_common(wf: WorkflowDef) -> WorkflowDef:
 
 
 def _check_keys(
-    spec: Mapping[Any, Any], allowed: set[str], required: set[str], what: str,
+    spec: Mapping[Any, Any],
+    allowed: set[str],
+    required: set[str],
+    what: str,
     problems: list[str],
 ) -> None:
     unknown = sorted(str(k) for k in spec if k not in allowed)
     if unknown:
-        problems.append(f"{what} has unknown keys: {', '.join(unknown)} "
-                        f"(allowed: {', '.join(sorted(allowed))})")
+        problems.append(
+            f"{what} has unknown keys: {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})"
+        )
     absent = sorted(k for k in required if k not in spec)
     if absent:
         problems.append(f"{what} lacks required keys: {', '.join(absent)}")

@@ -54,8 +54,9 @@ def _build(wf: WorkflowDef) -> Machine:
             # One conditional edge per state a task can be suspended from; the
             # condition picks the one the engine says it came from.
             for dest in wf.resumable_states():
-                machine.add_transition(t.trigger, list(t.sources), dest,
-                                       conditions=[_resumes_to(dest)])
+                machine.add_transition(
+                    t.trigger, list(t.sources), dest, conditions=[_resumes_to(dest)]
+                )
         else:
             machine.add_transition(t.trigger, list(t.sources), t.dest)
     return machine

@@ -41,8 +41,7 @@ def render_mermaid(wf: WorkflowDef, lang: str = "vi", common: bool = True) -> st
     edge from every working state and can crowd a large diagram.
     """
     lines = ["stateDiagram-v2"]
-    shown = [s for s in wf.states.values()
-             if common or s.name not in {"suspended", "cancelled"}]
+    shown = [s for s in wf.states.values() if common or s.name not in {"suspended", "cancelled"}]
     for s in shown:
         lines.append(f"    {s.name}: {s.label(lang)}")
     lines.append(f"    [*] --> {wf.initial}")

@@ -42,11 +42,14 @@ class ImportResult:
 
     def to_yaml(self) -> str:
         """The catalog as YAML, the report as a comment block above it."""
-        header = ["# Imported by `dondoc catalog import`: a draft to check before loading.",
-                  "# Import report (each line names the task code and the column):"]
+        header = [
+            "# Imported by `dondoc catalog import`: a draft to check before loading.",
+            "# Import report (each line names the task code and the column):",
+        ]
         header += [f"#   - {line}" for line in self.report] or ["#   (nothing to report)"]
-        body = yaml.dump(self.catalog, Dumper=_ReadableDumper, allow_unicode=True,
-                         sort_keys=False, width=100)
+        body = yaml.dump(
+            self.catalog, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=100
+        )
         return "\n".join(header) + "\n" + body
 
     def write(self, out_path: str | Path) -> Path:
@@ -67,14 +70,17 @@ class _ReadableDumper(yaml.SafeDumper):
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(isinstance(v, str | int) and len(str(v)) <= 40 for v in data) and \
-        sum(len(str(v)) for v in data) <= 80
+    flow = (
+        all(isinstance(v, str | int) and len(str(v)) <= 40 for v in data)
+        and sum(len(str(v)) for v in data) <= 80
+    )
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
 def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
-    flow = len(data) <= 3 and all(isinstance(v, str | int) and len(str(v)) <= 40
-                                  for v in data.values())
+    flow = len(data) <= 3 and all(
+        isinstance(v, str | int) and len(str(v)) <= 40 for v in data.values()
+    )
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
 
@@ -109,7 +115,8 @@ def _read_items(path: Path) -> tuple[list[Item], str]:
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
         raise InvalidInput(
             f"Cannot import {path.name}: unsupported file type {suffix!r}; use .txt, .md, "
-            ".html or .xlsx.")
+            ".html or .xlsx."
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -121,9 +128,14 @@ def _read_items(path: Path) -> tuple[list[Item], str]:
     return read_text_document(text), text
 
 
-def import_annex(path: str | Path, *, plan_id: str, province: str,
-                 plan_defaults: dict[str, Any] | None = None,
-                 agencies: dict[str, AgencySpec] | None = None) -> ImportResult:
+def import_annex(
+    path: str | Path,
+    *,
+    plan_id: str,
+    province: str,
+    plan_defaults: dict[str, Any] | None = None,
+    agencies: dict[str, AgencySpec] | None = None,
+) -> ImportResult:
     """Import the task annex of the document at ``path`` as plan ``plan_id`` of ``province``.
 
     ``plan_defaults`` supplies plan-level fields the annex does not state
@@ -134,32 +146,62 @@ def import_annex(path: str | Path, *, plan_id: str, province: str,
     if not path.is_file():
         raise InvalidInput(f"Cannot read {path}: no such file.")
     items, text = _read_items(path)
-    return _import_items(items, text, path.name, plan_id=plan_id, province=province,
-                         plan_defaults=plan_defaults, agencies=agencies)
+    return _import_items(
+        items,
+        text,
+        path.name,
+        plan_id=plan_id,
+        province=province,
+        plan_defaults=plan_defaults,
+        agencies=agencies,
+    )
 
 
-def import_annex_text(text: str, *, plan_id: str, province: str, name: str = "the text",
-                      plan_defaults: dict[str, Any] | None = None,
-                      agencies: dict[str, AgencySpec] | None = None) -> ImportResult:
+def import_annex_text(
+    text: str,
+    *,
+    plan_id: str,
+    province: str,
+    name: str = "the text",
+    plan_defaults: dict[str, Any] | None = None,
+    agencies: dict[str, AgencySpec] | None = None,
+) -> ImportResult:
     """The same as ``import_annex`` for a document already in memory (text or HTML)."""
     items = read_html_document(text) if "<table" in text.lower() else read_text_document(text)
-    return _import_items(items, text, name, plan_id=plan_id, province=province,
-                         plan_defaults=plan_defaults, agencies=agencies)
+    return _import_items(
+        items,
+        text,
+        name,
+        plan_id=plan_id,
+        province=province,
+        plan_defaults=plan_defaults,
+        agencies=agencies,
+    )
 
 
-def _import_items(items: list[Item], text: str, name: str, *, plan_id: str, province: str,
-                  plan_defaults: dict[str, Any] | None,
-                  agencies: dict[str, AgencySpec] | None) -> ImportResult:
+def _import_items(
+    items: list[Item],
+    text: str,
+    name: str,
+    *,
+    plan_id: str,
+    province: str,
+    plan_defaults: dict[str, Any] | None,
+    agencies: dict[str, AgencySpec] | None,
+) -> ImportResult:
     annex = walk(items)
     if not annex.tasks:
         raise InvalidInput(
             f"No annex table found in {name}: expected a header row with TT, Nhiệm vụ "
-            "(or Nội dung), Cơ quan thực hiện and Thời gian thực hiện columns.")
+            "(or Nội dung), Cơ quan thực hiện and Thời gian thực hiện columns."
+        )
     matcher = AgencyMatcher(province, agencies if agencies is not None else _directory())
-    has_time = any(WINDOW in h.fields or START in h.fields or END in h.fields
-                   for h in annex.headers)
-    builder = PlanBuilder(plan_id=plan_id, province=province, matcher=matcher,
-                          has_time_column=has_time)
+    has_time = any(
+        WINDOW in h.fields or START in h.fields or END in h.fields for h in annex.headers
+    )
+    builder = PlanBuilder(
+        plan_id=plan_id, province=province, matcher=matcher, has_time_column=has_time
+    )
     catalog = builder.plan(annex, text, plan_defaults)
     codes = [task["code"] for task in catalog["tasks"]]
     return ImportResult(catalog, _sorted_report(annex.report + builder.report, codes))

@@ -27,45 +27,82 @@ _BUILTIN: dict[str, tuple[str, ...]] = {
     "skhcn": ("Sở Khoa học và Công nghệ", "Sở KH&CN", "Sở KHCN"),
     "skhdt": ("Sở Kế hoạch và Đầu tư", "Sở KH&ĐT", "Sở KHĐT"),
     "stc": ("Sở Tài chính",),
-    "sttt": ("Sở Thông tin và Truyền thông", "Sở Thông tin Truyền thông", "Sở TT&TT",
-             "Sở TTTT"),
+    "sttt": ("Sở Thông tin và Truyền thông", "Sở Thông tin Truyền thông", "Sở TT&TT", "Sở TTTT"),
     "stp": ("Sở Tư pháp",),
     "ca": ("Công an tỉnh",),
-    "bqlkkt": ("Ban quản lý Khu kinh tế", "Ban quản lý KKT", "BQL KKT",
-               "Ban quản lý KKT Đông Nam"),
+    "bqlkkt": ("Ban quản lý Khu kinh tế", "Ban quản lý KKT", "BQL KKT", "Ban quản lý KKT Đông Nam"),
     "ubnd": ("UBND tỉnh", "Ủy ban nhân dân tỉnh", "Uỷ ban nhân dân tỉnh"),
-    "ubnd-huyen": ("UBND các huyện", "Ủy ban nhân dân các huyện", "Uỷ ban nhân dân các huyện",
-                   "UBND huyện", "UBND cấp huyện"),
+    "ubnd-huyen": (
+        "UBND các huyện",
+        "Ủy ban nhân dân các huyện",
+        "Uỷ ban nhân dân các huyện",
+        "UBND huyện",
+        "UBND cấp huyện",
+    ),
     "bao": ("Báo",),
-    "dai-ptth": ("Đài PT-TH", "Đài PTTH", "Đài Phát thanh Truyền hình",
-                 "Đài Phát thanh và Truyền hình"),
-    "ttkc": ("TTKC", "Trung tâm Khuyến công", "TTKC-TVPTCN&XTTM", "TTKC&TVPTCN",
-             "Trung tâm Khuyến công và TVPTCN",
-             "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp",
-             "Trung tâm Khuyến công & Tư vấn phát triển công nghiệp",
-             "Trung tâm Khuyến công Tư vấn phát triển công nghiệp và Xúc tiến thương mại"),
-    "to-ho-tro": ("Tổ hỗ trợ", "Tổ hỗ trợ SXSH", "Tổ hỗ trợ áp dụng SXSH",
-                  "Tổ hỗ trợ sản xuất sạch hơn", "Đơn vị hỗ trợ SXSH",
-                  "Đơn vị hỗ trợ sản xuất sạch hơn", "Văn phòng SXSH",
-                  "Văn phòng hỗ trợ SXSH", "Văn phòng sản xuất sạch hơn"),
+    "dai-ptth": (
+        "Đài PT-TH",
+        "Đài PTTH",
+        "Đài Phát thanh Truyền hình",
+        "Đài Phát thanh và Truyền hình",
+    ),
+    "ttkc": (
+        "TTKC",
+        "Trung tâm Khuyến công",
+        "TTKC-TVPTCN&XTTM",
+        "TTKC&TVPTCN",
+        "Trung tâm Khuyến công và TVPTCN",
+        "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp",
+        "Trung tâm Khuyến công & Tư vấn phát triển công nghiệp",
+        "Trung tâm Khuyến công Tư vấn phát triển công nghiệp và Xúc tiến thương mại",
+    ),
+    "to-ho-tro": (
+        "Tổ hỗ trợ",
+        "Tổ hỗ trợ SXSH",
+        "Tổ hỗ trợ áp dụng SXSH",
+        "Tổ hỗ trợ sản xuất sạch hơn",
+        "Đơn vị hỗ trợ SXSH",
+        "Đơn vị hỗ trợ sản xuất sạch hơn",
+        "Văn phòng SXSH",
+        "Văn phòng hỗ trợ SXSH",
+        "Văn phòng sản xuất sạch hơn",
+    ),
     # Vague groups: kept as group agencies, never dropped (DESIGN.md).
-    "cac-so-nganh": ("Các Sở, ngành có liên quan", "Các Sở, ngành liên quan", "Các Sở, ngành",
-                     "Các Sở ban ngành liên quan", "Các Sở, ban, ngành có liên quan",
-                     "Các Sở, ban, ngành liên quan", "Các Sở, ban ngành", "Các Sở, ban, ngành",
-                     "Các Sở, ngành chức năng", "Các ngành có liên quan"),
-    "cac-so-nganh-don-vi": ("Các Sở, ngành và các đơn vị có liên quan",
-                            "Các Sở, ban, ngành và các đơn vị có liên quan"),
-    "co-quan-truyen-thong": ("Các cơ quan truyền thông", "Các cơ quan báo chí",
-                             "Các cơ quan thông tin đại chúng"),
+    "cac-so-nganh": (
+        "Các Sở, ngành có liên quan",
+        "Các Sở, ngành liên quan",
+        "Các Sở, ngành",
+        "Các Sở ban ngành liên quan",
+        "Các Sở, ban, ngành có liên quan",
+        "Các Sở, ban, ngành liên quan",
+        "Các Sở, ban ngành",
+        "Các Sở, ban, ngành",
+        "Các Sở, ngành chức năng",
+        "Các ngành có liên quan",
+    ),
+    "cac-so-nganh-don-vi": (
+        "Các Sở, ngành và các đơn vị có liên quan",
+        "Các Sở, ban, ngành và các đơn vị có liên quan",
+    ),
+    "co-quan-truyen-thong": (
+        "Các cơ quan truyền thông",
+        "Các cơ quan báo chí",
+        "Các cơ quan thông tin đại chúng",
+    ),
     "truong-day-nghe": ("Các trường dạy nghề tại địa phương", "Các trường dạy nghề"),
-    "to-chuc-khcn": ("Các tổ chức KHCN", "Các tổ chức KH&CN",
-                     "Các tổ chức khoa học và công nghệ"),
+    "to-chuc-khcn": ("Các tổ chức KHCN", "Các tổ chức KH&CN", "Các tổ chức khoa học và công nghệ"),
     "don-vi-lien-quan": ("Các đơn vị có liên quan", "Các đơn vị liên quan"),
-    "co-so-sxcn": ("Các đơn vị sản xuất công nghiệp", "Các cơ sở sản xuất công nghiệp",
-                   "Các doanh nghiệp sản xuất công nghiệp", "Các doanh nghiệp",
-                   "Các cơ sở sản xuất"),
-    "doi-tuong-thuc-day": ("Các đối tượng có vai trò thúc đẩy áp dụng sản xuất sạch hơn "
-                           "trong công nghiệp", "Các đối tượng có vai trò thúc đẩy áp dụng SXSH"),
+    "co-so-sxcn": (
+        "Các đơn vị sản xuất công nghiệp",
+        "Các cơ sở sản xuất công nghiệp",
+        "Các doanh nghiệp sản xuất công nghiệp",
+        "Các doanh nghiệp",
+        "Các cơ sở sản xuất",
+    ),
+    "doi-tuong-thuc-day": (
+        "Các đối tượng có vai trò thúc đẩy áp dụng sản xuất sạch hơn trong công nghiệp",
+        "Các đối tượng có vai trò thúc đẩy áp dụng SXSH",
+    ),
     "don-vi-tu-van": ("Đơn vị tư vấn", "Các đơn vị tư vấn"),
 }
 _NATIONAL = {"vn/bct": ("Bộ Công Thương", "BCT")}
@@ -193,7 +230,7 @@ class AgencyMatcher:
         if j < len(words) and words[j] in _TRAILERS:
             j += 1
         n = len(self._province_words)
-        if tuple(words[j:j + n]) == self._province_words:
+        if tuple(words[j : j + n]) == self._province_words:
             return j + n
         return j if j > i and (j == len(words) or words[j] in _SEPARATORS) else i
 
@@ -202,7 +239,7 @@ def _parenthesis(text: str, tokens: list[_Token], i: int, result: ParsedAgencies
     """Keep "(...)" after a name as its qualifier; return the index after the ")"."""
     close = next((j for j in range(i, len(tokens)) if tokens[j].word == ")"), len(tokens))
     end = tokens[close].start if close < len(tokens) else len(text)
-    inner = text[tokens[i].end:end].strip()
+    inner = text[tokens[i].end : end].strip()
     if result.codes and inner:
         result.qualifiers.append((result.codes[-1], inner))
     elif inner:
@@ -229,7 +266,7 @@ def _skip_district_kinds(tokens: list[_Token], i: int) -> int:
         j = i
         while j < len(words) and words[j] in {",", "va"}:
             j += 1
-        if tuple(words[j:j + 2]) in {("thanh", "pho"), ("thi", "xa")}:
+        if tuple(words[j : j + 2]) in {("thanh", "pho"), ("thi", "xa")}:
             i = j + 2
             continue
         return i
@@ -239,11 +276,11 @@ def _expand_cac_so(tokens: list[_Token]) -> list[_Token]:
     """ "Các Sở: Công thương, TN&MT, KH&CN" -> "Sở Công thương, Sở TN&MT, Sở KH&CN"."""
     words = [t.word for t in tokens]
     for i in range(len(words) - 2):
-        if words[i:i + 3] == ["cac", "so", ":"]:
+        if words[i : i + 3] == ["cac", "so", ":"]:
             head, so = tokens[:i], tokens[i + 1]
             out = list(head)
             expect_item = True
-            for token in tokens[i + 3:]:
+            for token in tokens[i + 3 :]:
                 if token.word == ";":
                     expect_item = False
                 if expect_item and token.word not in {",", "va"}:
@@ -262,9 +299,13 @@ _ROLE = re.compile(r"(?P<co>(?:don vi |co quan )?phoi hop(?: voi)?)\s*:|(?P<lead
 def split_roles(text: str) -> tuple[str, str] | None:
     """Split "- Chủ trì: X - Đơn vị phối hợp: Y" into (X, Y); None when the cell has no such labels."""
     folded = fold(text)
-    marks = [(m.start(), m.end(), "co" if m.group("co") else "lead") for m in _ROLE.finditer(folded)]
-    if not marks or not any(kind == "lead" for _, _, kind in marks) and not any(
-        kind == "co" for _, _, kind in marks
+    marks = [
+        (m.start(), m.end(), "co" if m.group("co") else "lead") for m in _ROLE.finditer(folded)
+    ]
+    if (
+        not marks
+        or not any(kind == "lead" for _, _, kind in marks)
+        and not any(kind == "co" for _, _, kind in marks)
     ):
         return None
     leads: list[str] = []

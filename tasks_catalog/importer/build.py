@@ -31,15 +31,29 @@ from tasks_catalog.importer.text import fold, one_line
 from tasks_catalog.importer.windows import ParsedWindow, parse_window_cell
 from tasks_catalog.spec import Window
 
-_COLUMN_NAMES = {TITLE: "Nhiệm vụ", ACTIONS: "Nội dung hành động", RESULT: "Kết quả dự kiến",
-                 LEADS: "Cơ quan thực hiện", CO: "Cơ quan phối hợp",
-                 WINDOW: "Thời gian thực hiện", START: "Thời gian thực hiện",
-                 END: "Thời gian thực hiện",
-                 NOTE: "Ghi chú"}
+_COLUMN_NAMES = {
+    TITLE: "Nhiệm vụ",
+    ACTIONS: "Nội dung hành động",
+    RESULT: "Kết quả dự kiến",
+    LEADS: "Cơ quan thực hiện",
+    CO: "Cơ quan phối hợp",
+    WINDOW: "Thời gian thực hiện",
+    START: "Thời gian thực hiện",
+    END: "Thời gian thực hiện",
+    NOTE: "Ghi chú",
+}
 # (keywords in the folded title, workflow kind); the first match wins.
 _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("thanh lap to", "thanh lap van phong", "van phong ho tro", "van phong sxsh",
-      "van phong san xuat sach hon"), "support_team"),
+    (
+        (
+            "thanh lap to",
+            "thanh lap van phong",
+            "van phong ho tro",
+            "van phong sxsh",
+            "van phong san xuat sach hon",
+        ),
+        "support_team",
+    ),
     (("chi thi", "van ban", "ban hanh", "quy pham phap luat", "chinh sach"), "directive"),
     (("mo hinh trinh dien",), "demo_model"),
     (("khao sat", "dieu tra", "danh gia"), "survey"),
@@ -48,10 +62,15 @@ _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
 _FOUNDS_TEAM = re.compile(r"thanh lap (to|van phong)|(to|van phong) (ho tro|sxsh|san xuat sach)")
 _YEARLY_TITLE = re.compile(r"\b(hang nam|moi nam)\b")
 _BULLET = re.compile(r"(?:^|(?<=\s))[-+•]\s+")
-_SOURCES = (("trung uong", "ngan-sach-trung-uong"), ("moi truong", "su-nghiep-moi-truong"),
-            ("khcn", "su-nghiep-khcn"), ("khoa hoc", "su-nghiep-khcn"),
-            ("khuyen cong", "khuyen-cong"), ("dia phuong", "ngan-sach-tinh"),
-            ("ngan sach tinh", "ngan-sach-tinh"))
+_SOURCES = (
+    ("trung uong", "ngan-sach-trung-uong"),
+    ("moi truong", "su-nghiep-moi-truong"),
+    ("khcn", "su-nghiep-khcn"),
+    ("khoa hoc", "su-nghiep-khcn"),
+    ("khuyen cong", "khuyen-cong"),
+    ("dia phuong", "ngan-sach-tinh"),
+    ("ngan sach tinh", "ngan-sach-tinh"),
+)
 
 
 def list_items(text: str) -> list[str]:
@@ -63,13 +82,18 @@ def list_items(text: str) -> list[str]:
         return [one_line(part) for part in text.split("\n") if part.strip()]
     # A dash starts an item at a line start or before a capital ("... của mạng
     # lưới - Hỗ trợ ..."), not inside a name ("Đài phát thanh - truyền hình").
-    cuts = [m for m in _BULLET.finditer(text)
-            if m.start() == 0 or text[m.start() - 1] == "\n"
-            or text[m.end():m.end() + 1].isupper() or text[m.end():m.end() + 1].isdigit()]
+    cuts = [
+        m
+        for m in _BULLET.finditer(text)
+        if m.start() == 0
+        or text[m.start() - 1] == "\n"
+        or text[m.end() : m.end() + 1].isupper()
+        or text[m.end() : m.end() + 1].isdigit()
+    ]
     items = []
     for index, match in enumerate(cuts):
         stop = cuts[index + 1].start() if index + 1 < len(cuts) else len(text)
-        item = one_line(text[match.end():stop])
+        item = one_line(text[match.end() : stop])
         if item:
             items.append(item)
     return items
@@ -82,8 +106,9 @@ def _slug(text: str) -> str:
 class PlanBuilder:
     """Builds the plan dict for one import and collects the report."""
 
-    def __init__(self, *, plan_id: str, province: str, matcher: AgencyMatcher,
-                 has_time_column: bool = True) -> None:
+    def __init__(
+        self, *, plan_id: str, province: str, matcher: AgencyMatcher, has_time_column: bool = True
+    ) -> None:
         self.plan_id = plan_id
         self.has_time_column = has_time_column
         self.province = province
@@ -99,11 +124,17 @@ class PlanBuilder:
         texts = draft.texts
         code = draft.code
         if not draft.numbered:
-            self.say(code, "TT", f"unnumbered row at line {draft.line}; took its section's "
-                                 f"number {code}.")
+            self.say(
+                code,
+                "TT",
+                f"unnumbered row at line {draft.line}; took its section's number {code}.",
+            )
         for name in dict.fromkeys(END if n == START else n for n in draft.filled):
-            self.say(code, name, "empty (a merged cell in the flattened annex); "
-                                 "taken from the task above.")
+            self.say(
+                code,
+                name,
+                "empty (a merged cell in the flattened annex); taken from the task above.",
+            )
         raw_title = texts.get(TITLE, "")
         # A line break inside a title is layout; only bullets make it a list.
         bulleted = raw_title.lstrip().startswith(("-", "+", "•"))
@@ -121,8 +152,9 @@ class PlanBuilder:
         recurrence = parsed.recurrence
         if recurrence == "once" and _YEARLY_TITLE.search(fold(title)):
             recurrence = "yearly"
-            self.say(code, WINDOW, 'the title says "hàng năm"/"mỗi năm"; guessed a yearly '
-                                   "recurrence.")
+            self.say(
+                code, WINDOW, 'the title says "hàng năm"/"mỗi năm"; guessed a yearly recurrence.'
+            )
         task["workflow"] = self.workflow(code, title, recurrence)
         task["leads"] = leads
         task["co"] = co
@@ -137,8 +169,9 @@ class PlanBuilder:
             task["lead_by_source"] = by_source
         return task
 
-    def agencies(self, draft: DraftTask) -> tuple[list[str], list[str], list[dict[str, str]],
-                                                   list[str]]:
+    def agencies(
+        self, draft: DraftTask
+    ) -> tuple[list[str], list[str], list[dict[str, str]], list[str]]:
         code = draft.code
         lead_text, co_text = draft.texts.get(LEADS, ""), draft.texts.get(CO, "")
         roles = split_roles(lead_text)
@@ -159,18 +192,29 @@ class PlanBuilder:
                 notes.append(f"{agency}: {qualifier}.")
                 self.say(code, LEADS, f"kept {agency} but ignored {qualifier!r} printed with it.")
         if by_source:
-            self.say(code, LEADS, "the lead depends on the funding source; check lead_by_source "
-                                  f"({', '.join(s['source'] for s in by_source)}).")
+            self.say(
+                code,
+                LEADS,
+                "the lead depends on the funding source; check lead_by_source "
+                f"({', '.join(s['source'] for s in by_source)}).",
+            )
         for agency, qualifier in co_parsed.qualifiers:
             notes.append(f"{agency}: {qualifier}.")
             self.say(code, CO, f"kept {agency} but ignored {qualifier!r} printed with it.")
         if not leads:
             leads = [f"{self.province}/sct"]
-            self.say(code, LEADS, f"no lead agency printed; put the responsible department "
-                                  f"{leads[0]} for a person to confirm.")
+            self.say(
+                code,
+                LEADS,
+                f"no lead agency printed; put the responsible department "
+                f"{leads[0]} for a person to confirm.",
+            )
         elif len(leads) > 1:
-            self.say(code, LEADS, f"{len(leads)} lead agencies ({', '.join(leads)}); the first "
-                                  "is the owner.")
+            self.say(
+                code,
+                LEADS,
+                f"{len(leads)} lead agencies ({', '.join(leads)}); the first is the owner.",
+            )
         return leads, co, by_source, notes
 
     def codes(self, code: str, column: str, parsed: ParsedAgencies) -> list[str]:
@@ -178,11 +222,18 @@ class PlanBuilder:
         for chunk in parsed.unknown:
             placeholder = f"{self.province}/unmapped-{_slug(chunk)}"
             out.append(placeholder)
-            self.say(code, column, f"agency {chunk!r} not recognised; written as {placeholder} "
-                                   "until it is added to the agency directory.")
+            self.say(
+                code,
+                column,
+                f"agency {chunk!r} not recognised; written as {placeholder} "
+                "until it is added to the agency directory.",
+            )
         if self.matcher.known_codes:
             for agency in parsed.codes:
-                if agency.startswith(f"{self.province}/") and agency not in self.matcher.known_codes:
+                if (
+                    agency.startswith(f"{self.province}/")
+                    and agency not in self.matcher.known_codes
+                ):
                     self.say(code, column, f"{agency} is not in the agency directory yet.")
         return out
 
@@ -197,8 +248,9 @@ class PlanBuilder:
         if parsed.problem == "empty" and not self.has_time_column:
             pass  # said once for the whole annex
         elif parsed.problem == "empty":
-            self.say(draft.code, column, "no time printed; the window is the plan's period. "
-                                         "Confirm it.")
+            self.say(
+                draft.code, column, "no time printed; the window is the plan's period. Confirm it."
+            )
         elif parsed.problem:
             self.say(draft.code, column, parsed.problem + ".")
         return parsed
@@ -218,37 +270,48 @@ class PlanBuilder:
 
     def link_support_team(self, tasks: list[dict[str, Any]]) -> None:
         """Tasks led by the support team depend on the task that founds it ("Thành lập Tổ hỗ trợ")."""
-        founders = [t for t in tasks if _FOUNDS_TEAM.search(fold(t["title"] + " " +
-                                                                 " ".join(t["actions"])))
-                    and "thanh lap" in fold(t["title"] + " " + " ".join(t["actions"]))]
+        founders = [
+            t
+            for t in tasks
+            if _FOUNDS_TEAM.search(fold(t["title"] + " " + " ".join(t["actions"])))
+            and "thanh lap" in fold(t["title"] + " " + " ".join(t["actions"]))
+        ]
         team = f"{self.province}/to-ho-tro"
         led = [t for t in tasks if team in t["leads"]]
         if not led:
             return
         if not founders:
             for task in led:
-                self.say(task["code"], LEADS, "led by the support team, but no task founds it; "
-                                              "no dependency added.")
+                self.say(
+                    task["code"],
+                    LEADS,
+                    "led by the support team, but no task founds it; no dependency added.",
+                )
             return
         founder = founders[0]
         for task in led:
             if task is founder or founder["code"] in task["depends_on"]:
                 continue
             task["depends_on"].append(founder["code"])
-            self.say(task["code"], LEADS, f"led by the support team that {founder['code']} "
-                                          f"founds; added depends_on {founder['code']}.")
+            self.say(
+                task["code"],
+                LEADS,
+                f"led by the support team that {founder['code']} "
+                f"founds; added depends_on {founder['code']}.",
+            )
 
     # ------------------------------------------------------------------ plan
 
-    def plan(self, annex: Annex, document: str,
-             defaults: dict[str, Any] | None) -> dict[str, Any]:
+    def plan(self, annex: Annex, document: str, defaults: dict[str, Any] | None) -> dict[str, Any]:
         defaults = dict(defaults or {})
         tasks = [self.task(draft) for draft in annex.tasks]
         self.link_support_team(tasks)
-        windows = [Window(t["window"]["start"], t["window"]["end"]) for t in tasks
-                   if "window" in t]
-        plan: dict[str, Any] = {"format": "dondoc-plan/1", "id": self.plan_id,
-                                "province": self.province}
+        windows = [Window(t["window"]["start"], t["window"]["end"]) for t in tasks if "window" in t]
+        plan: dict[str, Any] = {
+            "format": "dondoc-plan/1",
+            "id": self.plan_id,
+            "province": self.province,
+        }
         plan["title_vi"] = defaults.pop("title_vi", "TODO: tên kế hoạch (plan title)")
         plan["title_en"] = defaults.pop("title_en", "TODO: plan title in English")
         legal = guess_legal_ref(document)
@@ -256,46 +319,62 @@ class PlanBuilder:
             plan["legal_ref"] = defaults.pop("legal_ref")
         elif legal is not None:
             plan["legal_ref"] = legal[0]
-            self.report.append(f"Plan: legal_ref guessed as {legal[0]!r} from the annex's "
-                               "\"Kèm theo ...\" line; confirm it.")
+            self.report.append(
+                f"Plan: legal_ref guessed as {legal[0]!r} from the annex's "
+                '"Kèm theo ..." line; confirm it.'
+            )
         else:
             plan["legal_ref"] = "TODO: số văn bản (legal reference)"
         period = defaults.pop("period", None)
         if period is None:
             guessed, source = guess_period(document, self.plan_id, windows)
             period = {"start": guessed.start, "end": guessed.end}
-            self.report.append(f"Plan: period {guessed.start}-{guessed.end} guessed from "
-                               f"{source}; confirm it.")
+            self.report.append(
+                f"Plan: period {guessed.start}-{guessed.end} guessed from {source}; confirm it."
+            )
         if "issued" in defaults:
             plan["issued"] = defaults.pop("issued")
         elif legal is not None:
             plan["issued"] = legal[1]
-            self.report.append(f"Plan: issued {legal[1].isoformat()} guessed from the annex's "
-                               "\"Kèm theo ...\" line; confirm it.")
+            self.report.append(
+                f"Plan: issued {legal[1].isoformat()} guessed from the annex's "
+                '"Kèm theo ..." line; confirm it.'
+            )
         else:
             plan["issued"] = dt.date(int(period["start"]), 1, 1)
-            self.report.append(f"Plan: issued is a placeholder ({plan['issued'].isoformat()}); "
-                               "put the decision's date.")
+            self.report.append(
+                f"Plan: issued is a placeholder ({plan['issued'].isoformat()}); "
+                "put the decision's date."
+            )
         plan["period"] = period
         issued = plan["issued"]
         if isinstance(issued, dt.date) and not (
-                int(period["start"]) - 1 <= issued.year <= int(period["end"])):
-            self.report.append(f"Plan: issued {issued.isoformat()} is outside the period "
-                               f"{period['start']}-{period['end']}; the printed date may be a "
-                               "misprint. Check the decision.")
+            int(period["start"]) - 1 <= issued.year <= int(period["end"])
+        ):
+            self.report.append(
+                f"Plan: issued {issued.isoformat()} is outside the period "
+                f"{period['start']}-{period['end']}; the printed date may be a "
+                "misprint. Check the decision."
+            )
         if not self.has_time_column:
-            self.report.append("Plan: the annex has no time column; every task's window is the "
-                               "plan's period. Confirm it.")
+            self.report.append(
+                "Plan: the annex has no time column; every task's window is the "
+                "plan's period. Confirm it."
+            )
         plan["responsible"] = defaults.pop("responsible", f"{self.province}/sct")
         plan.update(defaults)
         plan["sections"] = [{"code": c, "title": t} for c, t in annex.sections]
         plan["tasks"] = tasks
         for task in tasks:
             window = task.get("window")
-            if window and not (period["start"] <= window["start"] <= window["end"]
-                               <= period["end"]):
-                self.say(task["code"], WINDOW, f"window {window['start']}-{window['end']} is "
-                                               "outside the plan's period.")
+            if window and not (
+                period["start"] <= window["start"] <= window["end"] <= period["end"]
+            ):
+                self.say(
+                    task["code"],
+                    WINDOW,
+                    f"window {window['start']}-{window['end']} is outside the plan's period.",
+                )
         return plan
 
 

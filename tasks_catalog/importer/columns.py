@@ -16,7 +16,16 @@ from tasks_catalog.importer.text import Cell, fold
 
 # Task fields a column can hold.
 CODE, TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE = (
-    "code", "title", "actions", "result", "leads", "co", "window", "start", "end", "note",
+    "code",
+    "title",
+    "actions",
+    "result",
+    "leads",
+    "co",
+    "window",
+    "start",
+    "end",
+    "note",
 )
 
 # (pattern on the folded heading, field); the first match wins, so the more
@@ -28,8 +37,11 @@ _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"noi dung hanh dong|muc dich|hoat dong cu the|giai phap thuc hien", ACTIONS),
         (r"ket qua|san pham", RESULT),
         (r"phoi hop", CO),
-        (r"co quan (thuc hien|chu tri)|don vi (thuc hien|chu tri)|trach nhiem|chu tri"
-         r"|^co quan$|^don vi$", LEADS),
+        (
+            r"co quan (thuc hien|chu tri)|don vi (thuc hien|chu tri)|trach nhiem|chu tri"
+            r"|^co quan$|^don vi$",
+            LEADS,
+        ),
         (r"thoi gian|tien do|thoi han", WINDOW),
         (r"bat dau|^tu nam$", START),
         (r"ket thuc|hoan thanh|^den nam$", END),

@@ -125,8 +125,13 @@ def read_html_document(text: str) -> list[Item]:
     table_id = 0
     for match in _TABLE.finditer(text):
         table_id += 1_000  # segments number their own tables from 1: keep them apart
-        items.extend(_offset(read_text_document(_strip_tags(text[position:match.start()])),
-                             text.count("\n", 0, position), table_id))
+        items.extend(
+            _offset(
+                read_text_document(_strip_tags(text[position : match.start()])),
+                text.count("\n", 0, position),
+                table_id,
+            )
+        )
         parser = _TableParser()
         parser.feed(match.group())
         parser.close()
@@ -135,8 +140,13 @@ def read_html_document(text: str) -> list[Item]:
         for index, cells in enumerate(_grid(parser.rows)):
             items.append(Row(cells, line + index, table_id))
         position = match.end()
-    items.extend(_offset(read_text_document(_strip_tags(text[position:])),
-                         text.count("\n", 0, position), table_id + 1_000))
+    items.extend(
+        _offset(
+            read_text_document(_strip_tags(text[position:])),
+            text.count("\n", 0, position),
+            table_id + 1_000,
+        )
+    )
     return items
 
 

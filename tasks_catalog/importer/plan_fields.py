@@ -17,7 +17,8 @@ _PERIOD = re.compile(r"giai doan\s*((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})"
 _UNTIL = re.compile(r"den nam\s*((?:19|20)\d{2})")
 _KEM_THEO = re.compile(
     r"kem theo\s+(quyet dinh|ke hoach)\s+so[:\s~]*(\d+)[~\s]*/\s*([a-z0-9đ\-]+)"
-    r".{0,40}?ngay\s*(\d{1,2})\s*(?:/|thang)\s*(\d{1,2})\s*(?:/|nam)\s*((?:19|20)\d{2})")
+    r".{0,40}?ngay\s*(\d{1,2})\s*(?:/|thang)\s*(\d{1,2})\s*(?:/|nam)\s*((?:19|20)\d{2})"
+)
 _KIND_VI = {"quyet dinh": "Quyết định", "ke hoach": "Kế hoạch"}
 
 
@@ -58,7 +59,7 @@ def guess_legal_ref(document: str) -> tuple[str, dt.date] | None:
     match = matches[-1]
     kind, number = match.group(1), match.group(2)
     # The suffix is read from the original text (same offsets: fold keeps length).
-    suffix = document[match.start(3):match.end(3)].upper()
+    suffix = document[match.start(3) : match.end(3)].upper()
     day, month, year = (int(match.group(i)) for i in (4, 5, 6))
     try:
         issued = dt.date(year, month, day)

@@ -32,8 +32,13 @@ _FLAT_SECTION = re.compile(r"^nhiem vu\s+\d+\s*[:.]")
 # Column order assumed for a flattened annex printed without headings (Bình
 # Phước): task, actions, result, responsibility, then the start and end year.
 FLAT_DEFAULT_HEADINGS = (
-    "TT", "Nhiệm vụ", "Nội dung hành động", "Kết quả dự kiến",
-    "Trách nhiệm thực hiện", "Bắt đầu", "Kết thúc",
+    "TT",
+    "Nhiệm vụ",
+    "Nội dung hành động",
+    "Kết quả dự kiến",
+    "Trách nhiệm thực hiện",
+    "Bắt đầu",
+    "Kết thúc",
 )
 
 

@@ -23,7 +23,9 @@ def read_xlsx_document(path: Path) -> list[Item]:
     try:
         workbook = load_workbook(path, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InvalidInput(f"Cannot read {path.name}: it is not a readable .xlsx workbook.") from exc
+        raise InvalidInput(
+            f"Cannot read {path.name}: it is not a readable .xlsx workbook."
+        ) from exc
     items: list[Item] = []
     for table, sheet in enumerate(workbook.worksheets, start=1):
         values: dict[tuple[int, int], object] = {}

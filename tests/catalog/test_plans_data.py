@@ -45,7 +45,7 @@ def test_every_shipped_agency_has_both_names_and_a_parent_chain_to_a_root(agenci
         root = agency
         while root.parent is not None:
             root = agencies[root.parent]
-        assert (root.code.endswith("/ubnd") or root.province == "vn" or root.group), agency.code
+        assert root.code.endswith("/ubnd") or root.province == "vn" or root.group, agency.code
 
 
 def test_each_provincial_sct_reports_to_ubnd_and_the_ministry(agencies):
@@ -60,20 +60,33 @@ def test_each_provincial_sct_reports_to_ubnd_and_the_ministry(agencies):
 
 KT = "kon-tum/"
 KON_TUM_ROWS = {
-    "1.1": ((KT + "sct",), (KT + "cac-so-nganh", KT + "co-quan-truyen-thong"), (2014, 2015), "once"),
+    "1.1": (
+        (KT + "sct",),
+        (KT + "cac-so-nganh", KT + "co-quan-truyen-thong"),
+        (2014, 2015),
+        "once",
+    ),
     "1.2": ((KT + "to-ho-tro",), (KT + "to-chuc-khcn",), None, "yearly"),
     "1.3": ((KT + "sct",), (KT + "truong-day-nghe",), None, "yearly"),
     "1.4": ((KT + "sct",), (KT + "cac-so-nganh",), None, "yearly"),
     "2.1": ((KT + "sct",), (KT + "cac-so-nganh",), (2013, 2014), "once"),
-    "2.2": ((KT + "sct",), (KT + "stnmt", KT + "skhcn", KT + "skhdt", KT + "stc"),
-            (2013, 2015), "once"),
+    "2.2": (
+        (KT + "sct",),
+        (KT + "stnmt", KT + "skhcn", KT + "skhdt", KT + "stc"),
+        (2013, 2015),
+        "once",
+    ),
     "2.4": ((KT + "sct",), (KT + "stp", KT + "cac-so-nganh"), (2013, 2015), "once"),
     "3.1": ((KT + "sct", KT + "ttkc"), (), (2013, 2014), "once"),
     "3.2": ((KT + "sct",), (KT + "ubnd-huyen", KT + "stnmt"), (2013, 2014), "once"),
     "4.1": ((KT + "sct",), (KT + "cac-so-nganh",), None, "yearly"),
     "4.2": ((KT + "sct",), (KT + "cac-so-nganh-don-vi",), (2013, 2015), "once"),
-    "4.3": ((KT + "sct", KT + "stnmt", KT + "skhcn"), (KT + "sttt", KT + "bao", KT + "dai-ptth"),
-            None, "yearly"),
+    "4.3": (
+        (KT + "sct", KT + "stnmt", KT + "skhcn"),
+        (KT + "sttt", KT + "bao", KT + "dai-ptth"),
+        None,
+        "yearly",
+    ),
     "5": ((KT + "sct",), (KT + "sttt", KT + "cac-so-nganh"), (2013, 2015), "once"),
 }
 
@@ -120,8 +133,11 @@ def test_kon_tum_1_2_is_led_by_the_support_team_that_3_1_founds(agencies):
 
 
 def test_kon_tum_1_3_title_is_joined_across_the_page_break():
-    assert plan("kon-tum-2013").task("1.3").title.endswith(
-        "địa phương và đào tạo từ nguồn vốn khuyến công")
+    assert (
+        plan("kon-tum-2013")
+        .task("1.3")
+        .title.endswith("địa phương và đào tạo từ nguồn vốn khuyến công")
+    )
 
 
 def test_kon_tum_workflow_kinds():
@@ -132,8 +148,13 @@ def test_kon_tum_workflow_kinds():
 
 
 def test_kon_tum_vague_groups_are_group_agencies(agencies):
-    for code in ("cac-so-nganh", "co-quan-truyen-thong", "truong-day-nghe", "to-chuc-khcn",
-                 "cac-so-nganh-don-vi"):
+    for code in (
+        "cac-so-nganh",
+        "co-quan-truyen-thong",
+        "truong-day-nghe",
+        "to-chuc-khcn",
+        "cac-so-nganh-don-vi",
+    ):
         assert agencies[f"kon-tum/{code}"].group, code
 
 
@@ -151,30 +172,56 @@ NGHE_AN_ROWS = {
     "1.1": ((NA + "sct",), (NA + "sttt", NA + "dai-ptth", NA + "bao"), (2017, 2020), "yearly"),
     "1.2": ((NA + "sct",), (NA + "stnmt", NA + "sttt", NA + "bqlkkt"), (2017, 2020), "yearly"),
     "1.3": ((NA + "sct",), (NA + "stnmt", NA + "sttt", NA + "bqlkkt"), (2017, 2020), "yearly"),
-    "1.4": ((NA + "sct",), (NA + "stnmt", NA + "sttt", NA + "bqlkkt", NA + "ubnd-huyen"),
-            (2018, 2018), "once"),
-    "1.5": ((NA + "skhcn",),
-            (NA + "sct", NA + "stnmt", NA + "sttt", NA + "bqlkkt", NA + "ubnd-huyen"),
-            (2018, 2018), "once"),
-    "2.1": ((NA + "sct", NA + "stnmt", NA + "skhcn"), (NA + "co-so-san-xuat",),
-            (2018, 2020), "yearly"),
-    "2.2": ((NA + "sct",), (NA + "stnmt", NA + "skhcn", NA + "co-so-san-xuat"),
-            (2018, 2020), "yearly"),
-    "2.3": ((NA + "sct",), (NA + "stnmt", NA + "skhcn", NA + "co-so-san-xuat"),
-            (2018, 2020), "yearly"),
+    "1.4": (
+        (NA + "sct",),
+        (NA + "stnmt", NA + "sttt", NA + "bqlkkt", NA + "ubnd-huyen"),
+        (2018, 2018),
+        "once",
+    ),
+    "1.5": (
+        (NA + "skhcn",),
+        (NA + "sct", NA + "stnmt", NA + "sttt", NA + "bqlkkt", NA + "ubnd-huyen"),
+        (2018, 2018),
+        "once",
+    ),
+    "2.1": (
+        (NA + "sct", NA + "stnmt", NA + "skhcn"),
+        (NA + "co-so-san-xuat",),
+        (2018, 2020),
+        "yearly",
+    ),
+    "2.2": (
+        (NA + "sct",),
+        (NA + "stnmt", NA + "skhcn", NA + "co-so-san-xuat"),
+        (2018, 2020),
+        "yearly",
+    ),
+    "2.3": (
+        (NA + "sct",),
+        (NA + "stnmt", NA + "skhcn", NA + "co-so-san-xuat"),
+        (2018, 2020),
+        "yearly",
+    ),
     "3.1": ((NA + "sct",), (NA + "cac-so-nganh", NA + "ubnd-huyen"), (2017, 2020), "once"),
     "3.2": ((NA + "sct",), (NA + "co-so-san-xuat",), (2018, 2020), "once"),
     "4": ((NA + "sct",), (), (2018, 2020), "once"),
-    "5": ((NA + "sct",), (NA + "cac-so-nganh", NA + "ubnd-huyen", NA + "co-so-san-xuat"),
-          (2020, 2020), "once"),
+    "5": (
+        (NA + "sct",),
+        (NA + "cac-so-nganh", NA + "ubnd-huyen", NA + "co-so-san-xuat"),
+        (2020, 2020),
+        "once",
+    ),
 }
 
 
 def test_nghe_an_tasks_owners_partners_and_windows_are_as_printed():
     p = plan("nghe-an-2017")
     assert rows(p) == NGHE_AN_ROWS
-    assert (p.legal_ref, str(p.issued), p.period) == ("Kế hoạch 314/KH-UBND", "2017-06-06",
-                                                      Window(2017, 2020))
+    assert (p.legal_ref, str(p.issued), p.period) == (
+        "Kế hoạch 314/KH-UBND",
+        "2017-06-06",
+        Window(2017, 2020),
+    )
     assert [(d.every, d.month, d.day) for d in p.report_deadlines] == [("year", 12, 15)]
 
 
@@ -209,8 +256,7 @@ def test_nghe_an_groups_1_to_4_add_up_to_their_stated_totals():
     budget = plan("nghe-an-2017").budget
     assert budget is not None
     for group in budget.groups[:4]:
-        lines = sum(line.amount for line in budget.lines
-                    if line.task.split(".")[0] == group.code)
+        lines = sum(line.amount for line in budget.lines if line.task.split(".")[0] == group.code)
         assert lines == group.stated_total, group.code
 
 
@@ -220,13 +266,29 @@ def test_nghe_an_budget_per_task_matches_the_printed_task_totals():
     totals: dict[str, float] = {}
     for line in budget.lines:
         totals[line.task] = totals.get(line.task, 0) + line.amount
-    assert totals == {"1.1": 120, "1.2": 120, "1.3": 200, "1.4": 80, "1.5": 200, "2.1": 6000,
-                      "2.2": 600, "2.3": 600, "3.1": 120, "3.2": 60, "4": 45, "5": 100}
-    by_source = {s: sum(x.amount for x in budget.lines if x.task == "2.1" and x.source == s)
-                 for s in ("ngan-sach-trung-uong", "ngan-sach-dia-phuong",
-                           "doi-ung-doanh-nghiep")}
-    assert by_source == {"ngan-sach-trung-uong": 1500, "ngan-sach-dia-phuong": 1500,
-                         "doi-ung-doanh-nghiep": 3000}
+    assert totals == {
+        "1.1": 120,
+        "1.2": 120,
+        "1.3": 200,
+        "1.4": 80,
+        "1.5": 200,
+        "2.1": 6000,
+        "2.2": 600,
+        "2.3": 600,
+        "3.1": 120,
+        "3.2": 60,
+        "4": 45,
+        "5": 100,
+    }
+    by_source = {
+        s: sum(x.amount for x in budget.lines if x.task == "2.1" and x.source == s)
+        for s in ("ngan-sach-trung-uong", "ngan-sach-dia-phuong", "doi-ung-doanh-nghiep")
+    }
+    assert by_source == {
+        "ngan-sach-trung-uong": 1500,
+        "ngan-sach-dia-phuong": 1500,
+        "doi-ung-doanh-nghiep": 3000,
+    }
 
 
 # --------------------------------------------------------------------------- Cao Bằng
@@ -234,9 +296,18 @@ def test_nghe_an_budget_per_task_matches_the_printed_task_totals():
 CB = "cao-bang/"
 SCT_TTKC = (CB + "sct", CB + "ttkc")
 CAO_BANG_LEADS = {
-    "1.1": SCT_TTKC, "1.2": (CB + "to-ho-tro",), "1.3": SCT_TTKC, "1.4": SCT_TTKC,
-    "2.1": SCT_TTKC, "2.2": SCT_TTKC, "2.3": SCT_TTKC, "3.1": SCT_TTKC, "3.2": (CB + "sct",),
-    "4.1": SCT_TTKC, "4.2": SCT_TTKC, "4.3": (CB + "sct", CB + "stnmt", CB + "skhcn"),
+    "1.1": SCT_TTKC,
+    "1.2": (CB + "to-ho-tro",),
+    "1.3": SCT_TTKC,
+    "1.4": SCT_TTKC,
+    "2.1": SCT_TTKC,
+    "2.2": SCT_TTKC,
+    "2.3": SCT_TTKC,
+    "3.1": SCT_TTKC,
+    "3.2": (CB + "sct",),
+    "4.1": SCT_TTKC,
+    "4.2": SCT_TTKC,
+    "4.3": (CB + "sct", CB + "stnmt", CB + "skhcn"),
     "5": SCT_TTKC,
 }
 
@@ -274,22 +345,40 @@ BINH_PHUOC_ROWS = {
 
 def test_binh_phuoc_tasks_windows_and_partners_carry_the_merged_cells():
     p = plan("binh-phuoc-2011")
-    assert {t.code: ((t.window.start, t.window.end) if t.window else None, t.co)
-            for t in p.tasks} == BINH_PHUOC_ROWS
+    assert {
+        t.code: ((t.window.start, t.window.end) if t.window else None, t.co) for t in p.tasks
+    } == BINH_PHUOC_ROWS
     assert all(t.leads == (BP + "sct",) for t in p.tasks)
     assert all(t.recurrence == "once" for t in p.tasks)
-    assert (p.legal_ref, str(p.issued), p.period) == ("Quyết định 2618/QĐ-UBND", "2011-11-23",
-                                                      Window(2011, 2015))
+    assert (p.legal_ref, str(p.issued), p.period) == (
+        "Quyết định 2618/QĐ-UBND",
+        "2011-11-23",
+        Window(2011, 2015),
+    )
     assert p.task("4.1").workflow == "support_team"
 
 
 # --------------------------------------------------------------------------- Đồng Tháp
 
+
 def test_dong_thap_tasks_are_the_section_ii_bullets_owned_by_sct():
     p = plan("dong-thap-2016")
     assert [t.code for t in p.tasks] == [
-        "1.a", "1.b", "1.c", "1.d", "1.e", "2.a", "2.b", "2.c", "3.a", "3.b", "3.c",
-        "4.a", "4.b", "5"]
+        "1.a",
+        "1.b",
+        "1.c",
+        "1.d",
+        "1.e",
+        "2.a",
+        "2.b",
+        "2.c",
+        "3.a",
+        "3.b",
+        "3.c",
+        "4.a",
+        "4.b",
+        "5",
+    ]
     assert all(t.owner == "dong-thap/sct" for t in p.tasks)
     assert p.task("2.c").leads == ("dong-thap/sct", "dong-thap/ttkc")
     assert all(t.window is None and t.recurrence == "once" for t in p.tasks)
@@ -299,5 +388,7 @@ def test_dong_thap_tasks_are_the_section_ii_bullets_owned_by_sct():
 def test_dong_thap_reports_are_due_half_yearly_and_at_year_end():
     p = plan("dong-thap-2016")
     assert [(d.every, d.month, d.day) for d in p.report_deadlines] == [
-        ("half-year", 6, 30), ("year", 12, 31)]
+        ("half-year", 6, 30),
+        ("year", 12, 31),
+    ]
     assert (p.legal_ref, str(p.issued)) == ("Kế hoạch 50/KH-UBND", "2016-03-14")

@@ -74,8 +74,9 @@ def test_a_well_formed_plan_loads_and_has_no_problems(tmp_path):
 
 
 def test_malformed_yaml_is_reported_with_its_line(tmp_path):
-    broken = GOOD_PLAN.replace("title: Xây dựng kế hoạch truyền thông",
-                               "title: Ghi chú: một câu: có dấu hai chấm")
+    broken = GOOD_PLAN.replace(
+        "title: Xây dựng kế hoạch truyền thông", "title: Ghi chú: một câu: có dấu hai chấm"
+    )
     message = load_error(tmp_path, broken)
     assert "plan.yaml" in message
     assert "not valid YAML at line 14" in message
@@ -103,7 +104,8 @@ def test_a_task_without_leads_is_refused(tmp_path):
 
 def test_every_shape_problem_of_a_file_is_reported_at_once(tmp_path):
     text = GOOD_PLAN.replace("legal_ref: Quyết định 1/QĐ-UBND\n", "").replace(
-        "    title: Giới thiệu công nghệ sạch\n", "")
+        "    title: Giới thiệu công nghệ sạch\n", ""
+    )
     message = load_error(tmp_path, text)
     assert "field 'legal_ref': is missing" in message
     assert "task 1.2, field 'title': is missing" in message
@@ -117,8 +119,10 @@ def test_an_unquoted_task_code_must_be_quoted(tmp_path):
 
 def test_an_unknown_agency_code_is_named_with_its_task_and_field(tmp_path):
     problems = problems_of(tmp_path, GOOD_PLAN.replace("co: [t/stnmt]", "co: [t/so-la]"))
-    assert problems == [f"{tmp_path / 'plan.yaml'}: task 1.1, field 'co': 't/so-la' is not a "
-                        "known agency code; add it to the agency directory or fix the spelling."]
+    assert problems == [
+        f"{tmp_path / 'plan.yaml'}: task 1.1, field 'co': 't/so-la' is not a "
+        "known agency code; add it to the agency directory or fix the spelling."
+    ]
 
 
 def test_an_unknown_responsible_department_is_reported(tmp_path):
@@ -128,32 +132,37 @@ def test_an_unknown_responsible_department_is_reported(tmp_path):
 
 
 def test_a_window_that_ends_before_it_starts_is_reported(tmp_path):
-    problems = problems_of(tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}",
-                                                       "{start: 2015, end: 2014}"))
+    problems = problems_of(
+        tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}", "{start: 2015, end: 2014}")
+    )
     assert len(problems) == 1
     assert "task 1.1, field 'window': end 2014 is before start 2015" in problems[0]
 
 
 def test_a_window_outside_the_plan_period_is_reported(tmp_path):
-    problems = problems_of(tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}",
-                                                       "{start: 2019, end: 2021}"))
+    problems = problems_of(
+        tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}", "{start: 2019, end: 2021}")
+    )
     assert len(problems) == 1
-    assert "task 1.1, field 'window': 2019-2021 is outside the plan period 2013-2020" \
-        in problems[0]
+    assert "task 1.1, field 'window': 2019-2021 is outside the plan period 2013-2020" in problems[0]
 
 
 def test_a_window_written_as_printed_text_must_be_integer_years(tmp_path):
-    message = load_error(tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}",
-                                                     '"2014-2015"'))
+    message = load_error(tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}", '"2014-2015"'))
     assert "task 1.1, field 'window': must be a mapping, not '2014-2015'" in message
-    message = load_error(tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}",
-                                                     "{start: 2014, end: cuối năm}"))
+    message = load_error(
+        tmp_path, GOOD_PLAN.replace("{start: 2014, end: 2015}", "{start: 2014, end: cuối năm}")
+    )
     assert "task 1.1, field 'window': needs integer years 'start' and 'end'" in message
 
 
 def test_a_duplicate_task_code_is_reported(tmp_path):
-    problems = problems_of(tmp_path, GOOD_PLAN.replace('code: "1.2"', 'code: "1.1"')
-                           .replace('depends_on: ["1.1"]', "depends_on: []"))
+    problems = problems_of(
+        tmp_path,
+        GOOD_PLAN.replace('code: "1.2"', 'code: "1.1"').replace(
+            'depends_on: ["1.1"]', "depends_on: []"
+        ),
+    )
     assert len(problems) == 1
     assert "task 1.1, field 'code': is used by more than one task" in problems[0]
 
@@ -166,46 +175,54 @@ def test_an_unknown_workflow_kind_lists_the_known_ones(tmp_path):
 
 
 def test_an_unknown_recurrence_is_reported(tmp_path):
-    problems = problems_of(tmp_path, GOOD_PLAN.replace("recurrence: yearly",
-                                                       "recurrence: hàng năm"))
+    problems = problems_of(
+        tmp_path, GOOD_PLAN.replace("recurrence: yearly", "recurrence: hàng năm")
+    )
     assert len(problems) == 1
-    assert "task 1.2, field 'recurrence': 'hàng năm' is not a recurrence; use one of once, yearly" \
+    assert (
+        "task 1.2, field 'recurrence': 'hàng năm' is not a recurrence; use one of once, yearly"
         in problems[0]
+    )
 
 
 def test_a_dependency_on_an_unknown_task_is_reported(tmp_path):
-    problems = problems_of(tmp_path, GOOD_PLAN.replace('depends_on: ["1.1"]',
-                                                       'depends_on: ["2.3"]'))
+    problems = problems_of(
+        tmp_path, GOOD_PLAN.replace('depends_on: ["1.1"]', 'depends_on: ["2.3"]')
+    )
     assert len(problems) == 1
     assert "task 1.2, field 'depends_on': '2.3' is not a task of this plan" in problems[0]
 
 
 def test_a_dependency_cycle_is_reported_with_the_whole_cycle(tmp_path):
-    text = GOOD_PLAN.replace("    window: {start: 2014, end: 2015}\n",
-                             '    window: {start: 2014, end: 2015}\n    depends_on: ["1.2"]\n')
+    text = GOOD_PLAN.replace(
+        "    window: {start: 2014, end: 2015}\n",
+        '    window: {start: 2014, end: 2015}\n    depends_on: ["1.2"]\n',
+    )
     problems = problems_of(tmp_path, text)
     assert len(problems) == 1
     assert "the dependencies form a cycle 1.1 → 1.2 → 1.1" in problems[0]
 
 
 def test_a_task_that_depends_on_itself_is_a_cycle(tmp_path):
-    problems = problems_of(tmp_path, GOOD_PLAN.replace('depends_on: ["1.1"]',
-                                                       'depends_on: ["1.2"]'))
+    problems = problems_of(
+        tmp_path, GOOD_PLAN.replace('depends_on: ["1.1"]', 'depends_on: ["1.2"]')
+    )
     assert len(problems) == 1
     assert "cycle 1.2 → 1.2" in problems[0]
 
 
 def test_a_budget_line_for_an_unknown_task_is_reported(tmp_path):
-    problems = problems_of(tmp_path, GOOD_PLAN.replace('{task: "1.1", year: 2014',
-                                                       '{task: "9.9", year: 2014'))
+    problems = problems_of(
+        tmp_path, GOOD_PLAN.replace('{task: "1.1", year: 2014', '{task: "9.9", year: 2014')
+    )
     assert len(problems) == 1
-    assert "budget line 1 (task 9.9), field 'task': '9.9' is not a task of this plan" \
-        in problems[0]
+    assert "budget line 1 (task 9.9), field 'task': '9.9' is not a task of this plan" in problems[0]
 
 
 def test_load_and_validate_raises_listing_every_problem(tmp_path):
     text = GOOD_PLAN.replace("workflow: generic", "workflow: chithi").replace(
-        "co: [t/stnmt]", "co: [t/so-la]")
+        "co: [t/stnmt]", "co: [t/so-la]"
+    )
     with pytest.raises(InvalidDefinition) as caught:
         schema.load_and_validate(write(tmp_path, text), AGENCIES)
     message = str(caught.value)

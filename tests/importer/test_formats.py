@@ -10,8 +10,15 @@ from openpyxl.styles import Font
 from engine.errors import InvalidInput
 from tasks_catalog.importer import import_annex, import_annex_text
 
-HEADER = ["STT", "Nội dung", "Kết quả dự kiến", "Cơ quan chủ trì", "Cơ quan phối hợp",
-          "Thời gian thực hiện", "Ghi chú"]
+HEADER = [
+    "STT",
+    "Nội dung",
+    "Kết quả dự kiến",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Thời gian thực hiện",
+    "Ghi chú",
+]
 
 
 def _workbook(path):
@@ -25,12 +32,22 @@ def _workbook(path):
     sheet.append(["I. Truyền thông về SXSH"])
     sheet.merge_cells("A3:G3")
     sheet["A3"].font = Font(bold=True)
-    sheet.append([1.1, "Tuyên truyền trên báo", "Tin bài", "Sở Công Thương",
-                  "Báo Kon Tum", "2014-2015"])
-    sheet.append([1.2, "Thành lập Tổ hỗ trợ SXSH", "Tổ được thành lập", "Sở Công Thương",
-                  None, 2014])
-    sheet.append(["1.3", "Tập huấn doanh nghiệp", "Lớp tập huấn", "Tổ hỗ trợ SXSH",
-                  "Các Sở, ngành có liên quan", "Thực hiện hàng năm"])
+    sheet.append(
+        [1.1, "Tuyên truyền trên báo", "Tin bài", "Sở Công Thương", "Báo Kon Tum", "2014-2015"]
+    )
+    sheet.append(
+        [1.2, "Thành lập Tổ hỗ trợ SXSH", "Tổ được thành lập", "Sở Công Thương", None, 2014]
+    )
+    sheet.append(
+        [
+            "1.3",
+            "Tập huấn doanh nghiệp",
+            "Lớp tập huấn",
+            "Tổ hỗ trợ SXSH",
+            "Các Sở, ngành có liên quan",
+            "Thực hiện hàng năm",
+        ]
+    )
     # One lead printed once for two rows: a vertically merged cell.
     sheet.append(["1.4", "Hội thảo", "Hội thảo", "Sở Tài nguyên và Môi trường", None, "2016"])
     sheet.append(["1.5", "Khảo sát doanh nghiệp", "Báo cáo", None, None, "2017"])
@@ -70,8 +87,9 @@ def test_html_table_with_spans_imports():
     assert tasks["2.2"]["leads"] == ["kon-tum/sct"]
     assert tasks["2.2"]["title"] == "Rà soát văn bản trái quy định"
     assert tasks["2.2"]["co"] == ["kon-tum/stp", "kon-tum/unmapped-hoi-doanh-nhan"]
-    assert any(line.startswith("2.2 (Cơ quan phối hợp): agency 'Hội Doanh nhân'")
-               for line in result.report)
+    assert any(
+        line.startswith("2.2 (Cơ quan phối hợp): agency 'Hội Doanh nhân'") for line in result.report
+    )
 
 
 def test_markdown_annex_with_columns_in_another_order_imports():
@@ -83,10 +101,14 @@ def test_markdown_annex_with_columns_in_another_order_imports():
     result = import_annex_text(document, plan_id="kon-tum-2013", province="kon-tum")
     first, second = result.catalog["tasks"]
     assert (first["code"], first["workflow"], first["window"]) == (
-        "1", "system_build", {"start": 2019, "end": 2019})
+        "1",
+        "system_build",
+        {"start": 2019, "end": 2019},
+    )
     assert "window" not in second
-    assert any(line.startswith("2 (Thời gian thực hiện): no time printed")
-               for line in result.report)
+    assert any(
+        line.startswith("2 (Thời gian thực hiện): no time printed") for line in result.report
+    )
 
 
 def test_write_puts_the_report_above_the_yaml_and_beside_it(tmp_path, kon_tum):
@@ -135,7 +157,6 @@ def test_document_without_an_annex_header_is_refused(tmp_path):
 
 
 def test_budget_table_alone_is_not_taken_for_tasks():
-    document = ("TT\tNội dung\tĐơn vị tính\tNăm 2017\tKinh phí\n"
-                "1.1\tTuyên truyền\tLần\t1\t30\n")
+    document = "TT\tNội dung\tĐơn vị tính\tNăm 2017\tKinh phí\n1.1\tTuyên truyền\tLần\t1\t30\n"
     with pytest.raises(InvalidInput, match="No annex table found"):
         import_annex_text(document, plan_id="x-2017", province="x")

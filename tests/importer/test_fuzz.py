@@ -10,12 +10,42 @@ from tasks_catalog.importer import import_annex_text
 from tasks_catalog.importer.agency_names import AgencyMatcher, split_roles
 from tasks_catalog.importer.windows import parse_window_cell
 
-HEADINGS = ["TT", "STT", "Nhiệm vụ", "Nội dung", "Nội dung hành động", "Kết quả dự kiến",
-            "Cơ quan thực hiện", "Cơ quan phối hợp", "Thời gian thực hiện", "Ghi chú",
-            "Kinh phí", "Đơn vị tính", "Chủ trì: Sở Công Thương - Phối hợp: Báo", "1.1", "I-",
-            "<b>1</b>", "**5- Xây dựng**", "Thực hiện hàng năm", "2013-2014", "", " ", "|",
-            "<ul><li>- a</li></ul>", "(", ")", "Các Sở: Công thương, TN&MT", "Nhiệm vụ 1: x",
-            "<table>", "</table>", "<tr>", "<td rowspan=3>", "<td colspan=x>", "</td>", "<br>"]
+HEADINGS = [
+    "TT",
+    "STT",
+    "Nhiệm vụ",
+    "Nội dung",
+    "Nội dung hành động",
+    "Kết quả dự kiến",
+    "Cơ quan thực hiện",
+    "Cơ quan phối hợp",
+    "Thời gian thực hiện",
+    "Ghi chú",
+    "Kinh phí",
+    "Đơn vị tính",
+    "Chủ trì: Sở Công Thương - Phối hợp: Báo",
+    "1.1",
+    "I-",
+    "<b>1</b>",
+    "**5- Xây dựng**",
+    "Thực hiện hàng năm",
+    "2013-2014",
+    "",
+    " ",
+    "|",
+    "<ul><li>- a</li></ul>",
+    "(",
+    ")",
+    "Các Sở: Công thương, TN&MT",
+    "Nhiệm vụ 1: x",
+    "<table>",
+    "</table>",
+    "<tr>",
+    "<td rowspan=3>",
+    "<td colspan=x>",
+    "</td>",
+    "<br>",
+]
 cell = st.one_of(st.sampled_from(HEADINGS), st.text(max_size=30))
 row = st.lists(cell, min_size=1, max_size=8)
 

@@ -15,14 +15,28 @@ def task(result, code):
 
 def test_kon_tum_imports_exactly_the_thirteen_printed_tasks(kon_tum):
     codes = [t["code"] for t in kon_tum.catalog["tasks"]]
-    assert codes == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.4",
-                     "3.1", "3.2", "4.1", "4.2", "4.3", "5"]
+    assert codes == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "2.1",
+        "2.2",
+        "2.4",
+        "3.1",
+        "3.2",
+        "4.1",
+        "4.2",
+        "4.3",
+        "5",
+    ]
 
 
 def test_kon_tum_title_split_by_a_page_break_is_joined(kon_tum):
     assert task(kon_tum, "1.3")["title"] == (
         "Đưa vào chương trình đào tạo tại các trường dạy nghề địa phương "
-        "và đào tạo từ nguồn vốn khuyến công")
+        "và đào tạo từ nguồn vốn khuyến công"
+    )
 
 
 def test_kon_tum_task_with_three_leads_keeps_them_in_printed_order(kon_tum):
@@ -77,8 +91,7 @@ def test_kon_tum_plan_fields_are_guessed_from_the_annex_heading_and_reported(kon
 def test_nghe_an_imports_annex_one_and_skips_the_budget_annex():
     result = import_annex(NGHE_AN, plan_id="nghe-an-2017", province="nghe-an")
     codes = [t["code"] for t in result.catalog["tasks"]]
-    assert codes == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3",
-                     "3.1", "3.2", "4", "5"]
+    assert codes == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "3.1", "3.2", "4", "5"]
     assert any("budget table" in line for line in result.report)
     # The budget annex's 5.1 row must not have become a task.
     assert "5.1" not in codes
@@ -89,8 +102,9 @@ def test_nghe_an_lead_and_cooperating_agencies_in_one_cell_are_split():
     survey = task(result, "1.5")
     assert survey["leads"] == ["nghe-an/skhcn"]
     assert survey["co"][:2] == ["nghe-an/sct", "nghe-an/stnmt"]
-    assert survey["title"].startswith("Tổ chức điều tra, rà soát đánh giá về trình độ công nghệ, "
-                                      "định mức tiêu hao")
+    assert survey["title"].startswith(
+        "Tổ chức điều tra, rà soát đánh giá về trình độ công nghệ, định mức tiêu hao"
+    )
     assert survey["window"] == {"start": 2018, "end": 2018}
 
 
@@ -98,8 +112,7 @@ def test_nghe_an_lead_that_depends_on_the_funding_source_is_kept_per_source():
     result = import_annex(NGHE_AN, plan_id="nghe-an-2017", province="nghe-an")
     funded = task(result, "2.1")
     assert funded["leads"] == ["nghe-an/sct", "nghe-an/stnmt", "nghe-an/skhcn"]
-    assert funded["lead_by_source"][0] == {"source": "ngan-sach-trung-uong",
-                                           "lead": "nghe-an/sct"}
+    assert funded["lead_by_source"][0] == {"source": "ngan-sach-trung-uong", "lead": "nghe-an/sct"}
     assert any(line.startswith("2.1 (") and "funding source" in line for line in result.report)
 
 
@@ -131,5 +144,6 @@ def test_cao_bang_annex_without_time_column_runs_every_task_over_the_period():
 def test_plan_without_an_annex_table_is_refused_with_one_sentence():
     with pytest.raises(InvalidInput) as error:
         import_annex(DONG_THAP, plan_id="dong-thap-2016", province="dong-thap")
-    assert str(error.value).startswith(f"No annex table found in {DONG_THAP.name}: expected a "
-                                       "header row with TT, Nhiệm vụ")
+    assert str(error.value).startswith(
+        f"No annex table found in {DONG_THAP.name}: expected a header row with TT, Nhiệm vụ"
+    )

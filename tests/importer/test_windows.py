@@ -8,15 +8,18 @@ from tasks_catalog.importer.windows import parse_window_cell
 from tasks_catalog.spec import Window
 
 
-@pytest.mark.parametrize("text, window, recurrence", [
-    ("2013-2014", Window(2013, 2014), "once"),
-    ("2017- 2020", Window(2017, 2020), "once"),
-    ("2017 - 2020", Window(2017, 2020), "once"),
-    ("2018", Window(2018, 2018), "once"),
-    ("2011 / 2015", Window(2011, 2015), "once"),
-    ("Thực hiện hàng năm", None, "yearly"),
-    ("Hàng năm, 2014-2016", Window(2014, 2016), "yearly"),
-])
+@pytest.mark.parametrize(
+    "text, window, recurrence",
+    [
+        ("2013-2014", Window(2013, 2014), "once"),
+        ("2017- 2020", Window(2017, 2020), "once"),
+        ("2017 - 2020", Window(2017, 2020), "once"),
+        ("2018", Window(2018, 2018), "once"),
+        ("2011 / 2015", Window(2011, 2015), "once"),
+        ("Thực hiện hàng năm", None, "yearly"),
+        ("Hàng năm, 2014-2016", Window(2014, 2016), "yearly"),
+    ],
+)
 def test_time_cell_reads_as_window_and_recurrence(text, window, recurrence):
     parsed = parse_window_cell(text)
     assert (parsed.window, parsed.recurrence, parsed.problem) == (window, recurrence, "")

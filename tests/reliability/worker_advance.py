@@ -65,7 +65,11 @@ def main() -> None:
         except Exception as exc:  # noqa: BLE001 - anything else is a finding, reported to the test
             other.append(f"{type(exc).__name__}: {exc}")
     engine.dispose()
-    print(json.dumps({"tag": tag, "accepted": accepted, "conflicts": conflicts, "busy": busy, "other": other}))
+    print(
+        json.dumps(
+            {"tag": tag, "accepted": accepted, "conflicts": conflicts, "busy": busy, "other": other}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -23,10 +23,21 @@ def small_definition() -> dict[str, Any]:
             "end": {"label_vi": "Xong", "label_en": "End", "final": True, "completed": True},
         },
         "transitions": [
-            {"trigger": "go", "label_vi": "Đi", "label_en": "Go",
-             "sources": "start", "dest": "middle"},
-            {"trigger": "finish", "label_vi": "Xong", "label_en": "Finish",
-             "sources": ["middle"], "dest": "end", "evidence": True},
+            {
+                "trigger": "go",
+                "label_vi": "Đi",
+                "label_en": "Go",
+                "sources": "start",
+                "dest": "middle",
+            },
+            {
+                "trigger": "finish",
+                "label_vi": "Xong",
+                "label_en": "Finish",
+                "sources": ["middle"],
+                "dest": "end",
+                "evidence": True,
+            },
         ],
     }
 
@@ -34,6 +45,7 @@ def small_definition() -> dict[str, Any]:
 @pytest.fixture
 def write_definition(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
     """Write a definition dict as YAML under tmp_path and return the file."""
+
     def write(data: dict[str, Any]) -> Path:
         path = tmp_path / f"{data.get('name', 'unnamed')}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -54,9 +54,12 @@ def test_random_trigger_sequences_stay_in_declared_states_and_never_leave_a_fina
 
 def test_firing_from_many_threads_at_once_gives_every_thread_its_own_answer() -> None:
     wf = workflows.get("directive")
-    cases = [("drafting", "consult", "consulting"), ("submitted", "issue", "issued"),
-             ("appraisal", "return_for_revision", "drafting"), ("consulting", "cancel",
-                                                                "cancelled")]
+    cases = [
+        ("drafting", "consult", "consulting"),
+        ("submitted", "issue", "issued"),
+        ("appraisal", "return_for_revision", "drafting"),
+        ("consulting", "cancel", "cancelled"),
+    ]
     wrong: list[str] = []
     start = threading.Barrier(8)
 

@@ -45,8 +45,10 @@ def test_text_summary_shows_states_triggers_and_required_fields_in_english() -> 
     assert text.startswith("directive: Drafting a directive or decision\n")
     assert "  consulting  In consultation  (time limit 30 days)" in text
     assert "  issued      Issued  (final, completed)" in text
-    assert "  issue: submitted -> issued  [Issue]\n      requires: document_number, document_date" \
+    assert (
+        "  issue: submitted -> issued  [Issue]\n      requires: document_number, document_date"
         in text
+    )
     assert "  resume: suspended -> (the state before suspension)  [Resume]" in text
 
 
@@ -54,8 +56,7 @@ def test_text_summary_is_vietnamese_by_default() -> None:
     text = workflows.render_text(workflows.get("generic"))
     assert text.startswith("generic: Nhiệm vụ chung\n")
     assert "Trạng thái:" in text
-    assert "      cần ít nhất một trong: evidence_document, evidence_figure, evidence_link" \
-        in text
+    assert "      cần ít nhất một trong: evidence_document, evidence_figure, evidence_link" in text
 
 
 def test_to_dict_round_trips_through_json_with_every_state_and_trigger() -> None:

@@ -8,13 +8,23 @@ import workflows
 from engine.errors import InvalidInput, MissingFields, NotFound, TransitionNotAllowed
 from workflows.machine import machine_for
 
-ALL = ["demo_model", "directive", "generic", "recurring_activity", "support_team",
-       "survey", "system_build"]
+ALL = [
+    "demo_model",
+    "directive",
+    "generic",
+    "recurring_activity",
+    "support_team",
+    "survey",
+    "system_build",
+]
 
 WALKS = [
     ("directive", ["consult", "appraise", "submit", "issue"], "issued"),
-    ("support_team", ["submit_proposal", "request_decision", "establish", "start_operating"],
-     "operating"),
+    (
+        "support_team",
+        ["submit_proposal", "request_decision", "establish", "start_operating"],
+        "operating",
+    ),
     ("demo_model", ["select", "fund", "evaluate", "replicate", "complete"], "done"),
     ("recurring_activity", ["start", "report"], "reported"),
     ("recurring_activity", ["start", "complete"], "done"),
@@ -151,16 +161,18 @@ def test_issue_requires_document_number_and_document_date() -> None:
     issue = wf.transition("submitted", "issue")
     assert wf.missing_fields(issue, {}) == ["document_number", "document_date"]
     assert wf.missing_fields(issue, {"document_number": "12/CT-UBND"}) == ["document_date"]
-    assert wf.missing_fields(
-        issue, {"document_number": "12/CT-UBND", "document_date": "2014-03-05"}
-    ) == []
+    assert (
+        wf.missing_fields(issue, {"document_number": "12/CT-UBND", "document_date": "2014-03-05"})
+        == []
+    )
 
 
 def test_a_blank_field_counts_as_missing() -> None:
     wf = workflows.get("directive")
     issue = wf.transition("submitted", "issue")
     assert wf.missing_fields(issue, {"document_number": "  ", "document_date": None}) == [
-        "document_number", "document_date"
+        "document_number",
+        "document_date",
     ]
 
 
@@ -184,9 +196,7 @@ def test_completion_requires_one_piece_of_evidence() -> None:
     wf = workflows.get("generic")
     complete = wf.transition("in_progress", "complete")
     assert complete.evidence
-    assert wf.missing_fields(complete, {}) == [
-        "evidence_document|evidence_figure|evidence_link"
-    ]
+    assert wf.missing_fields(complete, {}) == ["evidence_document|evidence_figure|evidence_link"]
     assert wf.missing_fields(complete, {"evidence_link": "https://sct.example/bc"}) == []
     assert wf.missing_fields(complete, {"evidence_figure": 0}) == []
 
@@ -241,9 +251,7 @@ def test_a_suspended_task_cannot_be_suspended_again() -> None:
     wf = workflows.get("directive")
     with pytest.raises(TransitionNotAllowed) as refused:
         workflows.fire(wf, "suspended", "suspend")
-    assert str(refused.value) == (
-        "Can't suspend when in suspended; allowed here: cancel, resume."
-    )
+    assert str(refused.value) == ("Can't suspend when in suspended; allowed here: cancel, resume.")
 
 
 @pytest.mark.parametrize("name", ALL)

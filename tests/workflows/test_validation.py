@@ -59,12 +59,15 @@ def test_an_unreachable_state_is_rejected(
 ) -> None:
     small_definition["states"]["orphan"] = {"label_vi": "Mồ côi", "label_en": "Orphan"}
     small_definition["transitions"].append(
-        {"trigger": "rescue", "label_vi": "Cứu", "label_en": "Rescue",
-         "sources": "orphan", "dest": "end"}
+        {
+            "trigger": "rescue",
+            "label_vi": "Cứu",
+            "label_en": "Rescue",
+            "sources": "orphan",
+            "dest": "end",
+        }
     )
-    assert "states unreachable from start: orphan" in rejection(
-        write_definition, small_definition
-    )
+    assert "states unreachable from start: orphan" in rejection(write_definition, small_definition)
 
 
 def test_a_dead_end_state_is_rejected(
@@ -72,8 +75,13 @@ def test_a_dead_end_state_is_rejected(
 ) -> None:
     small_definition["states"]["stuck"] = {"label_vi": "Kẹt", "label_en": "Stuck"}
     small_definition["transitions"].append(
-        {"trigger": "wander", "label_vi": "Lạc", "label_en": "Wander",
-         "sources": "start", "dest": "stuck"}
+        {
+            "trigger": "wander",
+            "label_vi": "Lạc",
+            "label_en": "Wander",
+            "sources": "start",
+            "dest": "stuck",
+        }
     )
     assert "dead-end states (not final, no transition out): stuck" in rejection(
         write_definition, small_definition
@@ -101,8 +109,9 @@ def test_a_transition_to_an_undeclared_state_is_rejected(
     small_definition["transitions"][0]["dest"] = "nowhere"
     small_definition["transitions"][1]["sources"] = ["limbo"]
     message = rejection(write_definition, small_definition)
-    assert ("transitions name undeclared states: nowhere (destination of go), "
-            "limbo (source of finish)") in message
+    assert (
+        "transitions name undeclared states: nowhere (destination of go), limbo (source of finish)"
+    ) in message
 
 
 @pytest.mark.parametrize(
@@ -114,12 +123,17 @@ def test_a_transition_to_an_undeclared_state_is_rejected(
     ],
 )
 def test_unknown_keys_are_rejected(
-    write_definition: Write, small_definition: dict[str, Any],
-    where: str, key: str, expected: str,
+    write_definition: Write,
+    small_definition: dict[str, Any],
+    where: str,
+    key: str,
+    expected: str,
 ) -> None:
-    target = {"top": small_definition,
-              "state": small_definition["states"]["middle"],
-              "transition": small_definition["transitions"][0]}[where]
+    target = {
+        "top": small_definition,
+        "state": small_definition["states"]["middle"],
+        "transition": small_definition["transitions"][0],
+    }[where]
     target[key] = "x"
     assert expected in rejection(write_definition, small_definition)
 
@@ -148,8 +162,13 @@ def test_a_final_state_with_a_way_out_is_rejected(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
     small_definition["transitions"].append(
-        {"trigger": "reopen", "label_vi": "Mở lại", "label_en": "Reopen",
-         "sources": "end", "dest": "middle"}
+        {
+            "trigger": "reopen",
+            "label_vi": "Mở lại",
+            "label_en": "Reopen",
+            "sources": "end",
+            "dest": "middle",
+        }
     )
     assert "final states must have no outgoing transitions: end" in rejection(
         write_definition, small_definition
