@@ -1,0 +1,5 @@
+"""``python -m cli``: the same as the ``dondoc`` console script."""
+
+from cli import main
+
+main()

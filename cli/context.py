@@ -1,0 +1,130 @@
+"""What every command shares: the global options, the database, and how errors leave.
+
+``Context`` holds ``--db``, ``--as`` and ``--lang`` and opens the database on
+first use. ``DondocGroup`` is the boundary that keeps tracebacks off the
+screen: an engine error becomes one sentence on stderr with the error's own
+exit code (``DondocError.exit_code``), usage errors exit 2, and a closed pipe
+(``dondoc tasks | head -1``) ends the command quietly with exit code 0.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+
+@dataclass
+class Context:
+    """Global options, and the database engine opened on first use."""
+
+    db: str | None
+    user: str | None
+    lang: str
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self, *, ready: bool = True) -> Engine:
+        from engine import db
+
+        if self._engine is None:
+            # Only the commands that set a database up (ready=False) may create its file.
+            self._engine = db.make_engine(self.db, create=not ready)
+        if ready:
+            db.ensure_ready(self._engine)
+        return self._engine
+
+    @contextmanager
+    def session(self, *, ready: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the command's work is done."""
+        from engine import db
+
+        with db.transaction(db.session_factory(self.engine(ready=ready))) as session:
+            yield session
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class CommandError(click.ClickException):
+    """One sentence on stderr and the exit code the refusal calls for."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        # ClickException declares exit_code on the class; click reads it from the instance.
+        vars(self)["exit_code"] = exit_code
+
+
+def _translate(exc: BaseException) -> click.ClickException | None:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from engine.errors import DondocError
+
+    if isinstance(exc, DondocError):
+        return CommandError(exc.message, exc.exit_code)
+    if isinstance(exc, OperationalError | DBAPIError):
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+        first = detail[0].rstrip(".") if detail else type(exc).__name__
+        return click.ClickException(f"The database refused the operation: {first}.")
+    return None
+
+
+def _is_broken_pipe(exc: BaseException) -> bool:
+    return isinstance(exc, BrokenPipeError) or (
+        isinstance(exc, OSError) and exc.errno == errno.EPIPE
+    )
+
+
+def quiet_after_broken_pipe() -> None:
+    """The reader went away (``| head``): send what is left to /dev/null and stop quietly.
+
+    Python flushes stdout once more at exit; pointing the descriptor at
+    /dev/null keeps that flush from raising a second BrokenPipeError.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # a captured stdout (tests) has no descriptor
+        pass
+    finally:
+        os.close(devnull)
+
+
+class DondocGroup(click.Group):
+    """A group whose commands report engine errors as one plain sentence."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary that keeps tracebacks off screen
+            if _is_broken_pipe(exc):
+                quiet_after_broken_pipe()
+                raise click.exceptions.Exit(0) from None
+            translated = _translate(exc)
+            if translated is not None:
+                raise translated from exc
+            if os.environ.get("DONDOC_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"Unexpected internal error ({type(exc).__name__}: {exc}); "
+                "rerun with DONDOC_DEBUG=1 and report the traceback."
+            ) from exc
+        finally:
+            obj = ctx.find_object(Context)
+            if obj is not None and ctx.parent is None:
+                obj.close()

@@ -1,0 +1,102 @@
+"""The people who act: users, their passwords and API tokens."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cli.context import Context, pass_ctx
+from cli.output import print_rows
+
+
+@click.group()
+def users() -> None:
+    """Manage the people who act in dondoc."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--agency", required=True, help="Agency code, e.g. kon-tum/sct.")
+@click.option(
+    "--role", required=True, type=click.Choice(["coordinator", "officer", "contributor", "viewer"])
+)
+@pass_ctx
+def users_add(obj: Context, name: str, agency: str, role: str) -> None:
+    """Add a user.
+
+    \b
+    Example: dondoc users add lan --agency kon-tum/sct --role coordinator
+    """
+    from engine.users import add_user
+
+    with obj.session() as s:
+        user = add_user(s, name, agency, role)
+        click.echo(f"Added {user.name}: {user.role} of {user.agency_code}.")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def users_list(obj: Context, as_json: bool) -> None:
+    """List users.  Example: dondoc users list --json"""
+    from engine.users import list_users
+
+    with obj.session() as s:
+        rows = [{"name": u.name, "agency": u.agency_code, "role": u.role} for u in list_users(s)]
+    print_rows(
+        rows, [("name", "NAME", 30), ("agency", "AGENCY", 30), ("role", "ROLE", 12)], as_json
+    )
+
+
+@users.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
+@pass_ctx
+def users_passwd(obj: Context, name: str, password_stdin: bool) -> None:
+    """Set a user's password for the web board (asked twice, never echoed).
+
+    \b
+    Example: dondoc users passwd lan
+             printf '%s' "$PW" | dondoc users passwd lan --password-stdin
+    """
+    from engine.auth import set_password
+
+    if password_stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with obj.session() as s:
+        set_password(s, name, password)
+    click.echo(f"Password set for {name}.")
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--revoke", "revoke_id", type=int, help="Revoke the token with this number.")
+@click.option("--list", "show_list", is_flag=True, help="List the user's tokens.")
+@pass_ctx
+def users_token(obj: Context, name: str, revoke_id: int | None, show_list: bool) -> None:
+    """Issue an API token (shown once), list tokens or revoke one.
+
+    \b
+    Example: dondoc users token lan
+             dondoc users token lan --revoke 3
+    """
+    from engine import auth
+
+    with obj.session() as s:
+        if revoke_id is not None:
+            auth.revoke_token(s, name, revoke_id)
+            click.echo(f"Token {revoke_id} of {name} revoked.")
+        elif show_list:
+            for t in auth.list_tokens(s, name):
+                state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+                click.echo(f"{t.id}  created {t.created_at:%Y-%m-%d}  {state}")
+        else:
+            issued = auth.issue_token(s, name)
+            click.echo(f"Token {issued.id} for {name} (shown once; keep it secret):")
+            click.echo(issued.secret)
+
+
+COMMANDS = [users]

@@ -1,0 +1,67 @@
+"""Setting a database up and serving it: init, quickstart, serve."""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import Context, pass_ctx
+from cli.output import parse_day
+
+
+@click.command()
+@pass_ctx
+def init(obj: Context) -> None:
+    """Create the database or upgrade its schema to this version.
+
+    \b
+    Example: dondoc --db postgresql://127.0.0.1/dondoc init
+    """
+    from engine import db
+
+    engine = obj.engine(ready=False)
+    db.migrate(engine)
+    click.echo(f"Database ready at {db.describe(engine)} (schema {db.head_revision()}).")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_ctx
+def serve(obj: Context, host: str, port: int) -> None:
+    """Run the web board and REST API with uvicorn.
+
+    \b
+    Example: dondoc serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    import uvicorn
+
+    from engine import db
+    from web.app import create_app
+
+    obj.engine()  # refuse to start on a database that is missing or not initialised
+    app = create_app(db.resolve_url(obj.db))
+    click.echo(f"Serving dondoc on http://{host}:{port}/ (Ctrl+C stops it).")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@click.command()
+@click.option("--as-of", "as_of", help="Day to evaluate (YYYY-MM-DD), default today.")
+@pass_ctx
+def quickstart(obj: Context, as_of: str | None) -> None:
+    """Set up the embedded database, load every shipped plan and show where things stand.
+
+    Running it again is harmless.  Example: dondoc quickstart
+    """
+    from engine import db
+    from engine.quickstart import run_quickstart
+
+    day = parse_day(as_of, "--as-of")
+    engine = obj.engine(ready=False)
+    db.migrate(engine)
+    summary = run_quickstart(db.session_factory(engine), as_of=day, lang=obj.lang)
+    click.echo(f"Database: {db.describe(engine)}")
+    for line in summary.lines:
+        click.echo(line)
+
+
+COMMANDS = [init, serve, quickstart]
