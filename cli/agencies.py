@@ -25,12 +25,12 @@ def agencies_list(obj: Context, province: str | None, as_json: bool) -> None:
         rows = agency_rows(s, province=province)
     name_key = "name_vi" if obj.lang == "vi" else "name_en"
     columns = [
-        ("code", "CODE", 32),
-        (name_key, "NAME", 50),
-        ("parent", "PARENT", 24),
-        ("email", "EMAIL", 30),
+        ("code", "cli.col.code", 32),
+        (name_key, "cli.col.name", 50),
+        ("parent", "cli.col.parent", 24),
+        ("email", "cli.col.email", 30),
     ]
-    print_rows(rows, columns, as_json)
+    print_rows(rows, columns, as_json, obj.w)
 
 
 @agencies.command("set")
@@ -48,7 +48,14 @@ def agencies_set(obj: Context, code: str, email: str | None, webhook: str | None
 
     with obj.session() as s:
         agency = set_contacts(s, code, email=email, webhook=webhook)
-        click.echo(f"{agency.code}: email {agency.email or '-'}, webhook {agency.webhook or '-'}.")
+        click.echo(
+            obj.w(
+                "cli.agency.contacts",
+                agency=agency.code,
+                email=agency.email or "-",
+                webhook=agency.webhook or "-",
+            )
+        )
 
 
 COMMANDS = [agencies]

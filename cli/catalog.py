@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli.context import Context, pass_ctx
+from cli.context import CommandError, Context, pass_ctx
 from cli.output import emit_json, print_rows, render_table
 
 
@@ -20,7 +19,8 @@ def catalog() -> None:
 
 @catalog.command("list")
 @click.option("--json", "as_json", is_flag=True)
-def catalog_list(as_json: bool) -> None:
+@pass_ctx
+def catalog_list(obj: Context, as_json: bool) -> None:
     """List the plans in the shipped catalog.  Example: dondoc catalog list"""
     from tasks_catalog import schema
 
@@ -37,13 +37,13 @@ def catalog_list(as_json: bool) -> None:
             }
         )
     columns = [
-        ("id", "PLAN", 20),
-        ("province", "PROVINCE", 12),
-        ("legal_ref", "LEGAL REFERENCE", 36),
-        ("period", "PERIOD", 10),
-        ("tasks", "TASKS", 5),
+        ("id", "cli.col.plan", 20),
+        ("province", "cli.col.province", 12),
+        ("legal_ref", "cli.col.legal_ref", 36),
+        ("period", "cli.col.period", 10),
+        ("tasks", "cli.col.tasks", 5),
     ]
-    print_rows(rows, columns, as_json)
+    print_rows(rows, columns, as_json, obj.w)
 
 
 @catalog.command("load")
@@ -57,59 +57,66 @@ def catalog_list(as_json: bool) -> None:
 def catalog_load(obj: Context, plan: str, archive_removed: bool) -> None:
     """Load (or update) a plan from the catalog or from a file.
 
+    A plan whose escalation the sweep could not follow is refused, with
+    every problem named.
+
     \b
     Example: dondoc catalog load kon-tum-2013
              dondoc catalog load ./my-plan.yaml
     """
-    from engine.catalog import load_plan_file
+    from tasks_catalog.loading import catalog_path, load_plan_file
 
-    path = _catalog_path(plan)
+    path = catalog_path(plan)
     with obj.session() as s:
         report = load_plan_file(s, path, archive_removed=archive_removed)
+    click.echo(load_summary(report, obj))
+
+
+def load_summary(report: Any, obj: Context) -> str:
+    """One line saying what a load changed (``engine.catalog.LoadReport``)."""
     if report.unchanged:
-        click.echo(f"{report.plan_id} is already loaded and unchanged.")
-        return
-    verb = "Loaded" if report.created else "Updated"
-    click.echo(
-        f"{verb} {report.plan_id}: {len(report.tasks_added)} task(s) added, "
-        f"{len(report.tasks_updated)} updated, {len(report.tasks_archived)} archived; "
-        f"{len(report.occurrences_added)} occurrence(s) added, "
-        f"{len(report.occurrences_replanned)} re-planned, {len(report.occurrences_archived)} archived."
+        return obj.w("cli.load.unchanged", plan=report.plan_id)
+    return obj.w(
+        "cli.load.created" if report.created else "cli.load.updated",
+        plan=report.plan_id,
+        tasks_added=len(report.tasks_added),
+        tasks_updated=len(report.tasks_updated),
+        tasks_archived=len(report.tasks_archived),
+        added=len(report.occurrences_added),
+        replanned=len(report.occurrences_replanned),
+        archived=len(report.occurrences_archived),
     )
-
-
-def _catalog_path(plan: str) -> Path:
-    """A plan id of the shipped catalog, or a path to a catalog file."""
-    from tasks_catalog import schema
-
-    if plan.endswith((".yaml", ".yml")) or os.sep in plan:
-        return Path(plan)
-    return schema.plan_path(plan)
 
 
 @catalog.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def catalog_validate(files: tuple[str, ...]) -> None:
+@pass_ctx
+def catalog_validate(obj: Context, files: tuple[str, ...]) -> None:
     """Check catalog files: every problem on its own line, exit 1 if any.
+
+    The checks are the ones ``catalog load`` makes, the plan's escalation
+    ladder included (levels, days and the agencies it presses).
 
     \b
     Example: dondoc catalog validate tasks_catalog/plans/kon-tum-2013.yaml
     """
     from tasks_catalog.validation import validate_files
 
+    w = obj.w
     problems, checked = validate_files([Path(f) for f in files])
     for problem in problems:
-        click.echo(problem, err=True)
+        click.echo(w.problem(problem), err=True)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {len(files)} file(s).")
+        raise CommandError(w("cli.validate.failed", problems=len(problems), files=len(files)))
     for plan_id, path in checked:
-        click.echo(f"{path}: {plan_id} is valid.")
+        click.echo(w("cli.validate.valid", path=str(path), plan=plan_id))
 
 
 @catalog.command("check-budget")
 @click.argument("plan")
 @click.option("--json", "as_json", is_flag=True)
-def catalog_check_budget(plan: str, as_json: bool) -> None:
+@pass_ctx
+def catalog_check_budget(obj: Context, plan: str, as_json: bool) -> None:
     """Budget by task, group and source with the plan total; flag totals that do not add up.
 
     Exits 3 when a stated total differs from its lines.
@@ -117,36 +124,44 @@ def catalog_check_budget(plan: str, as_json: bool) -> None:
     \b
     Example: dondoc catalog check-budget nghe-an-2017
     """
+    from engine.errors import CheckFailed
     from tasks_catalog import schema
     from tasks_catalog.budget import check_budget
+    from tasks_catalog.loading import catalog_path
 
-    spec = schema.load_and_validate(_catalog_path(plan))
+    spec = schema.load_and_validate(catalog_path(plan))
     result = check_budget(spec)
     if as_json:
-        emit_json({**result.as_dict(), "mismatches": [m.__dict__ for m in result.mismatches]})
+        emit_json(
+            {**result.as_dict(), "mismatches": [_mismatch_json(m) for m in result.mismatches]}
+        )
     elif spec.budget is None:
-        click.echo(f"{spec.id} has no budget lines.")
+        click.echo(obj.w("cli.budget.none", plan=spec.id))
     else:
-        _print_budget(spec, result)
+        _print_budget(spec, result, obj)
     if result.mismatches:
-        sys.exit(3)
+        # The table (or JSON) above is the answer; the exit status says a total is off.
+        sys.exit(CheckFailed.exit_code)
 
 
-def _print_budget(spec: Any, result: Any) -> None:
-    from tasks_catalog.budget import format_amount
+def _mismatch_json(mismatch: Any) -> dict[str, Any]:
+    """A mismatch as ``check-budget --json`` has always written it."""
+    return {"scope": mismatch.scope, "stated": mismatch.stated, "computed": mismatch.computed}
 
+
+def _print_budget(spec: Any, result: Any, obj: Context) -> None:
+    from notifiers.render import format_amount
+
+    w = obj.w
     unit = result.unit
     titles = {t.code: t.title for t in spec.tasks}
     task_rows = [
         {"code": code, "title": titles.get(code, ""), "amount": format_amount(amount)}
         for code, amount in result.by_task.items()
     ]
-    click.echo(f"Budget of {spec.id} ({unit})")
-    click.echo(
-        render_table(
-            task_rows, [("code", "TASK", 6), ("title", "TITLE", 60), ("amount", "AMOUNT", 12)]
-        )
-    )
+    click.echo(w("cli.budget.title", plan=spec.id, unit=unit))
+    columns = [("code", "cli.col.task", 6), ("title", "cli.col.title", 60)]
+    click.echo(render_table(task_rows, [*columns, ("amount", "cli.col.amount", 12)], w))
     click.echo("")
     group_rows = [
         {
@@ -158,23 +173,47 @@ def _print_budget(spec: Any, result: Any) -> None:
         }
         for code in sorted({*result.by_group, *result.stated_groups}, key=_code_key)
     ]
-    click.echo(
-        render_table(
-            group_rows, [("group", "GROUP", 6), ("lines", "LINES", 12), ("stated", "STATED", 12)]
-        )
-    )
+    columns = [
+        ("group", "cli.col.group", 6),
+        ("lines", "cli.col.lines", 12),
+        ("stated", "cli.col.stated", 12),
+    ]
+    click.echo(render_table(group_rows, columns, w))
     click.echo("")
     source_rows = [
-        {"source": k, "amount": format_amount(v)} for k, v in sorted(result.by_source.items())
+        {
+            "source": w("cli.budget.unspecified") if k == "(unspecified)" else k,
+            "amount": format_amount(v),
+        }
+        for k, v in sorted(result.by_source.items())
     ]
-    click.echo(render_table(source_rows, [("source", "SOURCE", 30), ("amount", "AMOUNT", 12)]))
+    columns = [("source", "cli.col.source", 30), ("amount", "cli.col.amount", 12)]
+    click.echo(render_table(source_rows, columns, w))
     click.echo("")
-    stated = format_amount(result.stated_total) if result.stated_total is not None else "not stated"
-    click.echo(
-        f"Plan total: {stated} {unit} stated; lines add to {format_amount(result.lines_total)} {unit}."
+    stated = (
+        format_amount(result.stated_total)
+        if result.stated_total is not None
+        else w("cli.budget.not_stated")
     )
-    for mismatch in result.mismatches:
-        click.echo(f"Mismatch: {mismatch.sentence(unit)}")
+    click.echo(
+        w(
+            "cli.budget.total",
+            stated=stated,
+            lines=format_amount(result.lines_total),
+            unit=unit,
+        )
+    )
+    for m in result.mismatches:
+        click.echo(
+            w(
+                "cli.budget.mismatch_group" if m.group else "cli.budget.mismatch_plan",
+                group=m.group,
+                stated=format_amount(m.stated),
+                computed=format_amount(m.computed),
+                difference=format_amount(m.stated - m.computed),
+                unit=unit,
+            )
+        )
 
 
 def _code_key(code: str) -> tuple[int, str]:
@@ -193,7 +232,8 @@ def _code_key(code: str) -> tuple[int, str]:
     type=click.Path(dir_okay=False),
     help="Catalog file to write.",
 )
-def catalog_import(file: str, plan_id: str, province: str, out: str) -> None:
+@pass_ctx
+def catalog_import(obj: Context, file: str, plan_id: str, province: str, out: str) -> None:
     """Read the annex table(s) of a document into a catalog file plus a report.
 
     Markdown or HTML tables, tab-separated text and .xlsx are understood.
@@ -203,18 +243,21 @@ def catalog_import(file: str, plan_id: str, province: str, out: str) -> None:
     """
     from tasks_catalog.importer import import_annex
 
+    w = obj.w
     result = import_annex(Path(file), plan_id=plan_id, province=province)
-    written = result.write(Path(out))
+    lines = [w.problem(point) for point in result.report]
+    header = [w("cli.import.header"), w("cli.import.report_head")]
+    if not lines:
+        header.append("  " + w("cli.import.nothing"))
+    written = result.write(Path(out), lines, header)
     tasks = result.catalog.get("tasks", [])
-    click.echo(f"Wrote {written} with {len(tasks)} task(s).")
-    if result.report:
-        click.echo(
-            f"{len(result.report)} point(s) for a person to check (also in {written}.report.txt):"
-        )
-        for line in result.report:
+    click.echo(w.plural("cli.import.wrote", len(tasks), path=str(written)))
+    if lines:
+        click.echo(w.plural("cli.import.points", len(lines), path=f"{written}.report.txt"))
+        for line in lines:
             click.echo(f"  - {line}")
     else:
-        click.echo("Nothing left to check; run 'dondoc catalog validate' on it, then load it.")
+        click.echo(w("cli.import.clean"))
 
 
 COMMANDS = [catalog]

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from engine.models import User
+    from notifiers.i18n import Words
+
 
 @dataclass
 class Context:
@@ -55,6 +58,20 @@ class Context:
         if self._engine is not None:
             self._engine.dispose()
 
+    @property
+    def w(self) -> Words:
+        """The message catalog in the chosen language: every word the command prints."""
+        from notifiers.i18n import words
+
+        return words(self.lang)
+
+    def acting_user(self, session: Session) -> User | None:
+        """The user of ``--as``, or None: without it the command acts as the administrator
+        who holds the database (as ``catalog load`` and ``users add`` always do)."""
+        from engine.users import get_user
+
+        return get_user(session, self.user) if self.user else None
+
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -68,18 +85,34 @@ class CommandError(click.ClickException):
         vars(self)["exit_code"] = exit_code
 
 
-def _translate(exc: BaseException) -> click.ClickException | None:
+def error_text(exc: BaseException, lang: str) -> str | None:
+    """The sentence (and, for a file, its problems one per line) of an error we know."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from engine.errors import DondocError
+    from engine.errors import DondocError, InvalidDefinition
+    from notifiers.i18n import words
 
+    w = words(lang)
+    if isinstance(exc, InvalidDefinition) and exc.problems:
+        lines = [w.error(exc)] + [f"  - {w.problem(p)}" for p in exc.problems]
+        return "\n".join(lines)
     if isinstance(exc, DondocError):
-        return CommandError(exc.message, exc.exit_code)
+        # The command line words some errors its own way, naming its options.
+        return w.error(exc, face="cli")
     if isinstance(exc, OperationalError | DBAPIError):
         detail = str(getattr(exc, "orig", exc)).strip().splitlines()
         first = detail[0].rstrip(".") if detail else type(exc).__name__
-        return click.ClickException(f"The database refused the operation: {first}.")
+        return w("error.database_refused", reason=first)
     return None
+
+
+def _translate(exc: BaseException, lang: str) -> click.ClickException | None:
+    from engine.errors import DondocError
+
+    text = error_text(exc, lang)
+    if text is None:
+        return None
+    return CommandError(text, exc.exit_code if isinstance(exc, DondocError) else 1)
 
 
 def _is_broken_pipe(exc: BaseException) -> bool:
@@ -115,14 +148,17 @@ class DondocGroup(click.Group):
             if _is_broken_pipe(exc):
                 quiet_after_broken_pipe()
                 raise click.exceptions.Exit(0) from None
-            translated = _translate(exc)
+            obj = ctx.find_object(Context)
+            lang = obj.lang if obj is not None else "vi"
+            translated = _translate(exc, lang)
             if translated is not None:
                 raise translated from exc
             if os.environ.get("DONDOC_DEBUG"):
                 raise
+            from notifiers.i18n import words
+
             raise click.ClickException(
-                f"Unexpected internal error ({type(exc).__name__}: {exc}); "
-                "rerun with DONDOC_DEBUG=1 and report the traceback."
+                words(lang)("error.unexpected", kind=type(exc).__name__, detail=str(exc)[:300])
             ) from exc
         finally:
             obj = ctx.find_object(Context)

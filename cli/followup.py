@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import Context, pass_ctx
+from cli.context import CommandError, Context, pass_ctx
+
+if TYPE_CHECKING:
+    from notifiers.i18n import Words
+
 from cli.output import emit_json, parse_day, print_rows, render_table
 
 
-def _print_escalations(records: Sequence[Any], as_json: bool, dry_run: bool, noun: str) -> None:
+def _print_escalations(
+    records: Sequence[Any], as_json: bool, dry_run: bool, noun: str, w: Words
+) -> None:
     rows = [r.as_dict() for r in records]
     if as_json:
         emit_json(rows)
         return
     if rows:
-        click.echo(
-            render_table(
-                rows,
-                [
-                    ("ref", "REF", 28),
-                    ("kind", "KIND", 11),
-                    ("level", "LEVEL", 5),
-                    ("target", "TARGET", 26),
-                    ("days_overdue", "DAYS OVERDUE", 12),
-                ],
-            )
-        )
-    verb = "would be created (dry run, nothing written)" if dry_run else "created"
-    click.echo(f"{len(rows)} {noun} {verb}.")
+        shown = [{**r, "kind": w(f"escalation.kind.{r['kind']}")} for r in rows]
+        columns = [
+            ("ref", "cli.col.ref", 28),
+            ("kind", "cli.col.kind", 16),
+            ("level", "cli.col.level", 5),
+            ("target", "cli.col.target", 26),
+            ("days_overdue", "cli.col.days_overdue", 12),
+        ]
+        click.echo(render_table(shown, columns, w))
+    key = f"cli.{noun}.dry_run" if dry_run else f"cli.{noun}.created"
+    click.echo(w.plural(key, len(rows)))
 
 
 @click.command()
@@ -48,10 +51,19 @@ def escalate(obj: Context, as_of: str | None, dry_run: bool, as_json: bool) -> N
     from engine.escalation import sweep
     from engine.views import today
 
-    day = parse_day(as_of, "--as-of") or today()
+    w = obj.w
+    day = parse_day(as_of, "--as-of", w) or today()
     factory = db.session_factory(obj.engine())
-    records = sweep(factory, as_of=day, dry_run=dry_run, lang=obj.lang)
-    _print_escalations(records, as_json, dry_run, "escalation(s)")
+    result = sweep(factory, as_of=day, dry_run=dry_run, lang=obj.lang)
+    _print_escalations(result.records, as_json, dry_run, "escalations", w)
+    if result.skipped:
+        # Every other plan was swept (and committed); the ones left alone are named
+        # on stderr and the status says so, so cron's mail reaches a person.
+        for skipped in result.skipped:
+            click.echo(
+                w("cli.sweep.skipped", plan=skipped.plan, reason=w.error(skipped.error)), err=True
+            )
+        raise CommandError(w.plural("cli.sweep.skipped_count", len(result.skipped)))
 
 
 @click.command()
@@ -69,10 +81,11 @@ def remind(obj: Context, as_of: str | None, dry_run: bool, as_json: bool) -> Non
     from engine.reminders import remind as do_remind
     from engine.views import today
 
-    day = parse_day(as_of, "--as-of") or today()
+    w = obj.w
+    day = parse_day(as_of, "--as-of", w) or today()
     factory = db.session_factory(obj.engine())
     records = do_remind(factory, as_of=day, dry_run=dry_run, lang=obj.lang)
-    _print_escalations(records, as_json, dry_run, "reminder(s)")
+    _print_escalations(records, as_json, dry_run, "reminders", w)
 
 
 @click.group()
@@ -88,18 +101,17 @@ def scheduler_run(obj: Context) -> None:
     \b
     Example: dondoc --db postgresql://127.0.0.1/dondoc scheduler run
     """
+    from cli.schedule import jobs
     from engine import db
     from engine.scheduler import run_forever
 
+    w = obj.w
     engine = obj.engine()
     run_forever(
-        db.session_factory(engine),
-        lang=obj.lang,
-        on_ready=lambda: click.echo(
-            f"Scheduler running on {db.describe(engine)}; stop with Ctrl-C or SIGTERM."
-        ),
+        jobs(db.session_factory(engine), lang=obj.lang),
+        on_ready=lambda: click.echo(w("cli.scheduler.running", database=db.describe(engine))),
     )
-    click.echo("Scheduler stopped.")
+    click.echo(w("cli.scheduler.stopped"))
 
 
 @click.group()
@@ -115,18 +127,23 @@ def notify_list(obj: Context, status: str | None, as_json: bool) -> None:
     """List outbox messages.  Example: dondoc notify list --status dead"""
     from notifiers.dispatch import list_messages
 
+    w = obj.w
     with obj.session() as s:
-        rows = list_messages(s, status)
+        rows = list_messages(s, status, lang=obj.lang)
+    if as_json:
+        emit_json(rows)
+        return
+    shown = [{**r, "status": w(f"outbox.status.{r['status']}")} for r in rows]
     columns = [
-        ("id", "ID", 6),
-        ("status", "STATUS", 8),
-        ("attempts", "TRIES", 5),
-        ("channel", "CHANNEL", 8),
-        ("agency", "AGENCY", 26),
-        ("subject", "SUBJECT", 50),
-        ("last_error", "LAST ERROR", 40),
+        ("id", "cli.col.id", 6),
+        ("status", "cli.col.status", 12),
+        ("attempts", "cli.col.tries", 5),
+        ("channel", "cli.col.channel", 8),
+        ("agency", "cli.col.agency", 26),
+        ("subject", "cli.col.subject", 50),
+        ("last_error", "cli.col.last_error", 40),
     ]
-    print_rows(rows, columns, as_json, footer=f"{len(rows)} message(s).")
+    print_rows(shown, columns, False, w, footer=w.plural("cli.notify.count", len(rows)))
 
 
 @notify.command("dispatch")
@@ -142,13 +159,14 @@ def notify_dispatch(obj: Context, limit: int, as_json: bool) -> None:
     from engine import db
     from notifiers.dispatch import dispatch_pending
 
+    w = obj.w
     result = dispatch_pending(db.session_factory(obj.engine()), limit=limit)
     if as_json:
-        emit_json(result.as_dict())
+        emit_json(result.as_dict(obj.lang))
         return
-    click.echo(f"Sent {result.sent}, to retry {result.failed}, dead {result.dead}.")
+    click.echo(w("cli.dispatch.done", sent=result.sent, failed=result.failed, dead=result.dead))
     for error in result.errors:
-        click.echo(f"  {error}")
+        click.echo(f"  {w.error(error)}")
 
 
 @notify.command("retry")
@@ -161,7 +179,7 @@ def notify_retry(obj: Context, message_id: int | None, all_dead: bool) -> None:
 
     with obj.session() as s:
         count = retry(s, message_id, all_dead=all_dead)
-    click.echo(f"Requeued {count} message(s).")
+    click.echo(obj.w.plural("cli.retry.done", count))
 
 
 @click.command()
@@ -187,7 +205,8 @@ def digest(
     from engine.views import today
     from notifiers.render import render
 
-    day = parse_day(as_of, "--as-of") or today()
+    w = obj.w
+    day = parse_day(as_of, "--as-of", w) or today()
     with obj.session() as s:
         if send:
             result = queue_digests(s, as_of=day, plan_id=plan_id, agency=agency, lang=obj.lang)
@@ -195,9 +214,7 @@ def digest(
             data = digest_data(s, plan_id=plan_id, agency=agency, as_of=day)
             text = render("digest", fmt, data, lang=obj.lang)
     if send:
-        click.echo(
-            f"Queued {result.queued} digest message(s); {result.already} already queued this week."
-        )
+        click.echo(w("cli.digest.queued", queued=result.queued, already=result.already))
     else:
         click.echo(text, nl=False)
 

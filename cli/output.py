@@ -1,4 +1,8 @@
-"""Printing for people and scripts: aligned tables, JSON, and the parsers of typed values."""
+"""Printing for people and scripts: aligned tables, JSON, and the parsers of typed values.
+
+Headings and sentences come from the message catalog (``Context.w``); JSON
+keeps the codes scripts rely on.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,15 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from notifiers.i18n import Words
+
+#: A table column: (row key, message key of the heading, maximum width).
+Column = tuple[str, str, int]
 
 
 def emit_json(data: Any) -> None:
@@ -24,10 +34,13 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, int]]) -> str:
-    """Aligned columns; ``columns`` are (key, heading, max width)."""
-    cells = [[_clip("" if r.get(k) is None else r[k], w) for k, _, w in columns] for r in rows]
-    heads = [h for _, h, _ in columns]
+def render_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], w: Words | None = None
+) -> str:
+    """Aligned columns; each column is (key, heading, max width), the heading a message key
+    when ``w`` is given (and then printed in capitals, as table headings are)."""
+    cells = [[_clip("" if r.get(k) is None else r[k], n) for k, _, n in columns] for r in rows]
+    heads = [w(h).upper() if w is not None else h for _, h, _ in columns]
     widths = [max([_width(h)] + [_width(c[i]) for c in cells]) for i, h in enumerate(heads)]
     lines = ["  ".join(h + " " * (w - _width(h)) for h, w in zip(heads, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
@@ -38,8 +51,9 @@ def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, st
 
 def print_rows(
     rows: Sequence[dict[str, Any]],
-    columns: Sequence[tuple[str, str, int]],
+    columns: Sequence[Column],
     as_json: bool,
+    w: Words,
     *,
     footer: str | None = None,
 ) -> None:
@@ -47,23 +61,21 @@ def print_rows(
     if as_json:
         emit_json(rows)
         return
-    click.echo(render_table(rows, columns))
+    click.echo(render_table(rows, columns, w))
     if footer:
         click.echo(footer)
 
 
-def parse_day(value: str | None, option: str) -> dt.date | None:
+def parse_day(value: str | None, option: str, w: Words) -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date; write YYYY-MM-DD.", param_hint=option
-        ) from None
+        raise click.BadParameter(w("cli.not_a_day", value=value), param_hint=option) from None
 
 
-def parse_moment(value: str | None) -> dt.datetime | None:
+def parse_moment(value: str | None, w: Words) -> dt.datetime | None:
     """``--at``: a day or a time; without a zone it is Vietnam time."""
     if value is None:
         return None
@@ -72,20 +84,17 @@ def parse_moment(value: str | None) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date or time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM.",
-            param_hint="--at",
-        ) from None
+        raise click.BadParameter(w("cli.not_a_moment", value=value), param_hint="--at") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM_TZ)
     return moment
 
 
-def parse_fields(pairs: Sequence[str]) -> dict[str, str]:
+def parse_fields(pairs: Sequence[str], w: Words) -> dict[str, str]:
     fields: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r} is not KEY=VALUE.", param_hint="--field")
+            raise click.BadParameter(w("cli.not_key_value", value=pair), param_hint="--field")
         fields[key.strip()] = value
     return fields

@@ -32,7 +32,7 @@ def users_add(obj: Context, name: str, agency: str, role: str) -> None:
 
     with obj.session() as s:
         user = add_user(s, name, agency, role)
-        click.echo(f"Added {user.name}: {user.role} of {user.agency_code}.")
+        click.echo(obj.w("cli.user.added", name=user.name, role=user.role, agency=user.agency_code))
 
 
 @users.command("list")
@@ -44,9 +44,12 @@ def users_list(obj: Context, as_json: bool) -> None:
 
     with obj.session() as s:
         rows = [{"name": u.name, "agency": u.agency_code, "role": u.role} for u in list_users(s)]
-    print_rows(
-        rows, [("name", "NAME", 30), ("agency", "AGENCY", 30), ("role", "ROLE", 12)], as_json
-    )
+    columns = [
+        ("name", "cli.col.user", 30),
+        ("agency", "cli.col.agency", 30),
+        ("role", "cli.col.role", 12),
+    ]
+    print_rows(rows, columns, as_json, obj.w)
 
 
 @users.command("passwd")
@@ -65,10 +68,14 @@ def users_passwd(obj: Context, name: str, password_stdin: bool) -> None:
     if password_stdin:
         password = sys.stdin.read().rstrip("\r\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            obj.w("cli.password.prompt"),
+            hide_input=True,
+            confirmation_prompt=obj.w("cli.password.again"),
+        )
     with obj.session() as s:
         set_password(s, name, password)
-    click.echo(f"Password set for {name}.")
+    click.echo(obj.w("cli.password.set", name=name))
 
 
 @users.command("token")
@@ -85,17 +92,23 @@ def users_token(obj: Context, name: str, revoke_id: int | None, show_list: bool)
     """
     from engine import auth
 
+    w = obj.w
     with obj.session() as s:
         if revoke_id is not None:
             auth.revoke_token(s, name, revoke_id)
-            click.echo(f"Token {revoke_id} of {name} revoked.")
+            click.echo(w("cli.token.revoked", token=revoke_id, name=name))
         elif show_list:
             for t in auth.list_tokens(s, name):
-                state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
-                click.echo(f"{t.id}  created {t.created_at:%Y-%m-%d}  {state}")
+                state = (
+                    w("cli.token.revoked_on", day=f"{t.revoked_at:%Y-%m-%d}")
+                    if t.revoked_at
+                    else w("cli.token.active")
+                )
+                created = w("cli.token.created_on", day=f"{t.created_at:%Y-%m-%d}")
+                click.echo(f"{t.id}  {created}  {state}")
         else:
             issued = auth.issue_token(s, name)
-            click.echo(f"Token {issued.id} for {name} (shown once; keep it secret):")
+            click.echo(w("cli.token.issued", token=issued.id, name=name))
             click.echo(issued.secret)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import Context, pass_ctx
+from cli.context import CommandError, Context, pass_ctx
 from cli.output import emit_json, parse_day
 
 
@@ -23,37 +23,42 @@ def audit() -> None:
 def audit_verify(obj: Context, plan_id: str | None, as_json: bool) -> None:
     """Verify every hash chain; exit 1 naming the first bad event.
 
+    With --as, the user must be a coordinator (as on the board); without it,
+    the command acts as the administrator who holds the database.
+
     \b
     Example: dondoc audit verify
     """
-    from engine.history import verify
+    from engine.history import audit as run_audit
+    from notifiers.audit_text import audit_problem_text
 
+    w = obj.w
     with obj.session() as s:
-        result = verify(s, plan_id)
+        result = run_audit(s, obj.acting_user(s), plan_id)
     if as_json:
         emit_json(
             {
                 "ok": result.ok,
                 "occurrences": result.occurrences,
                 "events": result.events,
-                "problems": [p.__dict__ for p in result.problems],
+                "problems": [
+                    {**p.__dict__, "sentence": audit_problem_text(p, w)} for p in result.problems
+                ],
             }
         )
         if not result.ok:
             sys.exit(1)
         return
     if result.ok:
-        click.echo(
-            f"History intact: {result.events} event(s) in {result.occurrences} occurrence(s) verified."
-        )
+        click.echo(w("cli.audit.intact", events=result.events, occurrences=result.occurrences))
         return
-    first = result.problems[0]
-    more = (
-        f" ({len(result.problems) - 1} more occurrence(s) affected)"
-        if len(result.problems) > 1
-        else ""
+    first = audit_problem_text(result.problems[0], w)
+    more = len(result.problems) - 1
+    raise CommandError(
+        w.plural("cli.audit.tampered_more", more, first=first)
+        if more
+        else w("cli.audit.tampered", first=first)
     )
-    raise click.ClickException(f"History tampered: {first.sentence()}{more}")
 
 
 @click.group()
@@ -73,14 +78,15 @@ def report_annual(obj: Context, plan_id: str, year: int, fmt: str, xlsx: Path | 
     \b
     Example: dondoc report annual --plan nghe-an-2017 --year 2018 --xlsx bao-cao-2018.xlsx
     """
-    from engine.report import annual_report, write_xlsx
+    from engine.report import annual_report
     from notifiers.render import render
+    from notifiers.spreadsheet import write_xlsx
 
     with obj.session() as s:
         data = annual_report(s, plan_id, year)
     if xlsx is not None:
-        write_xlsx(data, xlsx)
-        click.echo(f"Wrote {len(data['tasks'])} task row(s) to {xlsx}.", err=True)
+        write_xlsx(data, xlsx, lang=obj.lang)
+        click.echo(obj.w.plural("cli.report.xlsx", len(data["tasks"]), path=str(xlsx)), err=True)
     click.echo(render("report", fmt, data, lang=obj.lang), nl=False)
 
 
@@ -103,14 +109,19 @@ def export_ics(
     \b
     Example: dondoc export ics --plan kon-tum-2013 --agency kon-tum/sct -o han.ics
     """
-    from engine.ics import deadline_calendar
+    from notifiers.ics import deadline_calendar
 
+    w = obj.w
     with obj.session() as s:
         data = deadline_calendar(
-            s, plan_id=plan_id, agency=agency, as_of=parse_day(as_of, "--as-of")
+            s,
+            plan_id=plan_id,
+            agency=agency,
+            as_of=parse_day(as_of, "--as-of", w),
+            lang=obj.lang,
         )
     output.write_bytes(data)
-    click.echo(f"Wrote {data.count(b'BEGIN:VEVENT')} deadline(s) to {output}.")
+    click.echo(w.plural("cli.ics.wrote", data.count(b"BEGIN:VEVENT"), path=str(output)))
 
 
 COMMANDS = [audit, report, export]

@@ -20,7 +20,7 @@ def init(obj: Context) -> None:
 
     engine = obj.engine(ready=False)
     db.migrate(engine)
-    click.echo(f"Database ready at {db.describe(engine)} (schema {db.head_revision()}).")
+    click.echo(obj.w("cli.init.ready", database=db.describe(engine), schema=db.head_revision()))
 
 
 @click.command()
@@ -40,7 +40,7 @@ def serve(obj: Context, host: str, port: int) -> None:
 
     obj.engine()  # refuse to start on a database that is missing or not initialised
     app = create_app(db.resolve_url(obj.db))
-    click.echo(f"Serving dondoc on http://{host}:{port}/ (Ctrl+C stops it).")
+    click.echo(obj.w("cli.serve.serving", url=f"http://{host}:{port}/"))
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -52,15 +52,15 @@ def quickstart(obj: Context, as_of: str | None) -> None:
 
     Running it again is harmless.  Example: dondoc quickstart
     """
+    from cli.quickstart import run_quickstart
     from engine import db
-    from engine.quickstart import run_quickstart
 
-    day = parse_day(as_of, "--as-of")
+    w = obj.w
+    day = parse_day(as_of, "--as-of", w)
     engine = obj.engine(ready=False)
     db.migrate(engine)
-    summary = run_quickstart(db.session_factory(engine), as_of=day, lang=obj.lang)
-    click.echo(f"Database: {db.describe(engine)}")
-    for line in summary.lines:
+    click.echo(w("cli.quickstart.database", database=db.describe(engine)))
+    for line in run_quickstart(db.session_factory(engine), w, as_of=day):
         click.echo(line)
 
 

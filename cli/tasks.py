@@ -18,25 +18,22 @@ def plans(obj: Context, as_of: str | None, as_json: bool) -> None:
     """List loaded plans with counts by status.  Example: dondoc plans"""
     from engine.views import plan_rows
 
+    w = obj.w
     with obj.session() as s:
-        rows = plan_rows(s, parse_day(as_of, "--as-of"))
+        rows = plan_rows(s, parse_day(as_of, "--as-of", w))
     if as_json:
         emit_json(rows)
         return
     for r in rows:
-        r["status"] = ", ".join(f"{k} {v}" for k, v in sorted(r["by_status"].items()))
-    click.echo(
-        render_table(
-            rows,
-            [
-                ("id", "PLAN", 20),
-                ("legal_ref", "LEGAL REFERENCE", 30),
-                ("period", "PERIOD", 10),
-                ("tasks", "TASKS", 5),
-                ("status", "BY STATUS", 70),
-            ],
-        )
-    )
+        r["status"] = ", ".join(f"{w.status(k)} {v}" for k, v in sorted(r["by_status"].items()))
+    columns = [
+        ("id", "cli.col.plan", 20),
+        ("legal_ref", "cli.col.legal_ref", 30),
+        ("period", "cli.col.period", 10),
+        ("tasks", "cli.col.tasks", 5),
+        ("status", "cli.col.by_status", 70),
+    ]
+    click.echo(render_table(rows, columns, w))
 
 
 @click.command()
@@ -61,23 +58,35 @@ def tasks(
     """
     from engine.views import task_rows
 
+    w = obj.w
     with obj.session() as s:
         rows = task_rows(
             s,
             plan_id=plan_id,
             agency=agency,
             status_filter=status,
-            as_of=parse_day(as_of, "--as-of"),
+            as_of=parse_day(as_of, "--as-of", w),
         )
-    columns = [
-        ("ref", "REF", 28),
-        ("title", "TITLE", 48),
-        ("state", "STATE", 16),
-        ("status_category", "STATUS", 18),
-        ("due", "DUE", 10),
-        ("owner", "OWNER", 22),
+    if as_json:
+        emit_json(rows)
+        return
+    shown = [
+        {
+            **r,
+            "state": w.state(r["workflow"], r["state"]),
+            "status_category": w.status(r["status_category"]),
+        }
+        for r in rows
     ]
-    print_rows(rows, columns, as_json, footer=f"{len(rows)} occurrence(s).")
+    columns = [
+        ("ref", "cli.col.ref", 28),
+        ("title", "cli.col.title", 48),
+        ("state", "cli.col.state", 22),
+        ("status_category", "cli.col.status", 24),
+        ("due", "cli.col.due", 10),
+        ("owner", "cli.col.owner", 22),
+    ]
+    print_rows(shown, columns, False, w, footer=w.plural("cli.tasks.count", len(rows)))
 
 
 @click.command()
@@ -92,47 +101,64 @@ def show(obj: Context, ref: str, as_of: str | None, as_json: bool) -> None:
     Example: dondoc show kon-tum-2013:2.1
     """
     from engine.views import occurrence_record
+    from notifiers.workflow_text import label_record
 
     with obj.session() as s:
-        rec = occurrence_record(s, ref, parse_day(as_of, "--as-of"))
+        rec = occurrence_record(s, ref, parse_day(as_of, "--as-of", obj.w))
     if as_json:
-        emit_json(rec)
+        emit_json(label_record(rec))
         return
-    _print_record(rec, obj.lang)
+    _print_record(rec, obj)
 
 
-def _print_record(rec: dict[str, Any], lang: str) -> None:
+def _print_record(rec: dict[str, Any], obj: Context) -> None:
     from engine.workdays import local_time_text
 
-    label = "label_vi" if lang == "vi" else "label_en"
+    w = obj.w
+    wf = rec["workflow"]
     click.echo(f"{rec['ref']}  {rec['title']}")
     click.echo(
-        f"  workflow   {rec['workflow']}   state {rec['state']}   status {rec['status_category']}   version {rec['version']}"
-    )
-    click.echo(f"  window     {rec['window']['start']} .. {rec['window']['due']}")
-    click.echo(f"  leads      {', '.join(rec['leads'])}")
-    click.echo(f"  co-op      {', '.join(rec['co_agencies']) or '-'}")
-    if rec["depends_on"]:
-        click.echo(f"  depends on {', '.join(rec['depends_on'])}")
-    click.echo("  allowed:")
-    for t in rec["allowed"]:
-        needs = t["requires"] + ([" or ".join(t["requires_any"])] if t["requires_any"] else [])
-        click.echo(
-            f"    {t['trigger']:<18} -> {t['dest'] or '?':<18} {t[label]}"
-            + (f"  (needs {', '.join(needs)})" if needs else "")
+        "  "
+        + w(
+            "cli.show.head",
+            workflow=w.workflow(wf),
+            state=w.state(wf, rec["state"]),
+            status=w.status(rec["status_category"]),
+            version=rec["version"],
         )
-    click.echo("  history:")
+    )
+    click.echo("  " + w("cli.show.window", start=rec["window"]["start"], due=rec["window"]["due"]))
+    click.echo("  " + w("cli.show.leads", agencies=rec["leads"]))
+    click.echo("  " + w("cli.show.co", agencies=rec["co_agencies"]))
+    if rec["depends_on"]:
+        click.echo("  " + w("cli.show.depends_on", tasks=rec["depends_on"]))
+    click.echo("  " + w("cli.show.allowed"))
+    for t in rec["allowed"]:
+        wanted = [*t["requires"], *(["|".join(t["requires_any"])] if t["requires_any"] else [])]
+        dest = w.state(wf, t["dest"]) if t["dest"] else "?"
+        needs = "  (" + w("cli.show.needs", needs=w.needs(wanted)) + ")" if wanted else ""
+        click.echo(f"    {t['trigger']:<18} -> {dest:<24} {w.trigger(wf, t['trigger'])}{needs}")
+    click.echo("  " + w("cli.show.history"))
     for h in rec["history"]:
         extra = f"  {h['note']}" if h["note"] else ""
-        fields = "  " + ", ".join(f"{k}={v}" for k, v in h["fields"].items()) if h["fields"] else ""
+        given = "  " + ", ".join(f"{k}={v}" for k, v in h["fields"].items()) if h["fields"] else ""
+        moved = f"{w.state(wf, h['from'])} -> {w.state(wf, h['to'])}"
+        trigger = w.trigger(wf, h["trigger"])
         click.echo(
-            f"    {local_time_text(h['at'])}  {h['actor']:<12} {h['trigger']:<16} {h['from'] or '-'} -> {h['to']}{extra}{fields}"
+            f"    {local_time_text(h['at'])}  {h['actor']:<12} {trigger:<24} {moved}{extra}{given}"
         )
     if rec.get("escalations"):
-        click.echo("  escalations:")
+        click.echo("  " + w("cli.show.escalations"))
         for e in rec["escalations"]:
             click.echo(
-                f"    level {e['level']} -> {e['target']} on {e['at']} ({e['days_overdue']} working days overdue)"
+                "    "
+                + w.plural(
+                    "cli.show.escalation",
+                    e["days_overdue"],
+                    level=e["level"],
+                    target=e["target"],
+                    day=e["at"],
+                )
             )
 
 
@@ -147,7 +173,9 @@ def _print_record(rec: dict[str, Any], lang: str) -> None:
     help="KEY=VALUE, repeatable (e.g. document_number=12/CT-UBND).",
 )
 @click.option(
-    "--at", "at", help="When it happened (YYYY-MM-DD[THH:MM], Vietnam time), default now."
+    "--at",
+    "at",
+    help="When it happened (YYYY-MM-DD[THH:MM], Vietnam time), default now; coordinators only.",
 )
 @click.option(
     "--expect-version", type=int, help="Refuse if the occurrence is no longer at this version."
@@ -173,8 +201,9 @@ def advance(
     from engine.transition import advance as do_advance
     from engine.users import get_user
 
-    parsed_fields = parse_fields(fields)
-    moment = parse_moment(at)
+    w = obj.w
+    parsed_fields = parse_fields(fields, w)
+    moment = parse_moment(at, w)
     with obj.session() as s:
         actor = get_user(s, obj.user)
         result = do_advance(
@@ -187,6 +216,7 @@ def advance(
             at=moment,
             expected_version=expect_version,
         )
+        workflow = result.event.occurrence.task.workflow
     if as_json:
         emit_json(
             {
@@ -199,7 +229,14 @@ def advance(
         )
     else:
         click.echo(
-            f"{result.ref}: {result.from_state} -> {result.to_state} ({result.trigger}), version {result.version}."
+            w(
+                "cli.advanced",
+                ref=result.ref,
+                from_state=w.state(workflow, result.from_state),
+                to_state=w.state(workflow, result.to_state),
+                trigger=w.trigger(workflow, result.trigger),
+                version=result.version,
+            )
         )
 
 
@@ -214,26 +251,24 @@ def workflows_group() -> None:
 def workflows_list(obj: Context, as_json: bool) -> None:
     """List workflow kinds.  Example: dondoc workflows list"""
     import workflows
+    from notifiers.workflow_text import labelled
 
     defs = [workflows.get(n) for n in workflows.names()]
     if as_json:
-        emit_json([workflows.to_dict(d) for d in defs])
+        emit_json([labelled(workflows.to_dict(d), d) for d in defs])
         return
+    w = obj.w
     rows = [
-        {"name": d.name, "title": d.title(obj.lang), "initial": d.initial, "states": len(d.states)}
+        {"name": d.name, "title": w.workflow(d.name), "initial": d.initial, "states": len(d.states)}
         for d in defs
     ]
-    click.echo(
-        render_table(
-            rows,
-            [
-                ("name", "NAME", 20),
-                ("title", "TITLE", 50),
-                ("initial", "INITIAL", 14),
-                ("states", "STATES", 6),
-            ],
-        )
-    )
+    columns = [
+        ("name", "cli.col.name", 20),
+        ("title", "cli.col.title", 50),
+        ("initial", "cli.col.initial", 14),
+        ("states", "cli.col.states", 6),
+    ]
+    click.echo(render_table(rows, columns, w))
 
 
 @workflows_group.command("show")
@@ -249,14 +284,15 @@ def workflows_list(obj: Context, as_json: bool) -> None:
 def workflows_show(obj: Context, name: str, fmt: str) -> None:
     """Show a workflow.  Example: dondoc workflows show directive --format mermaid"""
     import workflows
+    from notifiers.workflow_text import labelled, render_mermaid, render_text
 
     wf = workflows.get(name)
     if fmt == "mermaid":
-        click.echo(workflows.render_mermaid(wf))
+        click.echo(render_mermaid(wf, lang=obj.lang))
     elif fmt == "json":
-        emit_json(workflows.to_dict(wf))
+        emit_json(labelled(workflows.to_dict(wf), wf))
     else:
-        click.echo(workflows.render_text(wf, lang=obj.lang))
+        click.echo(render_text(wf, lang=obj.lang))
 
 
 COMMANDS = [plans, tasks, show, advance, workflows_group]

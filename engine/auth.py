@@ -59,9 +59,13 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")
 class AuthenticationFailed(DondocError):
     """The name, password or token is wrong, or the account cannot sign in."""
 
+    default_code = "authentication_failed"
+
 
 class Throttled(AuthenticationFailed):
     """Too many failed sign-ins for this name; wait before trying again."""
+
+    default_code = "throttled"
 
 
 @dataclass(frozen=True)
@@ -76,11 +80,11 @@ def set_password(session: Session, name: str, password: str) -> User:
     """Hash and store ``name``'s password; refuse passwords too short to resist guessing."""
     user = get_user(session, name)
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"The password is too short; use at least {MIN_PASSWORD} characters.")
+        raise InvalidInput("password_too_short", minimum=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise InvalidInput(f"The password is too long; use at most {MAX_PASSWORD} characters.")
+        raise InvalidInput("password_too_long", maximum=MAX_PASSWORD)
     if password.strip() != password or not password.strip():
-        raise InvalidInput("The password starts or ends with spaces; remove them.")
+        raise InvalidInput("password_spaces")
     user.password_hash = _hasher.hash(password)
     session.flush()
     return user
@@ -108,9 +112,7 @@ def check_password(
     name = name.strip()[:200]
     if _recent_failures(session, name, now) >= MAX_FAILURES:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
-        raise Throttled(
-            f"Too many failed sign-ins for {name!r}; wait {minutes} minutes and try again."
-        )
+        raise Throttled(name=name, minutes=minutes)
     user = session.scalar(select(User).where(User.name == name)) if name else None
     stored = user.password_hash if user is not None and user.active else None
     try:
@@ -122,7 +124,7 @@ def check_password(
         session.add(LoginFailure(user_name=name, at=now))
         _prune(session, LoginFailure, LoginFailure.at < now - FAILURE_WINDOW)
         session.flush()
-        raise AuthenticationFailed("The name or password is wrong.")
+        raise AuthenticationFailed("wrong_password")
     # A success clears the count, so a typo a day does not add up to a lock-out.
     session.execute(delete(LoginFailure).where(LoginFailure.user_name == name))
     if stored is not None and _hasher.check_needs_rehash(stored):
@@ -177,9 +179,7 @@ def revoke_token(session: Session, name: str, token_id: int) -> ApiToken:
     user = get_user(session, name)
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.kind != API:
-        raise NotFound(
-            f"{name} has no token {token_id}; 'dondoc users token {name} --list' shows them."
-        )
+        raise NotFound("no_token_number", name=name, token=token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()
@@ -189,13 +189,13 @@ def revoke_token(session: Session, name: str, token_id: int) -> ApiToken:
 def user_for_token(session: Session, secret: str) -> User:
     """The active user a bearer token belongs to; ``AuthenticationFailed`` otherwise."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
-        raise AuthenticationFailed("The API token is not valid.")
+        raise AuthenticationFailed("token_invalid")
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     if token is None or token.kind != API or token.revoked_at is not None:
-        raise AuthenticationFailed("The API token is not valid or was revoked.")
+        raise AuthenticationFailed("token_revoked")
     user = session.get(User, token.user_id)
     if user is None or not user.active:
-        raise AuthenticationFailed("The API token's user is not active.")
+        raise AuthenticationFailed("token_user_inactive")
     return user
 
 
@@ -221,7 +221,7 @@ def start_session(session: Session, name: str, *, now: dt.datetime | None = None
 def user_for_session(session: Session, secret: str, *, now: dt.datetime | None = None) -> User:
     """The active user of a browser session younger than ``SESSION_LIFETIME``."""
     if not secret.startswith(SESSION_PREFIX) or len(secret) > 200:
-        raise AuthenticationFailed("The session is not valid; sign in again.")
+        raise AuthenticationFailed("session_invalid")
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     now = now or utcnow()
     if (
@@ -230,8 +230,8 @@ def user_for_session(session: Session, secret: str, *, now: dt.datetime | None =
         or token.revoked_at is not None
         or token.created_at + SESSION_LIFETIME < now
     ):
-        raise AuthenticationFailed("The session has ended; sign in again.")
+        raise AuthenticationFailed("session_ended")
     user = session.get(User, token.user_id)
     if user is None or not user.active:
-        raise AuthenticationFailed("The session's user is not active.")
+        raise AuthenticationFailed("session_user_inactive")
     return user

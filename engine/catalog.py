@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import workflows
+from engine import ladder
 from engine.errors import Conflict, InvalidDefinition
 from engine.history import GENESIS, new_event
 from engine.models import Agency, Occurrence, Plan, Task, TaskAgency, utcnow
+from engine.plan_spec import AgencySpec, PlanSpec, TaskSpec
 from engine.refs import format_ref
 from engine.users import CATALOG_ACTOR
 from engine.windows import occurrence_windows
-from tasks_catalog.spec import AgencySpec, PlanSpec, TaskSpec
 
 
 @dataclass
@@ -76,10 +75,6 @@ def _depth(spec: AgencySpec, agencies: dict[str, AgencySpec]) -> int:
     return depth
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _plan_details(spec: PlanSpec) -> dict[str, Any]:
     as_dict = dataclasses.asdict(spec)
     keep = ("sections", "report_deadlines", "targets", "escalation", "budget", "calendar", "source")
@@ -105,7 +100,12 @@ def load_plan(
     archive_removed: bool = False,
     now: dt.datetime | None = None,
 ) -> LoadReport:
-    """Create or update ``spec`` in the database inside the caller's transaction."""
+    """Create or update ``spec`` in the database inside the caller's transaction.
+
+    Refused, with nothing written, when the plan names agencies that are not
+    in ``agencies`` or could not be swept (``engine.ladder.escalation_problems``).
+    """
+    check_plan(spec, agencies)
     now = now or utcnow()
     report = LoadReport(plan_id=spec.id)
     report.agencies_added = sync_agencies(session, agencies)
@@ -153,6 +153,25 @@ def load_plan(
     return report
 
 
+def check_plan(spec: PlanSpec, agencies: dict[str, AgencySpec]) -> None:
+    """Raise ``InvalidDefinition`` listing what in ``spec`` the engine could not hold or sweep."""
+    named = {spec.responsible, *(c for t in spec.tasks for c in (*t.leads, *t.co))}
+    unknown = sorted(named - agencies.keys())
+    if unknown:
+        raise InvalidDefinition("unknown_agencies", plan=spec.id, agencies=unknown)
+    problems = ladder.escalation_problems(
+        spec.escalation,
+        province=spec.province,
+        responsible=spec.responsible,
+        leads_by_task={t.code: t.leads for t in spec.tasks},
+        parents={code: a.parent for code, a in agencies.items()},
+    )
+    if problems:
+        raise InvalidDefinition(
+            "plan_cannot_be_swept", problems=problems, plan=spec.id, source=spec.source
+        )
+
+
 def _refuse_removals_with_history(
     session: Session, spec: PlanSpec, existing: dict[str, Task], archive_removed: bool
 ) -> None:
@@ -163,11 +182,7 @@ def _refuse_removals_with_history(
         if code not in kept and not task.archived and any(o.head_seq > 1 for o in task.occurrences)
     ]
     if with_history and not archive_removed:
-        raise Conflict(
-            f"The new catalog for {spec.id} drops task(s) {', '.join(sorted(with_history))} "
-            "that already have history; put them back, or load with --archive-removed to "
-            "archive them (their history is kept)."
-        )
+        raise Conflict("drops_tasks_with_history", plan=spec.id, tasks=sorted(with_history))
 
 
 def _task_changed(task: Task, spec: TaskSpec, position: int) -> bool:
@@ -196,8 +211,10 @@ def _apply_task(task: Task, spec: TaskSpec, position: int, plan: PlanSpec) -> No
     changes_kind = task.id is not None and task.workflow and task.workflow != spec.workflow
     if changes_kind and any(o.head_seq > 1 for o in task.occurrences):
         raise Conflict(
-            f"Task {plan.id}:{spec.code} already has history in workflow {task.workflow}; "
-            f"its workflow cannot change to {spec.workflow}."
+            "workflow_change_with_history",
+            task=f"{plan.id}:{spec.code}",
+            workflow=task.workflow,
+            new_workflow=spec.workflow,
         )
     task.position = position
     task.section = spec.section
@@ -245,10 +262,7 @@ def _sync_occurrences(
     for year, occ in current.items():
         if year not in planned and not occ.archived:
             if occ.head_seq > 1:
-                raise Conflict(
-                    f"{occ.ref} already has history but the new window of task {task.code} "
-                    "no longer includes it; widen the window again."
-                )
+                raise Conflict("window_drops_history", ref=occ.ref, task=task.code)
             occ.archived = True
             report.occurrences_archived.append(occ.ref)
 
@@ -320,24 +334,7 @@ def _replan(
             trigger="replan",
             from_state=occ.state,
             to_state=occ.state,
-            note="window changed in the catalog",
             fields=fields,
         )
     )
     report.occurrences_replanned.append(occ.ref)
-
-
-def load_plan_file(
-    session: Session, path: Path, *, archive_removed: bool = False, now: dt.datetime | None = None
-) -> LoadReport:
-    """Validate a catalog file and load it (with every shipped agency directory)."""
-    from tasks_catalog import schema
-
-    spec = schema.load_and_validate(path)
-    agencies = schema.load_all_directories()
-    unknown = sorted({c for t in spec.tasks for c in (*t.leads, *t.co)} - agencies.keys())
-    if unknown:
-        raise InvalidDefinition(f"{path}: unknown agency code(s) {', '.join(unknown)}.")
-    return load_plan(
-        session, spec, agencies, digest=file_digest(path), archive_removed=archive_removed, now=now
-    )

@@ -44,14 +44,14 @@ def read_section(path: Path, section: str, *, required: bool) -> dict[str, Any]:
             document = tomllib.load(f)
     except FileNotFoundError:
         if required:
-            raise InvalidInput(f"The config file {path} does not exist.") from None
+            raise InvalidInput("config_missing", path=str(path)) from None
         return {}
     except OSError as error:
-        raise InvalidInput(f"The config file {path} cannot be read: {error.strerror}.") from None
+        raise InvalidInput("config_unreadable", path=str(path), reason=error.strerror) from None
     except tomllib.TOMLDecodeError as error:
         # tomllib names the line and column, never the value, so no secret leaks.
-        raise InvalidInput(f"The config file {path} is not valid TOML: {error}.") from None
+        raise InvalidInput("config_not_toml", path=str(path), reason=str(error)) from None
     found = document.get(section, {})
     if not isinstance(found, dict):
-        raise InvalidInput(f"In {path}, {section} must be a [{section}] table.")
+        raise InvalidInput("config_section", path=str(path), section=section)
     return found

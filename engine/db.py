@@ -28,7 +28,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # database with it; reading it from the migration scripts would import Alembic
 # (about 150 ms of CPU) on every command. tests/engine/test_db.py pins it to
 # Alembic's own head, so a new migration that forgets to move it fails there.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def default_url() -> str:
@@ -47,7 +47,7 @@ def resolve_url(url: str | None) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise InvalidInput(f"The database URL {url!r} is not a valid SQLAlchemy URL.") from exc
+        raise InvalidInput("bad_database_url", url=url) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         # psycopg 3 is the supported driver; a bare postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -64,9 +64,7 @@ def busy_timeout_ms() -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise InvalidInput(
-            f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds (0 or more), got {raw!r}."
-        )
+        raise InvalidInput("bad_busy_timeout", variable=BUSY_TIMEOUT_ENV, value=raw)
     return value
 
 
@@ -104,9 +102,7 @@ def make_engine(url: str | None = None, *, echo: bool = False, create: bool = Tr
             if create:
                 path.parent.mkdir(parents=True, exist_ok=True)
             elif not path.exists():
-                raise StorageError(
-                    f"There is no database at {path}; run 'dondoc init' first, or check --db."
-                )
+                raise StorageError("no_database", path=str(path))
         engine = create_engine(resolved, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas(timeout_ms))
         event.listen(engine, "begin", _sqlite_begin_immediate)
@@ -143,7 +139,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(engine), revision)
     except OperationalError as exc:
         raise StorageError(
-            f"Cannot migrate the database at {describe(engine)}: {_first_line(exc)}."
+            "cannot_migrate", database=describe(engine), reason=_first_line(exc)
         ) from exc
 
 
@@ -176,16 +172,13 @@ def ensure_ready(engine: Engine) -> None:
         revision = current_revision(engine)
     except OperationalError as exc:
         raise StorageError(
-            f"Cannot open the database at {describe(engine)}: {_first_line(exc)}."
+            "cannot_open", database=describe(engine), reason=_first_line(exc)
         ) from exc
     if revision is None:
-        raise StorageError(
-            f"The database at {describe(engine)} is not initialised; run 'dondoc init' first."
-        )
+        raise StorageError("not_initialised", database=describe(engine))
     if revision != HEAD_REVISION:
         raise StorageError(
-            f"The database at {describe(engine)} is at schema {revision}, "
-            f"this dondoc needs {HEAD_REVISION}; run 'dondoc init' to upgrade it."
+            "schema_mismatch", database=describe(engine), found=revision, needed=HEAD_REVISION
         )
 
 

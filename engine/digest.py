@@ -2,6 +2,8 @@
 
 The engine computes facts here; ``notifiers.render`` turns them into text,
 HTML or Markdown, and ``engine.digest_job`` queues one per recipient agency.
+Nothing here is worded: states, triggers and status categories are codes the
+faces label from the message catalog.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from engine import status
 from engine.errors import NotFound
 from engine.ladder import days_overdue
 from engine.lookup import get_plan
-from engine.models import Escalation, Event, Occurrence, Plan, Task
+from engine.models import Agency, Escalation, Event, Occurrence, Plan, Task
 from engine.views import occurrence_query, occurrence_row, task_rows
 from engine.workdays import VIETNAM_TZ, PlanCalendars
 
@@ -47,10 +49,21 @@ def digest_data(
         plans=plans,
         levels=_levels(session, as_of, late),
         changes=_changes(session, as_of, [r["ref"] for r in rows]),
+        names=agency_names(session),
         plan_id=plan_id,
         agency=agency,
         as_of=as_of,
     )
+
+
+def agency_names(session: Session) -> dict[str, dict[str, str]]:
+    """Every agency's names by language, read once: the digest names what it mentions."""
+    return {
+        code: {"vi": name_vi, "en": name_en or name_vi}
+        for code, name_vi, name_en in session.execute(
+            select(Agency.code, Agency.name_vi, Agency.name_en)
+        )
+    }
 
 
 def plan_has_begun(plan: Plan, as_of: dt.date) -> bool:
@@ -115,6 +128,7 @@ class DigestBook:
         self.plans: dict[str, Plan] = {p.id: p for p in session.scalars(plan_query)}
         self._levels = _levels(session, as_of, None)
         self._changes = _changes(session, as_of, None)
+        self._names = agency_names(session)
 
     def recipients(self, plan_id: str) -> list[str]:
         """As ``recipients(session, plan_id, as_of)``."""
@@ -125,7 +139,7 @@ class DigestBook:
     def data(self, *, plan_id: str | None = None, agency: str | None = None) -> dict[str, Any]:
         """As ``digest_data(session, plan_id=..., agency=..., as_of=...)``."""
         if plan_id is not None and plan_id not in self.plans:
-            raise NotFound(f"No plan {plan_id!r} in this digest (plans: {', '.join(self.plans)}).")
+            raise NotFound("no_plan", plan=plan_id, known=list(self.plans))
         if agency is not None:
             wanted = self._by_agency.get(agency, [])
             if plan_id is not None:
@@ -142,6 +156,7 @@ class DigestBook:
             plans=[self.plans[p] for p in plan_ids],
             levels=self._levels,
             changes=[c for c in self._changes if c["ref"] in refs],
+            names=self._names,
             plan_id=plan_id,
             agency=agency,
             as_of=self.as_of,
@@ -154,6 +169,7 @@ def _assemble(
     plans: list[Plan],
     levels: dict[str, int],
     changes: list[dict[str, Any]],
+    names: dict[str, dict[str, str]],
     plan_id: str | None,
     agency: str | None,
     as_of: dt.date,
@@ -162,6 +178,15 @@ def _assemble(
     for r in rows:
         counts[r["status_category"]] += 1
     total = len(rows)
+    overdue = _overdue(rows, levels, as_of, {p.id: p.details for p in plans})
+    due_soon = _due_soon(rows, as_of)
+    mentioned = dict.fromkeys(
+        [
+            *([agency] if agency else []),
+            *(p.responsible_code for p in plans),
+            *(item["owner"] for item in [*overdue, *due_soon] if item["owner"]),
+        ]
+    )
     return {
         "as_of": as_of.isoformat(),
         "week": _iso_week(as_of),
@@ -171,9 +196,11 @@ def _assemble(
         "total": total,
         "counts": counts,
         "percent": {k: round(100 * v / total) if total else 0 for k, v in counts.items()},
-        "overdue": _overdue(rows, levels, as_of, {p.id: p.details for p in plans}),
-        "due_soon": _due_soon(rows, as_of),
+        "overdue": overdue,
+        "due_soon": due_soon,
         "changes": changes,
+        # Names of the agencies named above, as they are on the day of the digest.
+        "agencies": {code: names[code] for code in mentioned if code in names},
     }
 
 
@@ -244,6 +271,7 @@ def _overdue(
                 "code": r["code"],
                 "title": r["title"],
                 "owner": r["owner"],
+                "workflow": r["workflow"],
                 "state": r["state"],
                 "due": r["due"],
                 "working_days_overdue": days_overdue(cal, due, as_of),
@@ -257,7 +285,7 @@ def _overdue(
 
 def _due_soon(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
     soon = [
-        {k: r[k] for k in ("ref", "plan", "code", "title", "owner", "state", "due")}
+        {k: r[k] for k in ("ref", "plan", "code", "title", "owner", "workflow", "state", "due")}
         | {"days_left": (dt.date.fromisoformat(r["due"]) - as_of).days}
         for r in rows
         if status.is_due_soon(
@@ -278,8 +306,9 @@ def _changes(session: Session, as_of: dt.date, refs: list[str] | None) -> list[d
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), VIETNAM_TZ)
     start = end - dt.timedelta(days=CHANGES_DAYS)
     query = (
-        select(Event, Occurrence.ref)
+        select(Event, Occurrence.ref, Task.workflow)
         .join(Occurrence, Event.occurrence_id == Occurrence.id)
+        .join(Task, Occurrence.task_id == Task.id)
         .where(
             Event.at >= start.astimezone(dt.UTC),
             Event.at < end.astimezone(dt.UTC),
@@ -298,6 +327,7 @@ def _changes(session: Session, as_of: dt.date, refs: list[str] | None) -> list[d
             "from": ev.from_state,
             "to": ev.to_state,
             "note": ev.note,
+            "workflow": workflow,
         }
-        for ev, ref in session.execute(query)
+        for ev, ref, workflow in session.execute(query)
     ]

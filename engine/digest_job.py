@@ -1,9 +1,10 @@
-"""Queueing the weekly digest: one message per plan and recipient agency, once per ISO week.
+"""Queueing the weekly digest: one notice per plan and recipient agency, once per ISO week.
 
-The scheduler calls ``run(factory)`` on Monday mornings; ``dondoc digest
---send`` calls ``queue_digests`` for a chosen day. The key
+The scheduler's weekly job and ``dondoc digest --send`` call
+``queue_digests`` for a chosen day. The key
 ``digest:<plan>:<agency>:<ISO week>`` makes a second run in the same week a
-no-op, whoever starts it.
+no-op, whoever starts it. The notice carries the digest's data
+(``engine.digest``); ``notifiers`` writes it out when it sends.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.db import transaction
 from engine.digest import DigestBook
 from engine.directory import get_agency
-from engine.models import Plan
+from engine.outbox import AgencyBook, Notice, enqueue_many
 from engine.views import today
-from notifiers.outbox import enqueue
-from notifiers.render import labels, oneline, render
 
 
 @dataclass
@@ -45,47 +44,24 @@ def queue_digests(
     lang: str = "vi",
 ) -> DigestQueueResult:
     """Queue the digest of each plan (or ``plan_id``) for each agency with open work in it."""
-    result = DigestQueueResult()
     # One read of the plans' occurrences for all their digests (see DigestBook).
     book = DigestBook(session, as_of, plan_id)
     if agency:
         get_agency(session, agency)
-    for plan in book.plans.values():
-        for code in book.recipients(plan.id):
-            if agency and code != agency:
-                continue
-            key = digest_key(plan.id, code, as_of)
-            data = book.data(plan_id=plan.id, agency=code)
-            queued = enqueue(
-                session,
-                key=key,
-                kind="digest",
-                agency_code=code,
-                subject=digest_subject(session, plan, code, data["week"], lang),
-                text=render("digest", "text", data, lang=lang),
-                html=render("digest", "html", data, lang=lang),
-                payload={
-                    "plan": plan.id,
-                    "agency": code,
-                    "as_of": as_of.isoformat(),
-                    "counts": data["counts"],
-                    "overdue": [o["ref"] for o in data["overdue"]],
-                },
-                lang=lang,
-            )
-            if queued is None:
-                result.already += 1
-            else:
-                result.queued += 1
-                result.keys.append(key)
-    return result
-
-
-def digest_subject(session: Session, plan: Plan, agency: str, week: str, lang: str) -> str:
-    """One line, whatever the catalog's names hold, so it cannot add a mail header."""
-    body = get_agency(session, agency)
-    name = body.name_vi if lang == "vi" else body.name_en
-    return oneline(f"[SXSH] {labels(lang)['digest']} {week}: {plan.legal_ref} — {name}")
+    notices = [
+        Notice(
+            key=digest_key(plan.id, code, as_of),
+            kind="digest",
+            agency_code=code,
+            facts={"plan": plan.id, **book.data(plan_id=plan.id, agency=code)},
+        )
+        for plan in book.plans.values()
+        for code in book.recipients(plan.id)
+        if not agency or code == agency
+    ]
+    new = enqueue_many(session, notices, lang=lang, agencies=AgencyBook(session))
+    keys = [n.key for n in notices if n.key in new]
+    return DigestQueueResult(queued=len(keys), already=len(notices) - len(keys), keys=keys)
 
 
 def run(

@@ -18,7 +18,7 @@ _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 def get_agency(session: Session, code: str) -> Agency:
     agency = session.get(Agency, code)
     if agency is None:
-        raise NotFound(f"No agency {code!r}; 'dondoc agencies list' shows the codes.")
+        raise NotFound("no_agency", agency=code)
     return agency
 
 
@@ -50,14 +50,14 @@ def set_contacts(
     if email is not None:
         email = email.strip()
         if email and not _EMAIL.match(email):
-            raise InvalidInput(f"{email!r} is not an e-mail address.")
+            raise InvalidInput("bad_email", value=email)
         agency.email = email or None
     if webhook is not None:
         webhook = webhook.strip()
         if webhook:
             parts = urlsplit(webhook)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise InvalidInput(f"{webhook!r} is not an http(s) URL.")
+                raise InvalidInput("bad_webhook", value=webhook)
         agency.webhook = webhook or None
     session.flush()
     return agency

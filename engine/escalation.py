@@ -1,4 +1,4 @@
-"""The overdue sweep: record each escalation level an occurrence reaches, once, and queue its message.
+"""The overdue sweep: record each escalation level an occurrence reaches, once, and queue its notice.
 
 One sweep (``dondoc escalate``, or the scheduler's hourly job) asks the
 database for the open occurrences whose due day has passed, through the
@@ -8,20 +8,26 @@ reached on ``as_of`` (``engine.ladder``) and inserts one ``escalations`` row
 per level with ``INSERT ... ON CONFLICT DO NOTHING`` against the unique
 (occurrence, kind, scope, level). Whoever loses that race (a second sweep in
 another process, or a rerun) inserts nothing and sends nothing, so a level
-happens once however many sweeps run. The notification is written to the
-outbox in the same transaction as the row, so one exists exactly when the
+happens once however many sweeps run. The notice is written to the outbox,
+as facts, in the same transaction as the row, so one exists exactly when the
 other does.
 
 After downtime one sweep may find several levels reached at once: it records
 every level (the lower ones marked as caught up in ``reason``) but queues a
-single message per occurrence, naming the highest level and saying that the
-lower ones were recorded too, rather than flooding agencies with stale news.
+single notice per occurrence, naming the highest level and the lower ones
+recorded too, rather than flooding agencies with stale news.
+
+A plan the sweep cannot escalate (a ladder or an agency that does not
+resolve, in data loaded before the checks of ``catalog load`` existed, or
+changed since) is reported in ``SweepResult.skipped`` with its error and
+left alone; every other plan is swept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import workflows
 from engine import ladder
-from engine.escalation_messages import escalation_message
+from engine.errors import DondocError
 from engine.ledger import (
     SessionSource,
     insert_many_once,
@@ -39,9 +45,10 @@ from engine.ledger import (
     unit_of_work,
 )
 from engine.models import OPEN_PHASES, Escalation, Occurrence, Plan, Task, utcnow
+from engine.notices import notice_facts
+from engine.outbox import AgencyBook, Notice, enqueue_many
+from engine.plan_spec import LadderStep
 from engine.workdays import PlanCalendars, WorkingCalendar, local_day
-from notifiers.outbox import AgencyBook, enqueue
-from tasks_catalog.spec import LadderStep
 
 OVERDUE = "overdue"
 STATE_LIMIT = "state_limit"
@@ -53,6 +60,8 @@ __all__ = [
     "STATE_LIMIT",
     "EscalationRecord",
     "SessionSource",
+    "SkippedPlan",
+    "SweepResult",
     "insert_once",
     "overdue_query",
     "plan_ladder",
@@ -87,6 +96,31 @@ class EscalationRecord:
         }
 
 
+@dataclass(frozen=True)
+class SkippedPlan:
+    """A plan the sweep could not escalate, and why; the other plans were swept."""
+
+    plan: str
+    error: DondocError
+
+
+@dataclass
+class SweepResult:
+    """What one sweep recorded (or would record), and the plans it had to leave alone.
+
+    It reads as its records (iterating, ``len``); ``skipped`` is aside.
+    """
+
+    records: list[EscalationRecord] = field(default_factory=list)
+    skipped: list[SkippedPlan] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[EscalationRecord]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
 @dataclass
 class _Step:
     """A level due to be recorded for one occurrence, with its resolved agencies."""
@@ -108,6 +142,7 @@ class _Sweep:
     lang: str
     agencies: AgencyBook
     calendars: PlanCalendars
+    skipped: dict[str, SkippedPlan] = field(default_factory=dict)
 
 
 def sweep(
@@ -117,20 +152,41 @@ def sweep(
     dry_run: bool = False,
     calendar: WorkingCalendar | None = None,
     lang: str = "vi",
-) -> list[EscalationRecord]:
-    """Record the escalations reached by ``as_of`` and queue their messages; return what was new.
+) -> SweepResult:
+    """Record the escalations reached by ``as_of`` and queue their notices; return what was new.
 
     ``source`` is a session (the caller's transaction) or a session factory
     (one transaction of its own). ``dry_run`` computes the same list from the
     ledger as it stands and writes nothing. Working days are counted on each
     plan's calendar (the deployment's ``[calendar]`` merged with the plan's
-    own), unless ``calendar`` imposes one for every plan.
+    own), unless ``calendar`` imposes one for every plan. ``lang`` is the
+    language the notices will be written in.
     """
     with unit_of_work(source, dry_run) as session:
         ctx = _Sweep(as_of, dry_run, lang, AgencyBook(session), PlanCalendars(calendar))
-        created = _sweep_overdue(session, ctx)
-        created += _sweep_state_limits(session, ctx)
-    return created
+        records = _sweep_overdue(session, ctx)
+        records += _sweep_state_limits(session, ctx)
+    return SweepResult(records, list(ctx.skipped.values()))
+
+
+def _per_plan(
+    occurrences: Sequence[Occurrence], ctx: _Sweep, work: Callable[[Occurrence], _Due | None]
+) -> list[_Due]:
+    """``work`` for each occurrence; a plan whose occurrences fail is skipped whole and reported."""
+    by_plan: dict[str, list[Occurrence]] = {}
+    for occ in occurrences:
+        by_plan.setdefault(occ.task.plan_id, []).append(occ)
+    dues: list[_Due] = []
+    for plan_id, group in by_plan.items():
+        if plan_id in ctx.skipped:
+            continue
+        try:
+            found = [due for occ in group if (due := work(occ)) is not None]
+        except DondocError as error:
+            ctx.skipped[plan_id] = SkippedPlan(plan_id, error)
+            continue
+        dues += found
+    return dues
 
 
 # ---------------------------------------------------------------- overdue ladder
@@ -139,8 +195,8 @@ def sweep(
 def _sweep_overdue(session: Session, ctx: _Sweep) -> list[EscalationRecord]:
     occurrences = _candidates(session, overdue_query(ctx.as_of))
     done = recorded_levels(session, [o.id for o in occurrences], OVERDUE)
-    dues: list[_Due] = []
-    for occ in occurrences:
+
+    def due_of(occ: Occurrence) -> _Due | None:
         plan = occ.task.plan
         cal = ctx.calendars.for_plan(plan.id, plan.details)
         steps = [
@@ -154,10 +210,19 @@ def _sweep_overdue(session: Session, ctx: _Sweep) -> list[EscalationRecord]:
                 cal, occ.due, ctx.as_of, done.get((occ.id, ""), set()), plan_ladder(plan)
             )
         ]
-        if steps:
-            late = ladder.days_overdue(cal, occ.due, ctx.as_of)
-            dues.append(_Due(occ, OVERDUE, "", steps, late))
-    return _record(session, dues, ctx)
+        if not steps:
+            return None
+        _check_agencies(steps, ctx.agencies)
+        return _Due(occ, OVERDUE, "", steps, ladder.days_overdue(cal, occ.due, ctx.as_of))
+
+    return _record(session, _per_plan(occurrences, ctx, due_of), ctx)
+
+
+def _check_agencies(steps: Sequence[_Step], agencies: AgencyBook) -> None:
+    """Every agency a step names exists (``NotFound`` otherwise), before anything is written."""
+    for step in steps:
+        for code in (step.target, *step.cc):
+            agencies[code]
 
 
 def _candidates(session: Session, query: Select[Occurrence]) -> list[Occurrence]:
@@ -192,14 +257,14 @@ def _in_id_order(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
 
 
 def plan_ladder(plan: Plan) -> tuple[LadderStep, ...]:
-    """The plan's own ladder from its catalog file, or the default one."""
+    """The plan's own ladder from its catalog file, or the default one; checked as at loading."""
     raw = (plan.details or {}).get("escalation") or []
     if not raw:
         return ladder.DEFAULT_LADDER
     steps = [
         LadderStep(int(s["level"]), int(s["after_working_days"]), str(s["target"])) for s in raw
     ]
-    return ladder.validate_ladder(steps, source=f"plan {plan.id} escalation")
+    return ladder.validate_ladder(steps, province=plan.province, plan=plan.id)
 
 
 class _Parents(dict[str, str | None]):
@@ -274,8 +339,8 @@ def _sweep_state_limits(session: Session, ctx: _Sweep) -> list[EscalationRecord]
         return []
     occurrences = _candidates(session, query)
     done = recorded_levels(session, [o.id for o in occurrences], STATE_LIMIT)
-    dues: list[_Due] = []
-    for occ in occurrences:
+
+    def due_of(occ: Occurrence) -> _Due | None:
         days = workflows.get(occ.task.workflow).state(occ.state).time_limit_days or 0
         entered = local_day(occ.state_entered_at)
         limit_due = ladder.state_time_limit_due(entered, days)
@@ -283,7 +348,7 @@ def _sweep_state_limits(session: Session, ctx: _Sweep) -> list[EscalationRecord]
         cal = ctx.calendars.for_plan(occ.task.plan.id, occ.task.plan.details)
         late = ladder.days_overdue(cal, limit_due, ctx.as_of)
         if late < 1 or 1 in done.get((occ.id, scope), set()) or not occ.task.leads:
-            continue
+            return None
         step = _Step(
             level=1,
             target=occ.task.leads[0],
@@ -291,8 +356,10 @@ def _sweep_state_limits(session: Session, ctx: _Sweep) -> list[EscalationRecord]
             reached_on=cal.next_working_day(limit_due),
             extra={"state": occ.state, "limit_days": days, "limit_due": limit_due},
         )
-        dues.append(_Due(occ, STATE_LIMIT, scope, [step], late))
-    return _record(session, dues, ctx)
+        _check_agencies([step], ctx.agencies)
+        return _Due(occ, STATE_LIMIT, scope, [step], late)
+
+    return _record(session, _per_plan(occurrences, ctx, due_of), ctx)
 
 
 # ---------------------------------------------------------------- the ledger and the outbox
@@ -313,11 +380,11 @@ _LEDGER_KEY = ("occurrence_id", "kind", "scope", "level")
 
 
 def _record(session: Session, dues: list[_Due], ctx: _Sweep) -> list[EscalationRecord]:
-    """Insert every due step's ledger row once; queue one message per occurrence for its highest new one.
+    """Insert every due step's ledger row once; queue one notice per occurrence for its highest new one.
 
     All ledger rows of the sweep go in with one ``INSERT ... ON CONFLICT DO
     NOTHING RETURNING`` per page; the rows it returns are the levels this
-    sweep won, and only those get a message (rendered here, not before).
+    sweep won, and only those get a notice, queued together the same way.
     """
     rows = []
     created_at = utcnow()
@@ -343,11 +410,12 @@ def _record(session: Session, dues: list[_Due], ctx: _Sweep) -> list[EscalationR
     else:
         inserted = insert_many_once(session, Escalation, rows, _LEDGER_KEY)
     created: list[EscalationRecord] = []
+    notices: list[Notice] = []
     for due in dues:
         occ, kind, scope, late = due.occ, due.kind, due.scope, due.late
         won = [s for s in due.steps if (occ.id, kind, scope, s.level) in inserted]
         if won and not ctx.dry_run:
-            _queue_escalation_message(session, occ, kind, scope, won, late, ctx)
+            notices.append(_notice(occ, kind, scope, won, late, ctx))
         created += [
             EscalationRecord(
                 ref=occ.ref,
@@ -361,71 +429,59 @@ def _record(session: Session, dues: list[_Due], ctx: _Sweep) -> list[EscalationR
             )
             for s in won
         ]
+    enqueue_many(session, notices, lang=ctx.lang, agencies=ctx.agencies)
     return created
 
 
 def _reason(kind: str, step: _Step, as_of: dt.date, late: int, caught_up: bool) -> str:
+    """The ledger row's ``reason``: the facts of why the level was reached, as compact JSON.
+
+    ``caught_up`` is true when no sweep ran on the day the level was reached,
+    so it was recorded late.
+    """
+    facts: dict[str, Any] = {"reached_on": step.reached_on.isoformat(), "caught_up": caught_up}
     if kind == STATE_LIMIT:
-        text = (
-            f"{step.extra['limit_days']} days allowed in state {step.extra['state']} "
-            f"ended on {step.extra['limit_due'].isoformat()}"
+        facts.update(
+            state=step.extra["state"],
+            limit_days=step.extra["limit_days"],
+            limit_due=step.extra["limit_due"].isoformat(),
         )
-    else:
-        text = f"level {step.level} reached on {step.reached_on.isoformat()}"
-    text += f"; {late} working day(s) overdue on {as_of.isoformat()}"
-    if caught_up:
-        text += "; caught up: recorded late because no sweep ran on the day it was reached"
-    return text
+    return json.dumps(facts, sort_keys=True, separators=(",", ":"))
 
 
-def _queue_escalation_message(
-    session: Session,
-    occ: Occurrence,
-    kind: str,
-    scope: str,
-    won: list[_Step],
-    late: int,
-    ctx: _Sweep,
-) -> None:
+def _notice(
+    occ: Occurrence, kind: str, scope: str, won: list[_Step], late: int, ctx: _Sweep
+) -> Notice:
     top = won[-1]
     # Earlier levels recorded in this same sweep were pressed on nobody yet:
-    # their targets are told in copy of the one message.
+    # their targets are told in copy of the one notice.
     earlier = [code for s in won[:-1] for code in (s.target, *s.cc)]
     told = [c for c in dict.fromkeys([*top.cc, *earlier]) if c != top.target]
-    due = occ.due if kind == OVERDUE else top.extra["limit_due"]
-    message = escalation_message(
-        occ,
+    facts = notice_facts(occ, told=told, agencies=ctx.agencies, mentions=[top.target])
+    facts.update(
         kind=kind,
-        due=due,
-        days_overdue=late,
+        scope=scope,
         level=top.level,
+        levels=[s.level for s in won],
+        caught_up=[s.level for s in won[:-1]],
         target=top.target,
-        told=told,
-        caught_up_levels=[s.level for s in won[:-1]],
-        limit_days=top.extra.get("limit_days"),
-        agencies=ctx.agencies,
-        lang=ctx.lang,
+        due=occ.due.isoformat(),
+        days_overdue=late,
+        limit=(
+            None
+            if kind == OVERDUE
+            else {
+                "days": top.extra["limit_days"],
+                "due": top.extra["limit_due"].isoformat(),
+                "state": occ.state,
+            }
+        ),
     )
-    enqueue(
-        session,
+    return Notice(
         key=f"esc:{occ.ref}:{kind}:{scope + ':' if scope else ''}{top.level}",
         kind="escalation",
         agency_code=top.target,
-        cc=told,
-        subject=message.subject,
-        text=message.text,
-        html=message.html,
-        payload={
-            "ref": occ.ref,
-            "kind": kind,
-            "scope": scope,
-            "level": top.level,
-            "levels": [s.level for s in won],
-            "target": top.target,
-            "days_overdue": late,
-            "due": occ.due.isoformat(),
-        },
-        lang=ctx.lang,
+        facts=facts,
+        cc=tuple(told),
         occurrence_id=occ.id,
-        agencies=ctx.agencies,
     )

@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import Event, Occurrence, utcnow
+from engine.authz import require_audit
+from engine.lookup import get_plan
+from engine.models import Event, Occurrence, User, utcnow
 
 GENESIS = "0" * 64
 
@@ -106,16 +108,18 @@ def new_event(
 
 @dataclass(frozen=True)
 class AuditProblem:
-    """The first place where an occurrence's history does not add up."""
+    """The first place where an occurrence's history does not add up.
+
+    ``problem`` is a code the faces word (``audit.<problem>`` in the message
+    catalog): ``out_of_order``, ``broken_link``, ``edited``, ``no_events``,
+    ``tail_deleted`` or ``state_mismatch``; ``facts`` fill it.
+    """
 
     ref: str
     seq: int | None
     event_id: int | None
     problem: str
-
-    def sentence(self) -> str:
-        where = f"event #{self.seq} (id {self.event_id})" if self.seq is not None else "its history"
-        return f"{self.ref}: {where} {self.problem}."
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,30 +137,25 @@ def _check_chain(occ: Occurrence, events: list[Event]) -> AuditProblem | None:
     prev = GENESIS
     for expected_seq, ev in enumerate(events, start=1):
         if ev.seq != expected_seq:
-            return AuditProblem(
-                occ.ref,
-                expected_seq,
-                ev.id,
-                f"is missing or out of order (found #{ev.seq} instead)",
-            )
+            return AuditProblem(occ.ref, expected_seq, ev.id, "out_of_order", {"found": ev.seq})
         if ev.prev_hash != prev:
-            return AuditProblem(
-                occ.ref, ev.seq, ev.id, "does not follow the event before it (deleted or reordered)"
-            )
+            return AuditProblem(occ.ref, ev.seq, ev.id, "broken_link")
         recomputed = hash_of(occ.ref, ev)
         if recomputed != ev.hash:
-            return AuditProblem(occ.ref, ev.seq, ev.id, "was edited after it was recorded")
+            return AuditProblem(occ.ref, ev.seq, ev.id, "edited")
         prev = ev.hash
     if not events:
-        return AuditProblem(occ.ref, None, None, "has no events at all (deleted)")
+        return AuditProblem(occ.ref, None, None, "no_events")
     last = events[-1]
     if last.seq != occ.head_seq or last.hash != occ.head_hash:
-        return AuditProblem(
-            occ.ref, occ.head_seq, None, "is missing: the newest recorded events were deleted"
-        )
+        return AuditProblem(occ.ref, occ.head_seq, None, "tail_deleted")
     if last.to_state != occ.state:
         return AuditProblem(
-            occ.ref, last.seq, last.id, f"ends in {last.to_state} but the task is in {occ.state}"
+            occ.ref,
+            last.seq,
+            last.id,
+            "state_mismatch",
+            {"last_state": last.to_state, "state": occ.state},
         )
     return None
 
@@ -183,3 +182,14 @@ def verify(session: Session, plan_id: str | None = None) -> AuditResult:
         if problem:
             problems.append(problem)
     return AuditResult(n_occ, n_events, problems)
+
+
+def audit(session: Session, user: User | None, plan_id: str | None = None) -> AuditResult:
+    """``verify`` as a face asks it: ``user`` must be allowed to audit (None is the
+    administrator at the command line), and an unknown plan is ``NotFound``, never
+    an empty, "intact" audit."""
+    if user is not None:
+        require_audit(user)
+    if plan_id:
+        get_plan(session, plan_id)
+    return verify(session, plan_id or None)

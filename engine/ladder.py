@@ -22,13 +22,17 @@ give is then escalated on working days like any due day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from itertools import pairwise
+from typing import Any
 
-from engine.errors import InvalidDefinition, InvalidInput
+from engine.errors import InvalidDefinition, InvalidInput, Problem
+from engine.plan_spec import LadderStep
 from engine.workdays import WorkingCalendar
-from tasks_catalog.spec import LadderStep
 
+# The one vocabulary of a step's target (plan files, the default ladder, the
+# sweep): the task's owner, the plan's responsible department, or an agency
+# (a full code, or the abbreviation of an agency of the plan's province).
 OWNER = "owner"
 RESPONSIBLE = "responsible"
 UBND = "ubnd"
@@ -42,38 +46,113 @@ DEFAULT_LADDER: tuple[LadderStep, ...] = (
 DEFAULT_REMINDER_DAYS: tuple[int, ...] = (14, 3)
 
 
-def validate_ladder(
-    steps: Iterable[LadderStep], *, source: str = "escalation"
-) -> tuple[LadderStep, ...]:
-    """Check a ladder (a plan's override) and return it ordered by level.
+def ladder_problems(
+    steps: Sequence[LadderStep], *, province: str, known: Container[str] | None = None
+) -> list[Problem]:
+    """Everything wrong with a plan's own ladder, one ``Problem`` each (none: it can be swept).
 
     Levels run 1, 2, 3... without gaps; each level waits strictly longer than
-    the one below, at least one working day; every step names a target.
+    the one below, at least one working day; every step names a target that
+    ``resolve_target`` understands and, when ``known`` is given, that names
+    a known agency. ``catalog validate``, ``catalog load`` and the sweep all
+    ask this, so a ladder the sweep would refuse never loads.
     """
-    ordered = tuple(sorted(steps, key=lambda s: s.level))
+    problems: list[Problem] = []
+
+    def found(code: str, level: int | None, field: str, **facts: Any) -> None:
+        where = ("escalation_level", str(level)) if level is not None else None
+        problems.append(Problem(code, facts, where=where, field=field))
+
+    ordered = sorted(steps, key=lambda s: s.level)
     if not ordered:
-        raise InvalidDefinition(f"{source}: the ladder has no steps; omit it to use the default.")
+        found("ladder_empty", None, "escalation")
+        return problems
     for expected, step in enumerate(ordered, start=1):
         if step.level != expected:
-            raise InvalidDefinition(
-                f"{source}: levels must run 1, 2, 3... without gaps or repeats; "
-                f"found level {step.level} where level {expected} belongs."
-            )
+            found("ladder_level_gap", step.level, "level", found=step.level, expected=expected)
+            return problems  # the checks below compare neighbouring levels
         if step.after_working_days < 1:
-            raise InvalidDefinition(
-                f"{source}: level {step.level} waits {step.after_working_days} working "
-                "days; a level is reached at the earliest 1 working day after the due day."
-            )
-        if not step.target.strip():
-            raise InvalidDefinition(f"{source}: level {step.level} has no target.")
+            found("ladder_too_soon", step.level, "after_working_days", days=step.after_working_days)
+        target = step.target.strip()
+        if not target:
+            found("ladder_no_target", step.level, "target")
+        elif target not in (OWNER, RESPONSIBLE) and known is not None:
+            code = target_code(target, province)
+            if code not in known:
+                found("ladder_unknown_target", step.level, "target", target=target, agency=code)
     for lower, upper in pairwise(ordered):
         if upper.after_working_days <= lower.after_working_days:
-            raise InvalidDefinition(
-                f"{source}: level {upper.level} ({upper.after_working_days} working days) "
-                f"must wait longer than level {lower.level} "
-                f"({lower.after_working_days} working days)."
+            found(
+                "ladder_not_longer",
+                upper.level,
+                "after_working_days",
+                days=upper.after_working_days,
+                lower=lower.level,
+                lower_days=lower.after_working_days,
             )
+    return problems
+
+
+def validate_ladder(
+    steps: Iterable[LadderStep],
+    *,
+    province: str,
+    known: Container[str] | None = None,
+    plan: str | None = None,
+) -> tuple[LadderStep, ...]:
+    """``steps`` ordered by level, or ``InvalidDefinition`` listing every problem of the ladder."""
+    ordered = tuple(sorted(steps, key=lambda s: s.level))
+    problems = ladder_problems(ordered, province=province, known=known)
+    if problems:
+        raise InvalidDefinition("ladder_invalid", problems=problems, plan=plan)
     return ordered
+
+
+def escalation_problems(
+    steps: Sequence[LadderStep],
+    *,
+    province: str,
+    responsible: str,
+    leads_by_task: Mapping[str, Sequence[str]],
+    parents: Mapping[str, str | None],
+) -> list[Problem]:
+    """Everything that would stop the sweep of a plan, found before it is loaded.
+
+    The plan's ladder (or the default one when ``steps`` is empty) is checked
+    by ``ladder_problems`` against the known agencies (the keys of
+    ``parents``), then every step is resolved for every task as the sweep
+    will resolve it, so a task without a lead or a responsible department
+    without a parent to escalate to is named now rather than at the sweep.
+    """
+    ladder = tuple(steps) or DEFAULT_LADDER
+    problems = ladder_problems(ladder, province=province, known=parents)
+    if problems:
+        return problems
+    seen: set[tuple[str, str]] = set()
+    for code, leads in leads_by_task.items():
+        for step in ladder:
+            try:
+                resolve_target(
+                    step.target,
+                    leads=leads,
+                    responsible=responsible,
+                    parents=parents,
+                    province=province,
+                )
+            except InvalidDefinition as error:
+                # One line per kind of trouble, not one per task that shares it.
+                if (error.code, repr(sorted(error.facts.items()))) in seen:
+                    continue
+                seen.add((error.code, repr(sorted(error.facts.items()))))
+                problems.append(
+                    Problem(error.code, error.facts, where=("task", code), field="escalation")
+                )
+    return problems
+
+
+def target_code(target: str, province: str) -> str:
+    """The agency code a step's target names: a code as written, an abbreviation in the province."""
+    return target if "/" in target else f"{province}/{target}"
 
 
 def days_overdue(cal: WorkingCalendar, due: dt.date, as_of: dt.date) -> int:
@@ -134,19 +213,16 @@ def resolve_target(
     """
     if target == OWNER:
         if not leads:
-            raise InvalidDefinition("The task has no lead agency to escalate to.")
+            raise InvalidDefinition("no_lead_to_escalate")
         return leads[0]
     if target == RESPONSIBLE:
         if responsible not in leads:
             return responsible
         parent = parents.get(responsible)
         if not parent:
-            raise InvalidDefinition(
-                f"{responsible} leads this task and has no parent agency to escalate to; "
-                "give it a parent in the agency directory."
-            )
+            raise InvalidDefinition("responsible_without_parent", agency=responsible)
         return parent
-    return target if "/" in target else f"{province}/{target}"
+    return target_code(target, province)
 
 
 def copies_co_operating(step: LadderStep) -> bool:
@@ -168,7 +244,7 @@ def reminder_dates(
     """
     days = sorted(set(days_before), reverse=True)
     if any(d < 1 for d in days):
-        raise InvalidInput(f"Reminder offsets must be at least 1 day, got {days}.")
+        raise InvalidInput("reminder_offsets", days=days)
     dates = [due - dt.timedelta(days=d) for d in days]
     return [d for d in dates if not_before is None or d >= not_before]
 
@@ -185,8 +261,9 @@ def shift_due(
     """
     if resumed_on < suspended_from:
         raise InvalidInput(
-            f"Resumed on {resumed_on.isoformat()}, before the suspension began on "
-            f"{suspended_from.isoformat()}."
+            "resumed_before_suspended",
+            resumed=resumed_on.isoformat(),
+            suspended=suspended_from.isoformat(),
         )
     day = dt.timedelta(days=1)
     lost = cal.working_days_between(suspended_from - day, resumed_on - day)
@@ -200,5 +277,5 @@ def state_time_limit_due(entered_on: dt.date, days: int) -> dt.date:
     March. ``entered_on`` is the local day (``engine.workdays.local_day``).
     """
     if days < 1:
-        raise InvalidInput(f"A state time limit must be at least 1 day, got {days}.")
+        raise InvalidInput("state_limit_days", days=days)
     return entered_on + dt.timedelta(days=days)

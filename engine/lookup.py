@@ -13,12 +13,16 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import Occurrence, Plan, Task
 from engine.refs import format_ref, parse_ref
 
+#: How many known names a "not found" error quotes: enough to spot a typo,
+#: never a whole catalog.
+MAX_SUGGESTIONS = 12
+
 
 def get_plan(session: Session, plan_id: str) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None:
-        known = ", ".join(session.scalars(select(Plan.id).order_by(Plan.id))) or "none loaded yet"
-        raise NotFound(f"No plan {plan_id!r} in the database (loaded: {known}).")
+        known = list(session.scalars(select(Plan.id).order_by(Plan.id).limit(MAX_SUGGESTIONS)))
+        raise NotFound("no_plan", plan=plan_id, known=known)
     return plan
 
 
@@ -29,9 +33,12 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
     task = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.code == ref.code))
     if task is None:
         codes = session.scalars(
-            select(Task.code).where(Task.plan_id == plan.id).order_by(Task.position)
+            select(Task.code)
+            .where(Task.plan_id == plan.id)
+            .order_by(Task.position)
+            .limit(MAX_SUGGESTIONS)
         )
-        raise NotFound(f"Plan {plan.id} has no task {ref.code!r} (tasks: {', '.join(codes)}).")
+        raise NotFound("no_task", plan=plan.id, code=ref.code, known=list(codes))
     occs = list(
         session.scalars(
             select(Occurrence)
@@ -42,12 +49,9 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
     )
     if ref.year is None:
         if task.recurrence == "yearly":
-            years = [str(o.year) for o in occs if not o.archived]
-            raise InvalidInput(
-                f"{ref} recurs every year; name the year, e.g. "
-                f"{format_ref(plan.id, task.code, occs[0].year if occs else plan.period_start)} "
-                f"(years: {', '.join(years)})."
-            )
+            years = [o.year for o in occs if not o.archived]
+            example = format_ref(plan.id, task.code, occs[0].year if occs else plan.period_start)
+            raise InvalidInput("year_needed", ref=str(ref), example=example, years=years)
         if occs:
             return occs[0]
     else:
@@ -56,11 +60,12 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
                 return occ
         if task.recurrence != "yearly":
             raise InvalidInput(
-                f"{format_ref(plan.id, task.code)} does not recur; leave out @{ref.year}."
+                "year_not_recurring", ref=format_ref(plan.id, task.code), year=ref.year
             )
-        listed = ", ".join(str(o.year) for o in occs)
-        raise NotFound(f"{ref} has no occurrence in {ref.year} (years: {listed}).")
-    raise NotFound(f"{ref} has no occurrence; reload the catalog with 'dondoc catalog load'.")
+        raise NotFound(
+            "no_occurrence_in_year", ref=str(ref), year=ref.year, years=[o.year for o in occs]
+        )
+    raise NotFound("no_occurrence", ref=str(ref))
 
 
 def load_occurrences(session: Session, texts: Sequence[str]) -> list[Occurrence]:

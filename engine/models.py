@@ -325,8 +325,9 @@ class OutboxMessage(Base):
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
     recipients: Mapped[list[str]] = mapped_column(JSONText, default=list)
     cc: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    subject: Mapped[str] = mapped_column(Text)
-    body_text: Mapped[str] = mapped_column(Text)
+    # Written by the dispatcher when it renders the facts of ``payload`` (revision 0002).
+    subject: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
     lang: Mapped[str] = mapped_column(String(5), default="vi")

@@ -31,9 +31,6 @@ def parse_ref(text: str) -> Ref:
     match = _REF.match(text.strip()) if isinstance(text, str) and len(text) < 200 else None
     if not match:
         shown = text if len(text) <= 60 else text[:57] + "..."
-        raise InvalidInput(
-            f"{shown!r} is not a task reference; write PLAN:CODE or PLAN:CODE@YEAR, "
-            "e.g. kon-tum-2013:2.1 or kon-tum-2013:1.2@2015."
-        )
+        raise InvalidInput("bad_reference", text=shown)
     year = int(match["year"]) if match["year"] else None
     return Ref(match["plan"], match["code"], year)

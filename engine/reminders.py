@@ -12,6 +12,7 @@ the same transaction. A run that finds several reminders reached at once
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
@@ -19,10 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine import ladder
 from engine.escalation import REMINDER, EscalationRecord
-from engine.escalation_messages import reminder_message
 from engine.ledger import SessionSource, insert_once, unit_of_work
 from engine.models import OPEN_PHASES, Escalation, Occurrence, Task, utcnow
-from notifiers.outbox import AgencyBook, enqueue
+from engine.notices import notice_facts
+from engine.outbox import AgencyBook, Notice, enqueue_many
 
 
 def remind(
@@ -58,6 +59,7 @@ def remind(
         sent = _sent(session, [o.id for o in occurrences])
         agencies = AgencyBook(session)
         created: list[EscalationRecord] = []
+        notices: list[Notice] = []
         for occ in occurrences:
             if not occ.task.leads:
                 continue
@@ -70,7 +72,7 @@ def remind(
             if not won:
                 continue
             if not dry_run:
-                _queue(session, occ, min(won), as_of, agencies, lang)
+                notices.append(_notice(occ, min(won), as_of, agencies))
             created += [
                 EscalationRecord(
                     ref=occ.ref,
@@ -82,6 +84,7 @@ def remind(
                 )
                 for offset in won
             ]
+        enqueue_many(session, notices, lang=lang, agencies=agencies)
     return created
 
 
@@ -111,7 +114,7 @@ def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> b
                 "level": offset,
                 "target_code": occ.task.leads[0],
                 "cc": occ.task.co_agencies,
-                "reason": f"{offset} days before the due day {occ.due.isoformat()}",
+                "reason": json.dumps({"days_before": offset, "due": occ.due.isoformat()}),
                 "as_of": as_of,
                 "days_overdue": 0,
                 "created_at": utcnow(),
@@ -121,30 +124,16 @@ def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> b
     )
 
 
-def _queue(
-    session: Session,
-    occ: Occurrence,
-    nearest: int,
-    as_of: dt.date,
-    agencies: AgencyBook,
-    lang: str,
-) -> None:
-    """Queue the one reminder message of this run for ``occ``, keyed by its nearest offset."""
-    owner, told = occ.task.leads[0], occ.task.co_agencies
-    message = reminder_message(
-        occ, days_left=(occ.due - as_of).days, told=told, agencies=agencies, lang=lang
-    )
-    enqueue(
-        session,
+def _notice(occ: Occurrence, nearest: int, as_of: dt.date, agencies: AgencyBook) -> Notice:
+    """The one reminder notice of this run for ``occ``, keyed by its nearest offset."""
+    told = occ.task.co_agencies
+    facts = notice_facts(occ, told=told, agencies=agencies)
+    facts.update(days_before=nearest, days_left=(occ.due - as_of).days, due=occ.due.isoformat())
+    return Notice(
         key=f"rem:{occ.ref}:{nearest}",
         kind="reminder",
-        agency_code=owner,
-        cc=told,
-        subject=message.subject,
-        text=message.text,
-        html=message.html,
-        payload={"ref": occ.ref, "days_before": nearest, "due": occ.due.isoformat()},
-        lang=lang,
+        agency_code=occ.task.leads[0],
+        facts=facts,
+        cc=tuple(told),
         occurrence_id=occ.id,
-        agencies=agencies,
     )

@@ -1,4 +1,4 @@
-"""The annual report a plan's responsible department owes: its data, and the xlsx sheet.
+"""The annual report a plan's responsible department owes: its data (``notifiers`` writes it out).
 
 One entry per task with the occurrences that concern the year (a yearly
 occurrence of that year, or a longer window that covers it), their state and
@@ -9,13 +9,13 @@ the escalations of the year, the plan's targets and its planned budget.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import workflows
+from engine.digest import agency_names
 from engine.errors import InvalidInput
 from engine.lookup import get_plan
 from engine.models import Escalation, Event, Occurrence, Task
@@ -31,8 +31,11 @@ def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:
     plan = get_plan(session, plan_id)
     if not plan.period_start <= year <= plan.period_end:
         raise InvalidInput(
-            f"{plan.id} runs from {plan.period_start} to {plan.period_end}; "
-            f"there is no report for {year}."
+            "report_year_outside",
+            plan=plan.id,
+            year=year,
+            start=plan.period_start,
+            end=plan.period_end,
         )
     as_of = min(dt.date(year, 12, 31), today())
     budget = plan.details.get("budget") or {}
@@ -46,6 +49,15 @@ def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:
         for occ in entry["occurrences"]:
             counts[occ["status_category"]] = counts.get(occ["status_category"], 0) + 1
         tasks.append(entry)
+    escalations = _escalations(session, plan.id, year)
+    names = agency_names(session)
+    mentioned = dict.fromkeys(
+        [
+            plan.responsible_code,
+            *(code for t in tasks for code in (*t["leads"], *t["co_agencies"])),
+            *(e["target"] for e in escalations),
+        ]
+    )
     return {
         "plan": {
             "id": plan.id,
@@ -59,7 +71,9 @@ def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "counts": counts,
         "tasks": tasks,
-        "escalations": _escalations(session, plan.id, year),
+        "escalations": escalations,
+        # Names of the agencies the report names, as they are on the day it is made.
+        "agencies": {code: names[code] for code in mentioned if code in names},
         "targets": plan.details.get("targets") or [],
         "budget_unit": budget.get("unit", ""),
         "budget_total": sum(float(b.get("amount") or 0) for b in lines),
@@ -79,7 +93,6 @@ def _task_entry(
             {
                 "ref": occ.ref,
                 "state": occ.state,
-                "state_label": wf.state(occ.state).label("vi"),
                 "status_category": category_of(occ, wf, as_of),
                 "due": occ.due.isoformat(),
                 "completed_on": local_day(occ.completed_at).isoformat()
@@ -94,6 +107,7 @@ def _task_entry(
         "code": task.code,
         "section": task.section,
         "title": task.title,
+        "workflow": task.workflow,
         "expected_result": task.result,
         "owner": leads[0] if leads else None,
         "leads": leads,
@@ -164,61 +178,3 @@ def _escalations(session: Session, plan_id: str, year: int) -> list[dict[str, An
         }
         for e, ref in rows
     ]
-
-
-XLSX_COLUMNS = (
-    "Mã / Code",
-    "Nhiệm vụ / Task",
-    "Chủ trì / Owner",
-    "Phối hợp / Co-operating",
-    "Thời gian / Window",
-    "Kỳ / Occurrences",
-    "Trạng thái / State",
-    "Tình trạng / Status",
-    "Kết quả, minh chứng / Results and evidence",
-    "Kinh phí dự kiến / Planned budget",
-)
-
-
-def write_xlsx(report: dict[str, Any], path: Path) -> None:
-    """Write one row per task (occurrences joined within the cell) to ``path``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"{report['year']}"
-    sheet.append(list(XLSX_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for t in report["tasks"]:
-        occs = t["occurrences"]
-        results = [
-            f"{r['at']} {r['trigger']}: "
-            + "; ".join(
-                [r["note"]] * bool(r["note"]) + [f"{k}={v}" for k, v in r["evidence"].items()]
-            )
-            for o in occs
-            for r in o["results"]
-        ]
-        sheet.append(
-            [
-                t["code"],
-                t["title"],
-                t["owner"] or "",
-                ", ".join(t["co_agencies"]),
-                t["window"],
-                "\n".join(o["ref"] for o in occs),
-                "\n".join(o["state"] for o in occs),
-                "\n".join(o["status_category"] for o in occs),
-                "\n".join(results),
-                t["budget_total"] if t["budget"] else None,
-            ]
-        )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJ", (8, 60, 22, 30, 11, 26, 16, 20, 50, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
-    book.save(path)

@@ -1,14 +1,10 @@
-"""The scheduler: APScheduler 3 jobs that sweep, remind, send digests and dispatch the outbox.
+"""The scheduler: APScheduler 3 running dondoc's jobs in Asia/Ho_Chi_Minh time.
 
-Jobs, all in Asia/Ho_Chi_Minh time:
-
-- ``sweep``: the overdue escalation sweep, every hour (``engine.escalation``);
-- ``reminders``: reminders before due, every day at 07:00 (``engine.reminders``);
-- ``weekly-digest``: Monday 07:30 (``engine.digest_job``);
-- ``dispatch``: every minute (``notifiers.dispatch``).
-
-Each job imports its code when it first runs, so ``dondoc --help`` and the
-other commands do not pay for it.
+The engine owns the wiring (time zone, misfire handling, one instance of a
+job at a time, stopping cleanly on SIGTERM); the jobs themselves are
+composed where both sides are visible, by the command line's
+``scheduler run`` (``cli.schedule``): the sweep, the reminders and the
+weekly digest from the engine, the outbox dispatch from ``notifiers``.
 
 Deployment: run one ``dondoc scheduler run`` per database. The jobs live in
 APScheduler's in-memory job store; APScheduler 3 job stores must never be
@@ -31,15 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.orm import Session, sessionmaker
 
 from engine.workdays import VIETNAM_TZ, local_day
 
@@ -56,92 +53,52 @@ def today_in_vietnam() -> dt.date:
     return local_day(dt.datetime.now(dt.UTC))
 
 
-def sweep_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") -> int:
-    """The hourly sweep; returns how many escalations it recorded."""
-    from engine.escalation import sweep
+@dataclass(frozen=True)
+class Job:
+    """One scheduled job: an id, what to call, and when (an APScheduler trigger)."""
 
-    created = sweep(factory, as_of=clock(), lang=lang)
-    log.info("escalation sweep for %s: %d new escalation(s)", clock(), len(created))
-    return len(created)
-
-
-def reminders_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") -> int:
-    """The daily reminders; returns how many it recorded."""
-    from engine.reminders import remind
-
-    created = remind(factory, as_of=clock(), lang=lang)
-    log.info("reminders for %s: %d new reminder(s)", clock(), len(created))
-    return len(created)
+    id: str
+    func: Callable[[], Any]
+    trigger: BaseTrigger
 
 
-def digest_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") -> int:
-    """The weekly digests; returns how many messages it queued."""
-    from engine.digest_job import run
-
-    result = run(factory, as_of=clock(), lang=lang)
-    log.info("weekly digest for %s: %d queued", clock(), result.queued)
-    return result.queued
+def hourly() -> IntervalTrigger:
+    return IntervalTrigger(hours=1, timezone=TIMEZONE)
 
 
-def dispatch_job(factory: sessionmaker[Session]) -> int:
-    """Send what waits in the outbox; returns how many were sent."""
-    from notifiers.dispatch import dispatch_pending
+def every_minute() -> IntervalTrigger:
+    return IntervalTrigger(minutes=1, timezone=TIMEZONE)
 
-    result = dispatch_pending(factory)
-    return result.sent
+
+def daily_at(hour: int, minute: int = 0) -> CronTrigger:
+    return CronTrigger(hour=hour, minute=minute, timezone=TIMEZONE)
+
+
+def weekly_on_monday_at(hour: int, minute: int = 0) -> CronTrigger:
+    # Named weekday: APScheduler's numeric day_of_week counts Monday as 0.
+    return CronTrigger(day_of_week="mon", hour=hour, minute=minute, timezone=TIMEZONE)
 
 
 def build_scheduler(
-    factory: sessionmaker[Session],
-    *,
-    scheduler_cls: type[BaseScheduler] = BlockingScheduler,
-    clock: Clock | None = None,
-    lang: str = "vi",
+    jobs: Sequence[Job], *, scheduler_cls: type[BaseScheduler] = BlockingScheduler
 ) -> BaseScheduler:
-    """A scheduler with dondoc's four jobs registered (not started).
-
-    ``clock`` gives the day the sweep and reminders run for (default: today
-    in Vietnam); tests pass a fixed day and a ``BackgroundScheduler``.
-    """
-    clock = clock or today_in_vietnam
+    """A scheduler with ``jobs`` registered (not started); tests pass a ``BackgroundScheduler``."""
     sched = scheduler_cls(timezone=TIMEZONE, job_defaults=JOB_DEFAULTS)
-    jobs: list[tuple[str, Callable[..., Any], Any, tuple[Any, ...]]] = [
-        ("sweep", sweep_job, IntervalTrigger(hours=1, timezone=TIMEZONE), (factory, clock, lang)),
-        (
-            "reminders",
-            reminders_job,
-            CronTrigger(hour=7, minute=0, timezone=TIMEZONE),
-            (factory, clock, lang),
-        ),
-        (
-            "weekly-digest",
-            digest_job,
-            # Named weekday: APScheduler's numeric day_of_week counts Monday as 0.
-            CronTrigger(day_of_week="mon", hour=7, minute=30, timezone=TIMEZONE),
-            (factory, clock, lang),
-        ),
-        ("dispatch", dispatch_job, IntervalTrigger(minutes=1, timezone=TIMEZONE), (factory,)),
-    ]
-    for job_id, func, trigger, args in jobs:
+    for job in jobs:
         sched.add_job(
-            func, trigger, args=args, id=job_id, name=job_id, replace_existing=True, **JOB_DEFAULTS
+            job.func, job.trigger, id=job.id, name=job.id, replace_existing=True, **JOB_DEFAULTS
         )
     return sched
 
 
-def run_forever(
-    factory: sessionmaker[Session],
-    *,
-    lang: str = "vi",
-    on_ready: Callable[[], None] | None = None,
-) -> None:
+def run_forever(jobs: Sequence[Job], *, on_ready: Callable[[], None] | None = None) -> None:
     """Run the blocking scheduler until SIGTERM or SIGINT, then stop after the running jobs.
 
     ``on_ready`` is called once the scheduler runs, so whoever it tells may
     stop it from then on. A signal that comes while it is still starting is
     remembered and honoured as soon as it has started.
     """
-    sched = build_scheduler(factory, lang=lang)
+    sched = build_scheduler(jobs)
     stop_requested = False
 
     def stop(signum: int, _frame: Any) -> None:

@@ -97,7 +97,7 @@ def category(
 ) -> str:
     """The status category of one occurrence on ``as_of`` (rules in the module docstring)."""
     if completed and completed_on is None:
-        raise InvalidInput("A completed occurrence needs its completion day.")
+        raise InvalidInput("completed_without_day")
     if cancelled:
         return CANCELLED
     if completed and completed_on is not None and completed_on <= as_of:
@@ -119,7 +119,7 @@ def is_due_soon(
     ``within_days`` calendar days, both included.
     """
     if category_name not in CATEGORIES:
-        raise InvalidInput(f"Unknown status category {category_name!r}.")
+        raise InvalidInput("unknown_category", category=category_name, known=list(CATEGORIES))
     if within_days < 0:
-        raise InvalidInput(f"'Due soon' needs a non-negative number of days, got {within_days}.")
+        raise InvalidInput("negative_due_soon", days=within_days)
     return category_name in OPEN_CATEGORIES and 0 <= (due - as_of).days <= within_days

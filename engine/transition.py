@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import workflows
 from engine import authz
-from engine.errors import Conflict, InvalidInput, MissingFields, NotAllowed
+from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.history import new_event
 from engine.lookup import load_occurrence, load_occurrences
 from engine.models import Event, Occurrence, User, utcnow
@@ -60,12 +60,13 @@ def phase_of(wf: workflows.WorkflowDef, state: str) -> str:
     return "active"
 
 
-def _clean_text(label: str, value: str, limit: int) -> str:
+def _clean_text(field: str, value: str, limit: int) -> str:
+    """``value`` if it fits; ``field`` is "note" or the name of a transition field."""
     if len(value) > limit:
-        raise InvalidInput(f"The {label} is {len(value)} characters long; the limit is {limit}.")
+        raise InvalidInput("text_too_long", field=field, length=len(value), limit=limit)
     bad = [c for c in value if ord(c) < 32 and c not in "\n\t"]
     if bad:
-        raise InvalidInput(f"The {label} contains control characters; remove them and try again.")
+        raise InvalidInput("control_characters", field=field)
     return value
 
 
@@ -76,15 +77,15 @@ def _check_time(
     if at is None:
         return now
     if at.tzinfo is None:
-        raise InvalidInput("The time a step happened needs a time zone.")
+        raise InvalidInput("naive_step_time", ref=occ.ref)
     if at > now + dt.timedelta(minutes=5):
-        raise InvalidInput(
-            "The time given for this step is in the future; record changes when they happen."
-        )
+        raise InvalidInput("future_step", ref=occ.ref, at=at.isoformat())
     if events_last_at is not None and at < events_last_at:
         raise InvalidInput(
-            f"The time given for this step is before the last recorded change of {occ.ref} "
-            f"({events_last_at.isoformat()}); history is recorded in order."
+            "step_before_last_change",
+            ref=occ.ref,
+            at=at.isoformat(),
+            last=events_last_at.isoformat(),
         )
     return at
 
@@ -134,7 +135,7 @@ def advance(
     item = _cleaned(AdvanceItem(ref, trigger, note, fields, at, expected_version))
     occ = load_occurrence(session, ref)
     step = _step(session, actor, occ, item, calendar)
-    _flush(session, f"{occ.ref} was changed")
+    _flush(session, occ.ref)
     return step.advanced()
 
 
@@ -163,22 +164,20 @@ def advance_many(
     pending_ids: set[int] = set()
     for item, occ in zip(batch, occurrences, strict=True):
         if occ.id in pending_ids:
-            _flush(session, f"{occ.ref} was changed")
+            _flush(session, occ.ref)
             done += [step.advanced() for step in pending]
             pending, pending_ids = [], set()
         pending.append(_step(session, actor, occ, item, calendar))
         pending_ids.add(occ.id)
     if pending:
-        _flush(session, f"An occurrence of this batch of {len(batch)} steps was changed")
+        _flush(session, None, steps=len(batch))
         done += [step.advanced() for step in pending]
     return done
 
 
 def _cleaned(item: AdvanceItem) -> AdvanceItem:
     """The item with its note and fields checked for length and control characters."""
-    fields = {
-        k: _clean_text(f"field {k}", str(v), MAX_FIELD) for k, v in (item.fields or {}).items()
-    }
+    fields = {k: _clean_text(k, str(v), MAX_FIELD) for k, v in (item.fields or {}).items()}
     note = _clean_text("note", item.note or "", MAX_NOTE)
     return AdvanceItem(item.ref, item.trigger, note, fields, item.at, item.expected_version)
 
@@ -196,15 +195,13 @@ def _step(
     task = occ.task
     plan = task.plan
     if occ.archived:
-        raise NotAllowed(
-            f"{occ.ref} is archived (its task left the catalog); it can no longer change."
-        )
+        raise NotAllowed("archived", ref=occ.ref)
     authz.require(actor, plan, task, trigger, occ.ref)
+    if at is not None:
+        # Recording a step on an earlier day is a coordinator's correction.
+        authz.require_backdate(actor, plan, occ.ref)
     if expected_version is not None and expected_version != occ.version:
-        raise Conflict(
-            f"{occ.ref} changed since you read it (version {expected_version}, now {occ.version}); "
-            "reload it and try again."
-        )
+        raise Conflict("stale_version", ref=occ.ref, expected=expected_version, current=occ.version)
     wf = workflows.get(task.workflow)
     # Catalog bookkeeping (create, replan) happens at load time; a person may
     # still record that a step happened earlier, but not before another person's step.
@@ -225,18 +222,11 @@ def _step(
     if trigger in authz.COMMENT_TRIGGERS:
         dest = occ.state
     else:
-        definition = wf.transition(occ.state, trigger)
-        missing = wf.missing_fields(definition, fields)
-        if missing:
-            wanted = ["one of " + " or ".join(m.split("|")) if "|" in m else m for m in missing]
-            example = missing[0].split("|")[-1]
-            raise MissingFields(
-                f"To {trigger} {occ.ref} give {'; '.join(wanted)} (e.g. --field {example}=...).",
-                missing,
-            )
-        dest = workflows.fire(wf, occ.state, trigger, resume_to=occ.resume_state)
+        definition = wf.transition(occ.state, trigger, occ.ref)
+        wf.require_fields(definition, fields, occ.ref)
+        dest = workflows.fire(wf, occ.state, trigger, resume_to=occ.resume_state, ref=occ.ref)
     if trigger in authz.COMMENT_TRIGGERS and not (note or fields):
-        raise InvalidInput(f"A {trigger} needs a --note or a --field.")
+        raise InvalidInput("comment_empty", ref=occ.ref, trigger=trigger)
 
     source = occ.state
     extra = _apply_side_effects(occ, wf, source, dest, when, calendar)
@@ -259,16 +249,18 @@ def _step(
     return _Step(occ, trigger, source, dest, event)
 
 
-def _flush(session: Session, what_changed: str) -> None:
-    """Write the added events and the version-checked updates; a lost race is a ``Conflict``."""
+def _flush(session: Session, ref: str | None, *, steps: int = 1) -> None:
+    """Write the added events and the version-checked updates; a lost race is a ``Conflict``.
+
+    ``ref`` names the occurrence changed, or None for a batch of ``steps``.
+    """
     try:
         # The mapper's version_id_col makes each UPDATE conditional on the version read.
         session.flush()
     except (StaleDataError, IntegrityError) as exc:
-        # The failed flush ended the transaction: the message was built before it.
-        raise Conflict(
-            f"{what_changed} by someone else at the same time; reload it and try again."
-        ) from exc
+        if ref is None:
+            raise Conflict("concurrent_batch", steps=steps) from exc
+        raise Conflict("concurrent_change", ref=ref) from exc
 
 
 def _apply_side_effects(

@@ -19,19 +19,13 @@ SYSTEM_ACTORS = (CATALOG_ACTOR, "scheduler", "system")
 def add_user(session: Session, name: str, agency_code: str, role: str) -> User:
     """Create a user; names are unique and plain (letters, digits, . _ @ -)."""
     if not _NAME.match(name) or name in SYSTEM_ACTORS:
-        raise InvalidInput(
-            f"{name!r} is not a usable user name; use letters, digits, '.', '_', '@' or '-' "
-            f"(and not {', '.join(SYSTEM_ACTORS)})."
-        )
+        raise InvalidInput("bad_user_name", name=name[:80], reserved=list(SYSTEM_ACTORS))
     if role not in ROLES:
-        raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise InvalidInput("unknown_role", role=role, roles=list(ROLES))
     if session.get(Agency, agency_code) is None:
-        raise NotFound(
-            f"No agency {agency_code!r}; 'dondoc agencies list' shows the codes "
-            "(load a plan first with 'dondoc catalog load')."
-        )
+        raise NotFound("no_agency", agency=agency_code)
     if session.scalar(select(User).where(User.name == name)) is not None:
-        raise Conflict(f"A user named {name!r} already exists.")
+        raise Conflict("user_exists", name=name)
     user = User(name=name, agency_code=agency_code, role=role)
     session.add(user)
     session.flush()
@@ -40,12 +34,10 @@ def add_user(session: Session, name: str, agency_code: str, role: str) -> User:
 
 def get_user(session: Session, name: str | None) -> User:
     if not name:
-        raise InvalidInput(
-            "No acting user given; pass --as NAME or set DONDOC_USER ('dondoc users list' shows them)."
-        )
+        raise InvalidInput("no_acting_user")
     user = session.scalar(select(User).where(User.name == name))
     if user is None:
-        raise NotFound(f"No user named {name!r}; add one with 'dondoc users add'.")
+        raise NotFound("no_user", name=name)
     return user
 
 

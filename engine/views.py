@@ -47,7 +47,7 @@ def _check_status(wanted: str | None) -> str | None:
         return None
     wanted = wanted.replace("_", "-").lower()
     if wanted not in STATUS_FILTERS:
-        raise InvalidInput(f"Unknown status {wanted!r}; choose one of {', '.join(STATUS_FILTERS)}.")
+        raise InvalidInput("unknown_status", status=wanted[:40], known=list(STATUS_FILTERS))
     return wanted
 
 
@@ -136,8 +136,6 @@ def allowed_transitions(occ: Occurrence, wf: workflows.WorkflowDef) -> list[dict
                 "dest": dest,
                 "requires": list(t.requires),
                 "requires_any": list(t.requires_any),
-                "label_vi": t.label_vi,
-                "label_en": t.label_en,
             }
         )
     return allowed
@@ -168,7 +166,6 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
         "result": task.result,
         "workflow": task.workflow,
         "state": occ.state,
-        "state_label": wf.state(occ.state).label("vi"),
         "status_category": category_of(occ, wf, as_of),
         "as_of": as_of.isoformat(),
         "version": occ.version,

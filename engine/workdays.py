@@ -80,10 +80,7 @@ class WorkingCalendar:
         self.makeup_workdays: frozenset[dt.date] = frozenset(makeup_workdays)
         both = sorted(self.extra_days_off & self.makeup_workdays)
         if both:
-            raise InvalidInput(
-                f"{both[0].isoformat()} is listed both as an extra day off and as a "
-                "make-up working day; keep it in one list."
-            )
+            raise InvalidInput("day_off_and_workday", day=both[0].isoformat())
         self._lock = threading.Lock()
         self._span: _Span | None = None
 
@@ -106,23 +103,22 @@ class WorkingCalendar:
         if mapping is None:
             return cls()
         if not isinstance(mapping, Mapping):
-            raise InvalidInput(
-                f"{source}: expected a mapping with {' and '.join(CONFIG_KEYS)}, "
-                f"got {type(mapping).__name__}."
-            )
+            raise InvalidInput("calendar_not_mapping", source=source, keys=list(CONFIG_KEYS))
         unknown = sorted(str(k) for k in mapping if k not in CONFIG_KEYS)
         if unknown:
             raise InvalidInput(
-                f"{source}: unknown key {unknown[0]!r}; expected {' or '.join(CONFIG_KEYS)}."
+                "calendar_unknown_key", source=source, key=unknown[0], keys=list(CONFIG_KEYS)
             )
-        off = _parse_days(mapping.get("extra_days_off"), f"{source}: extra_days_off")
-        makeup = _parse_days(mapping.get("makeup_workdays"), f"{source}: makeup_workdays")
+        off = _parse_days(mapping.get("extra_days_off"), source, "extra_days_off")
+        makeup = _parse_days(mapping.get("makeup_workdays"), source, "makeup_workdays")
         for day in sorted(makeup):
             if day.weekday() < _SATURDAY:
                 raise InvalidInput(
-                    f"{source}: makeup_workdays: {day.isoformat()} is a "
-                    f"{day.strftime('%A')}, already a working day; a make-up working "
-                    "day is a Saturday or Sunday."
+                    "makeup_day_not_weekend",
+                    source=source,
+                    key="makeup_workdays",
+                    day=day.isoformat(),
+                    weekday=day.weekday(),
                 )
         return cls(extra_days_off=off, makeup_workdays=makeup)
 
@@ -139,7 +135,7 @@ class WorkingCalendar:
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The ``n``-th working day after ``day`` (``day`` itself never counts)."""
         if n < 1:
-            raise InvalidInput(f"Cannot count {n} working days; the count starts at 1.")
+            raise InvalidInput("working_day_count", n=n)
         ordinal = day.toordinal()
         last = day.year
         while True:
@@ -172,8 +168,10 @@ class WorkingCalendar:
             hi = last if span is None else max(last, span.last)
             if lo < MIN_YEAR or hi > MAX_YEAR:
                 raise InvalidInput(
-                    f"The working calendar covers {MIN_YEAR} to {MAX_YEAR}; "
-                    f"year {lo if lo < MIN_YEAR else hi} is outside it."
+                    "calendar_year_range",
+                    year=lo if lo < MIN_YEAR else hi,
+                    first=MIN_YEAR,
+                    last=MAX_YEAR,
                 )
             if span is None:
                 ordinals = self._years(lo, hi)
@@ -203,25 +201,27 @@ class WorkingCalendar:
         return out
 
 
-def _parse_days(value: object, where: str) -> set[dt.date]:
+def _parse_days(value: object, source: str, key: str) -> set[dt.date]:
     """Validate a list of ISO day strings or dates, naming the bad value."""
     if value is None:
         return set()
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise InvalidInput(f"{where}: expected a list of days (YYYY-MM-DD), got {value!r}.")
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidInput("calendar_not_a_list", source=source, key=key, value=repr(value)[:80])
     days: set[dt.date] = set()
     for item in value:
         if isinstance(item, dt.datetime):
-            raise InvalidInput(f"{where}: {item!r} has a time of day; give the day only.")
+            raise InvalidInput("calendar_day_with_time", source=source, key=key, value=repr(item))
         if isinstance(item, dt.date):
             days.add(item)
             continue
         if not isinstance(item, str) or not _ISO_DAY.match(item.strip()):
-            raise InvalidInput(f"{where}: {item!r} is not a day written as YYYY-MM-DD.")
+            raise InvalidInput("calendar_not_a_day", source=source, key=key, value=repr(item)[:80])
         try:
             days.add(dt.date.fromisoformat(item.strip()))
         except ValueError:
-            raise InvalidInput(f"{where}: {item!r} is not a real calendar day.") from None
+            raise InvalidInput(
+                "calendar_not_a_real_day", source=source, key=key, value=item.strip()
+            ) from None
     return days
 
 
@@ -243,7 +243,7 @@ def local_day(moment: dt.datetime) -> dt.date:
     December already happened on 1 January in Kon Tum.
     """
     if moment.tzinfo is None:
-        raise InvalidInput(f"Timestamp {moment.isoformat()} has no time zone; store times in UTC.")
+        raise InvalidInput("naive_timestamp", moment=moment.isoformat())
     return moment.astimezone(VIETNAM_TZ).date()
 
 
@@ -322,6 +322,6 @@ class PlanCalendars:
                 self._deployment = deployment_calendar_config()
             own = (details or {}).get(CALENDAR_SECTION)
             if own is not None and not isinstance(own, Mapping):
-                raise InvalidInput(f"Plan {plan_id}: its stored calendar is not a mapping.")
+                raise InvalidInput("stored_calendar", plan=plan_id)
             cal = self._plans[plan_id] = merged_calendar(self._deployment, own)
         return cal

@@ -41,4 +41,4 @@ def channel_for(
         return FileChannel(config.outbox_dir, config.sender)
     if kind == "console":
         return ConsoleChannel(stream)
-    raise InvalidInput(f"There is no channel {kind!r}; use one of {', '.join(KINDS)}.")
+    raise InvalidInput("unknown_channel", channel=kind, channels=list(KINDS))

@@ -139,10 +139,7 @@ def load_config(
     sender = _string(settings, "smtp_from", origin)
     if sender is None:
         if smtp is not None:
-            raise InvalidInput(
-                f"An SMTP server is configured but no sender address; set {ENV_SMTP_FROM} "
-                "or smtp_from in the [notify] section."
-            )
+            raise InvalidInput("no_sender", variable=ENV_SMTP_FROM)
         sender = DEFAULT_SENDER
     _check_sender(sender, origin.get("smtp_from", ENV_SMTP_FROM))
 
@@ -174,35 +171,23 @@ def parse_smtp_url(url: str, source: str = ENV_SMTP_URL) -> SmtpServer:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise InvalidInput(
-            f"The SMTP URL in {source} is malformed (bad port or brackets); "
-            "write it as smtp://user:password@host:587?starttls=1."
-        ) from None
+        raise InvalidInput("smtp_url_malformed", source=source) from None
     if parts.scheme not in ("smtp", "smtps"):
-        raise InvalidInput(
-            f"The SMTP URL in {source} must start with smtp:// or smtps://, "
-            f"not {parts.scheme or 'nothing'}."
-        )
+        raise InvalidInput("smtp_url_scheme", source=source, scheme=parts.scheme or "—")
     if not parts.hostname:
-        raise InvalidInput(f"The SMTP URL in {source} has no host name.")
+        raise InvalidInput("smtp_url_no_host", source=source)
     if parts.path not in ("", "/"):
-        raise InvalidInput(f"The SMTP URL in {source} must not have a path after the host.")
+        raise InvalidInput("smtp_url_path", source=source)
 
     starttls = False
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         if name != "starttls":
-            raise InvalidInput(
-                f"The SMTP URL in {source} has an unknown option {name!r}; "
-                "only starttls is understood."
-            )
+            raise InvalidInput("smtp_url_option", source=source, option=name[:40])
         if value.lower() not in _TRUE | _FALSE:
-            raise InvalidInput(f"The SMTP URL in {source} needs starttls=1 or starttls=0.")
+            raise InvalidInput("smtp_url_starttls", source=source)
         starttls = value.lower() in _TRUE
     if starttls and parts.scheme == "smtps":
-        raise InvalidInput(
-            f"The SMTP URL in {source} asks for STARTTLS on smtps://, which is already "
-            "encrypted; use smtp://...?starttls=1 or smtps:// alone."
-        )
+        raise InvalidInput("smtp_url_double_tls", source=source)
 
     security: Security = "ssl" if parts.scheme == "smtps" else "starttls" if starttls else "plain"
     default_port = {"ssl": 465, "starttls": 587, "plain": 25}[security]
@@ -219,10 +204,7 @@ def _read_file(path: Path, *, required: bool) -> dict[str, Any]:
     section = read_section(path, "notify", required=required)
     unknown = sorted(set(section) - _KEYS)
     if unknown:
-        raise InvalidInput(
-            f"The [notify] section of {path} has unknown keys {', '.join(unknown)}; "
-            f"known keys are {', '.join(sorted(_KEYS))}."
-        )
+        raise InvalidInput("notify_unknown_keys", path=str(path), keys=unknown, known=sorted(_KEYS))
     return dict(section)
 
 
@@ -231,21 +213,18 @@ def _string(settings: Mapping[str, Any], key: str, origin: Mapping[str, str]) ->
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{origin[key]} must be a string.")
+        raise InvalidInput("setting_not_text", setting=origin[key])
     return value
 
 
 def _timeout(settings: Mapping[str, Any], origin: Mapping[str, str]) -> float:
     value = settings.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise InvalidInput(f"{origin['timeout']} must be a positive number of seconds.")
+        raise InvalidInput("setting_timeout", setting=origin["timeout"])
     return float(value)
 
 
 def _check_sender(sender: str, source: str) -> None:
     _, address = email.utils.parseaddr(sender)
     if "\r" in sender or "\n" in sender or "@" not in address:
-        raise InvalidInput(
-            f"The sender address in {source} is not an e-mail address; "
-            "write it as sxsh@example.vn or Name <sxsh@example.vn>."
-        )
+        raise InvalidInput("bad_sender", source=source)

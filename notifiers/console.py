@@ -32,7 +32,9 @@ class ConsoleChannel:
             stream.flush()
         except (OSError, ValueError) as error:  # ValueError: the stream is closed
             raise DeliveryFailed(
-                f"Message {message.key!r} could not be printed: {error}.",
+                "console_failed",
+                key=message.key,
+                reason=str(error),
                 permanent=False,
                 channel=self.name,
             ) from None

@@ -15,8 +15,9 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
+from engine.errors import Phrase
 from notifiers.config import SmtpServer
-from notifiers.message import DeliveryFailed, Message, key_token
+from notifiers.message import DeliveryFailed, Message, key_token, masked
 
 # Any line break, including the Unicode ones the email package also treats as
 # breaks, would end a header line; folding them to one space keeps a subject
@@ -105,9 +106,7 @@ class EmailChannel:
                     # Raised here only for non-ASCII addresses on a server
                     # without SMTPUTF8: this message can never go through it.
                     raise self._failure(
-                        message,
-                        "a non-ASCII address needs SMTPUTF8, which the server does not offer",
-                        permanent=True,
+                        message, Phrase("smtputf8_needed"), permanent=True
                     ) from None
         except smtplib.SMTPRecipientsRefused as error:
             raise self._refused(message, error.recipients) from None
@@ -117,7 +116,7 @@ class EmailChannel:
             reply = _reply_text(error.smtp_code, error.smtp_error)
             raise self._failure(
                 message,
-                f"the server refused the message: {reply}",
+                Phrase("refused_message", {"reply": reply}),
                 permanent=error.smtp_code >= 500,
             ) from None
         except smtplib.SMTPResponseException as error:
@@ -126,10 +125,10 @@ class EmailChannel:
             # lose every notification until someone notices, so the dispatcher
             # keeps retrying instead and they go out once the setting is fixed.
             reply = _reply_text(error.smtp_code, error.smtp_error)
-            what = "the login" if isinstance(error, smtplib.SMTPAuthenticationError) else "it"
-            raise self._failure(
-                message, f"the server refused {what}: {reply}", permanent=False
-            ) from None
+            code = (
+                "refused_login" if isinstance(error, smtplib.SMTPAuthenticationError) else "refused"
+            )
+            raise self._failure(message, Phrase(code, {"reply": reply}), permanent=False) from None
         except (smtplib.SMTPException, OSError) as error:
             # Refused or dropped connections, timeouts, TLS handshake and
             # certificate errors, missing STARTTLS or AUTH support: the server,
@@ -150,19 +149,22 @@ class EmailChannel:
             f"{address}: {_reply_text(code, reply)}" for address, (code, reply) in refused.items()
         )
         accepted = [a for a in message.recipients if a not in refused]
-        also = f" (accepted for {', '.join(accepted)})" if accepted else ""
-        return self._failure(message, f"the server refused {details}{also}", permanent=permanent)
-
-    def _failure(self, message: Message, reason: str, *, permanent: bool) -> DeliveryFailed:
-        text = (
-            f"E-mail {message.key!r} to {', '.join(message.recipients)} was not sent "
-            f"through {self.server.host}:{self.server.port}: {reason}."
+        reason = Phrase(
+            "refused_recipients_some_accepted" if accepted else "refused_recipients",
+            {"details": details, "accepted": accepted},
         )
-        # Server replies and OS errors are not ours to trust: never let one
-        # echo the password back into a log.
-        if self.server.password:
-            text = text.replace(self.server.password, "***")
-        return DeliveryFailed(text, permanent=permanent, channel=self.name)
+        return self._failure(message, reason, permanent=permanent)
+
+    def _failure(self, message: Message, reason: Phrase, *, permanent: bool) -> DeliveryFailed:
+        return DeliveryFailed(
+            "email_failed",
+            key=message.key,
+            recipients=list(message.recipients),
+            server=f"{self.server.host}:{self.server.port}",
+            reason=masked(reason, self.server.password),
+            permanent=permanent,
+            channel=self.name,
+        )
 
 
 def _address_list(addresses: tuple[str, ...], key: str, channel: str) -> str:
@@ -177,7 +179,9 @@ def _check_address(address: str, key: str, channel: str) -> None:
     _, addr_spec = email.utils.parseaddr(address)
     if _LINE_BREAKS.search(address) or "@" not in addr_spec:
         raise DeliveryFailed(
-            f"E-mail {key!r} was not sent: {one_line(address)!r} is not an e-mail address.",
+            "not_an_email_address",
+            key=key,
+            address=one_line(address),
             permanent=True,
             channel=channel,
         )
@@ -188,15 +192,15 @@ def _reply_text(code: int, reply: bytes | str) -> str:
     return f"{code} {one_line(text)}".strip()
 
 
-def _os_reason(error: BaseException) -> str:
+def _os_reason(error: BaseException) -> Phrase:
     if isinstance(error, TimeoutError):
-        return "the server did not answer in time"
+        return Phrase("no_answer_in_time")
     if isinstance(error, ConnectionRefusedError):
-        return "the connection was refused (is the server running?)"
+        return Phrase("connection_refused")
     if isinstance(error, ssl.SSLError):
-        return f"the TLS handshake failed ({error.reason or error})"
+        return Phrase("tls_failed", {"reason": str(error.reason or error)})
     if isinstance(error, smtplib.SMTPServerDisconnected):
-        return "the server closed the connection"
+        return Phrase("server_closed")
     if isinstance(error, smtplib.SMTPNotSupportedError):
-        return f"the server does not offer what the URL asks for ({one_line(str(error))})"
-    return one_line(str(error)) or type(error).__name__
+        return Phrase("not_offered", {"reason": one_line(str(error))})
+    return Phrase("as_reported", {"text": one_line(str(error)) or type(error).__name__})

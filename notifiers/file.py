@@ -58,8 +58,10 @@ class FileChannel:
         except OSError as error:
             # A full disk or a permission can be fixed, and the message kept.
             raise DeliveryFailed(
-                f"Message {message.key!r} could not be written to {target}: "
-                f"{error.strerror or error}.",
+                "file_failed",
+                key=message.key,
+                path=str(target),
+                reason=error.strerror or str(error),
                 permanent=False,
                 channel=self.name,
             ) from None

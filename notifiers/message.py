@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from engine.errors import DondocError, InvalidInput
+from engine.errors import DondocError, InvalidInput, Phrase
 
 # Control characters in a key would let it break out of a header line or a
 # file name; the dispatcher makes keys, so refusing them costs nothing.
@@ -22,15 +22,15 @@ _MAX_TOKEN = 100
 
 
 class DeliveryFailed(DondocError):
-    """A channel could not deliver a message.
+    """A channel could not deliver a message: a code and facts, like every dondoc error.
 
     ``permanent`` is True when sending the same message again cannot succeed
     (the receiver refused it), so the dispatcher should dead-letter it rather
-    than back off and retry. The message never contains a password or secret.
+    than back off and retry. The facts never contain a password or secret.
     """
 
-    def __init__(self, message: str, *, permanent: bool, channel: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, /, *, permanent: bool, channel: str, **facts: Any) -> None:
+        super().__init__(code, **facts)
         self.permanent = permanent
         self.channel = channel
 
@@ -56,18 +56,15 @@ class Message:
 
     def __post_init__(self) -> None:
         if not self.key.strip():
-            raise InvalidInput("A notification needs a non-empty idempotency key.")
+            raise InvalidInput("empty_notification_key")
         if _CONTROL.search(self.key):
-            raise InvalidInput(
-                f"The notification key {self.key!r} contains control characters; "
-                "use printable characters only."
-            )
+            raise InvalidInput("notification_key_control", key=repr(self.key)[:100])
         # Callers naturally pass lists; the dataclass is frozen, so normalise
         # once here instead of trusting every caller.
         object.__setattr__(self, "to", tuple(self.to))
         object.__setattr__(self, "cc", tuple(self.cc))
         if not self.to:
-            raise InvalidInput(f"The notification {self.key!r} has no recipient.")
+            raise InvalidInput("no_recipient", key=self.key)
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -105,3 +102,17 @@ def key_token(key: str) -> str:
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     prefix = token[: _MAX_TOKEN - 17].rstrip(".-")
     return f"{prefix}-{digest}" if prefix else digest
+
+
+def masked(phrase: Phrase, secret: str | None) -> Phrase:
+    """``phrase`` with ``secret`` blotted out of every text it carries.
+
+    Server replies and OS errors are not ours to trust: never let one echo a
+    password or a webhook secret back into a log or the outbox.
+    """
+    if not secret:
+        return phrase
+    return Phrase(
+        phrase.code,
+        {k: v.replace(secret, "***") if isinstance(v, str) else v for k, v in phrase.facts.items()},
+    )

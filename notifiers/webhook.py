@@ -19,7 +19,8 @@ from decimal import Decimal
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from notifiers.message import DeliveryFailed, Message
+from notifiers.message import DeliveryFailed, Message, masked
+from workflows.errors import Phrase
 
 SIGNATURE_HEADER = "X-Dondoc-Signature"
 KEY_HEADER = "X-Dondoc-Key"
@@ -95,8 +96,9 @@ class WebhookChannel:
             body = webhook_body(message)
         except (TypeError, ValueError) as error:
             raise DeliveryFailed(
-                f"Webhook {message.key!r} was not sent: its payload cannot be written "
-                f"as JSON ({error}).",
+                "webhook_not_json",
+                key=message.key,
+                reason=str(error),
                 permanent=True,
                 channel=self.name,
             ) from None
@@ -110,7 +112,8 @@ class WebhookChannel:
             raise failures[0]
         if failures:
             raise DeliveryFailed(
-                " ".join(f.message for f in failures),
+                "several_failed",
+                parts=[Phrase(f.code, f.facts) for f in failures],
                 permanent=all(f.permanent for f in failures),
                 channel=self.name,
             )
@@ -122,7 +125,7 @@ class WebhookChannel:
         target = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         if parts.scheme not in ("http", "https") or not parts.hostname:
             # urllib would also open file:// and ftp:// URLs; a webhook is HTTP.
-            self._fail(key, target, "the URL is not an http:// or https:// URL", True)
+            self._fail(key, target, Phrase("not_http_url"), True)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "dondoc-webhook",
@@ -137,7 +140,7 @@ class WebhookChannel:
         except urllib.error.HTTPError as error:
             with error:
                 status, detail = error.code, _short(error.read())
-            reason = f"the receiver answered HTTP {status}{detail}"
+            reason = Phrase("http_status", {"status": status, "detail": detail})
             permanent = 300 <= status < 500 and status not in _RETRYABLE_4XX
             self._fail(key, target, reason, permanent)
         except urllib.error.URLError as error:
@@ -145,11 +148,15 @@ class WebhookChannel:
         except (OSError, http.client.HTTPException) as error:
             self._fail(key, target, _reason(error), False)
 
-    def _fail(self, key: str, target: str, reason: str, permanent: bool) -> NoReturn:
-        text = f"Webhook {key!r} to {target} failed: {reason}."
-        if self._secret:
-            text = text.replace(self._secret, "***")
-        raise DeliveryFailed(text, permanent=permanent, channel=self.name)
+    def _fail(self, key: str, target: str, reason: Phrase, permanent: bool) -> NoReturn:
+        raise DeliveryFailed(
+            "webhook_failed",
+            key=key,
+            target=target,
+            reason=masked(reason, self._secret),
+            permanent=permanent,
+            channel=self.name,
+        )
 
 
 def _json_default(value: Any) -> Any:
@@ -166,9 +173,9 @@ def _short(body: bytes) -> str:
     return f" ({text})" if text else ""
 
 
-def _reason(error: object) -> str:
+def _reason(error: object) -> Phrase:
     if isinstance(error, TimeoutError):
-        return "the receiver did not answer in time"
+        return Phrase("no_answer_in_time")
     if isinstance(error, ConnectionRefusedError):
-        return "the connection was refused"
-    return " ".join(str(error).split()) or type(error).__name__
+        return Phrase("connection_refused")
+    return Phrase("as_reported", {"text": " ".join(str(error).split()) or type(error).__name__})

@@ -10,22 +10,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tasks_catalog.spec import PlanSpec
+from engine.plan_spec import PlanSpec
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    """A stated total that is not the sum of the lines under it."""
+    """A stated total that is not the sum of the lines under it.
 
-    scope: str  # "group 5" or "plan"
+    ``scope`` is ``"group <code>"`` or ``"plan total"`` (kept as scripts read
+    it in ``check-budget --json``); ``group`` is the group's code, None for
+    the plan's total.
+    """
+
+    scope: str
     stated: float
     computed: float
-
-    def sentence(self, unit: str) -> str:
-        return (
-            f"{self.scope}: stated {_fmt(self.stated)} {unit} but its lines add to "
-            f"{_fmt(self.computed)} {unit} (difference {_fmt(self.stated - self.computed)})."
-        )
+    group: str | None = None
 
 
 @dataclass
@@ -90,17 +90,9 @@ def check_budget(plan: PlanSpec) -> BudgetCheck:
     for group in budget.groups:
         computed = by_group.get(group.code, 0.0)
         if abs(computed - group.stated_total) > 1e-6:
-            result.mismatches.append(Mismatch(f"group {group.code}", group.stated_total, computed))
+            result.mismatches.append(
+                Mismatch(f"group {group.code}", group.stated_total, computed, group.code)
+            )
     if budget.stated_total is not None and abs(result.lines_total - budget.stated_total) > 1e-6:
         result.mismatches.append(Mismatch("plan total", budget.stated_total, result.lines_total))
     return result
-
-
-def _fmt(value: float) -> str:
-    # Vietnamese documents group thousands with dots; keep plain digits with
-    # commas here so the figure reads the same in both languages.
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def format_amount(value: float) -> str:
-    return _fmt(value)

@@ -21,14 +21,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import db
-from engine.catalog import load_plan_file
 from engine.users import add_user
+from notifiers.i18n import STRICT_ENV
 from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 
 PG_ADMIN_URL = os.environ.get(
     "DONDOC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _english_and_strict_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read the English sentences unless they ask for Vietnamese (``--lang vi``), and a
+    sentence that names a fact its error lacks fails instead of showing "…"."""
+    monkeypatch.setenv("DONDOC_LANG", "en")
+    monkeypatch.setenv(STRICT_ENV, "1")
 
 
 def _pg_available() -> str | None:

@@ -1,7 +1,10 @@
 """The REST API under ``/api/v1``: the CLI's JSON over HTTP, bearer-token authenticated.
 
 Every rule is the engine's; this module maps requests to engine calls and
-engine errors to HTTP statuses:
+engine errors to HTTP statuses. A refusal is JSON: ``error`` and ``detail``
+(the same sentence, in the language ``Accept-Language`` asks for, Vietnamese
+by default), ``code`` (the error's stable code, for scripts) and, for missing
+fields, ``missing``:
 
 =====================  ======  ==============================================
 engine error           status  why
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -39,6 +43,7 @@ from engine.errors import (
     Conflict,
     DondocError,
     InvalidInput,
+    MissingFields,
     NotAllowed,
     NotFound,
     StorageError,
@@ -46,6 +51,9 @@ from engine.errors import (
 )
 from engine.models import User
 from engine.transition import advance
+from engine.workdays import VIETNAM_TZ
+from notifiers.i18n import best_lang, words
+from notifiers.workflow_text import label_record
 from web import openapi
 from web.security import bearer
 from web.store import run
@@ -64,12 +72,16 @@ MAX_BODY = 64 * 1024
 
 
 class ApiError(Exception):
-    """An HTTP refusal decided before the engine is asked (headers, body shape)."""
+    """An HTTP refusal decided before the engine is asked (headers, body shape).
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    ``code`` names its sentence (``api.<code>`` in the message catalog).
+    """
+
+    def __init__(self, status: int, code: str, /, **facts: Any) -> None:
+        super().__init__(code)
         self.status = status
-        self.message = message
+        self.code = code
+        self.facts = facts
 
 
 def status_for(exc: DondocError) -> int:
@@ -79,9 +91,24 @@ def status_for(exc: DondocError) -> int:
     return 400
 
 
-def error_response(status: int, message: str, **extra: Any) -> JSONResponse:
+def request_lang(request: Request) -> str:
+    """The language a client asks for with ``Accept-Language`` (Vietnamese when it asks none)."""
+    return best_lang(request.headers.get("accept-language"))
+
+
+def error_response(status: int, message: str, code: str, **extra: Any) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
+    body = {"error": message, "detail": message, "code": code, **extra}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def refusal(request: Request, error: DondocError | ApiError) -> JSONResponse:
+    """An engine error or an API refusal as JSON, worded for the client."""
+    w = words(request_lang(request))
+    if isinstance(error, ApiError):
+        return error_response(error.status, w(f"api.{error.code}", **error.facts), error.code)
+    extra = {"missing": error.missing} if isinstance(error, MissingFields) else {}
+    return error_response(status_for(error), w.error(error), error.code, **extra)
 
 
 def _json(data: Any, status: int = 200, etag: int | None = None) -> Response:
@@ -92,7 +119,7 @@ def _json(data: Any, status: int = 200, etag: int | None = None) -> Response:
 
 def _authenticated(session: Session, token: str | None) -> User:
     if token is None:
-        raise AuthenticationFailed("Send an API token as 'Authorization: Bearer <token>'.")
+        raise AuthenticationFailed("no_token")
     return user_for_token(session, token)
 
 
@@ -103,7 +130,7 @@ def _day(request: Request) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"as_of {value!r} is not a date; write YYYY-MM-DD.") from None
+        raise InvalidInput("bad_as_of", value=value[:40]) from None
 
 
 async def _answer(request: Request, work: Any, *args: Any) -> Response:
@@ -116,11 +143,8 @@ async def _answer(request: Request, work: Any, *args: Any) -> Response:
             return work(session, user, *args)
 
         return await run(request, unit)
-    except ApiError as exc:
-        return error_response(exc.status, exc.message)
-    except DondocError as exc:
-        extra = {"missing": exc.missing} if hasattr(exc, "missing") else {}
-        return error_response(status_for(exc), exc.message, **extra)
+    except (ApiError, DondocError) as exc:
+        return refusal(request, exc)
 
 
 async def list_plans(request: Request) -> Response:
@@ -156,7 +180,7 @@ async def show_task(request: Request) -> Response:
     ref = request.path_params["ref"]
 
     def work(session: Session, _user: User) -> Response:
-        record = views.occurrence_record(session, ref, as_of=day)
+        record = label_record(views.occurrence_record(session, ref, as_of=day))
         return _json(record, etag=record["version"])
 
     return await _answer(request, work)
@@ -165,33 +189,56 @@ async def show_task(request: Request) -> Response:
 def _if_match(request: Request) -> int:
     raw = request.headers.get("if-match")
     if raw is None:
-        raise ApiError(428, "Send the version you read as 'If-Match: \"<version>\"'.")
+        raise ApiError(428, "if_match_missing")
     text = raw.strip().removeprefix("W/").strip('"')
     if not text.isdigit() or len(text) > 9:
-        raise ApiError(422, f"If-Match {raw!r} is not a task version; send e.g. '\"3\"'.")
+        raise ApiError(422, "if_match_bad", value=raw[:40])
     return int(text)
 
 
-async def _advance_body(request: Request) -> tuple[str, dict[str, str], str]:
+@dataclass(frozen=True)
+class _Step:
+    """What a POST to ``/advance`` asks for."""
+
+    trigger: str
+    fields: dict[str, str]
+    note: str
+    at: dt.datetime | None
+
+
+async def _advance_body(request: Request) -> _Step:
     raw = await request.body()
     if len(raw) > MAX_BODY:
-        raise ApiError(413, f"The request body is larger than {MAX_BODY} bytes.")
+        raise ApiError(413, "body_too_large", limit=MAX_BODY)
     try:
         body = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, "The request body is not JSON.") from None
+        raise ApiError(422, "body_not_json") from None
     if not isinstance(body, dict):
-        raise ApiError(422, "The request body must be a JSON object with a 'trigger'.")
+        raise ApiError(422, "body_not_object")
     trigger, fields, note = body.get("trigger"), body.get("fields") or {}, body.get("note") or ""
     if not isinstance(trigger, str) or not trigger:
-        raise ApiError(422, 'Give the \'trigger\' to fire, e.g. {"trigger": "consult"}.')
+        raise ApiError(422, "trigger_missing")
     if not isinstance(fields, dict) or not all(
         isinstance(v, str | int | float) and not isinstance(v, bool) for v in fields.values()
     ):
-        raise ApiError(422, "'fields' must be an object of text or number values.")
+        raise ApiError(422, "fields_not_text")
     if not isinstance(note, str):
-        raise ApiError(422, "'note' must be text.")
-    return trigger, {str(k): str(v) for k, v in fields.items()}, note
+        raise ApiError(422, "note_not_text")
+    return _Step(trigger, {str(k): str(v) for k, v in fields.items()}, note, _at(body.get("at")))
+
+
+def _at(value: Any) -> dt.datetime | None:
+    """``at``: the day or time a step happened (a coordinator's correction), as ``--at`` reads it."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ApiError(422, "at_not_text")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "at_bad", value=value[:40]) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM_TZ)
 
 
 async def advance_task(request: Request) -> Response:
@@ -199,7 +246,7 @@ async def advance_task(request: Request) -> Response:
     problem: ApiError | None = None
     try:
         expected = _if_match(request)
-        trigger, fields, note = await _advance_body(request)
+        step = await _advance_body(request)
     except ApiError as exc:
         problem = exc
 
@@ -208,9 +255,16 @@ async def advance_task(request: Request) -> Response:
         if problem is not None:
             raise problem
         done = advance(
-            session, user, ref, trigger, note=note, fields=fields, expected_version=expected
+            session,
+            user,
+            ref,
+            step.trigger,
+            note=step.note,
+            fields=step.fields,
+            at=step.at,
+            expected_version=expected,
         )
-        record = views.occurrence_record(session, done.ref)
+        record = label_record(views.occurrence_record(session, done.ref))
         return _json(record, etag=record["version"])
 
     return await _answer(request, work)
@@ -228,8 +282,8 @@ async def list_escalations(request: Request) -> Response:
     def work(session: Session, _user: User) -> Response:
         from engine.escalation import sweep
 
-        records = sweep(session, as_of=day or views.today(), dry_run=True)
-        return _json([r.as_dict() for r in records])
+        result = sweep(session, as_of=day or views.today(), dry_run=True)
+        return _json([r.as_dict() for r in result.records])
 
     return await _answer(request, work)
 
@@ -259,7 +313,7 @@ def _day_or_none(request: Request) -> dt.date | None | Response:
     try:
         return _day(request)
     except InvalidInput as exc:
-        return error_response(422, exc.message)
+        return refusal(request, exc)
 
 
 async def audit(request: Request) -> Response:
@@ -267,7 +321,8 @@ async def audit(request: Request) -> Response:
     from web.audit import audit as run_audit
 
     plan_id = request.query_params.get("plan") or None
-    return await _answer(request, lambda s, user: _json(run_audit(s, user, plan_id)))
+    lang = request_lang(request)
+    return await _answer(request, lambda s, user: _json(run_audit(s, user, plan_id, lang)))
 
 
 async def openapi_document(request: Request) -> Response:
@@ -275,7 +330,7 @@ async def openapi_document(request: Request) -> Response:
 
 
 async def not_found(request: Request) -> Response:
-    return error_response(404, f"No API endpoint {request.url.path}; see /api/v1/openapi.json.")
+    return refusal(request, ApiError(404, "no_endpoint", path=request.url.path[:200]))
 
 
 routes = [

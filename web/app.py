@@ -20,17 +20,24 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from engine import db
+from notifiers.i18n import words
 from web import api, pages, signin
-from web.security import SESSION_MAX_AGE, SecurityHeaders, secret_key
+from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
+# Starlette's own refusals (no such route, wrong method), worded from the catalog.
+_HTTP_CODES = {404: "http_not_found", 405: "http_method_not_allowed"}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
     if request.url.path.startswith("/api/"):
-        return api.error_response(exc.status_code, exc.detail)
-    return pages.error_page(request, exc.status_code, exc.detail)
+        return api.refusal(request, api.ApiError(exc.status_code, code, status=exc.status_code))
+    w = words(lang_of(request))
+    return pages.error_page(request, exc.status_code, w(f"board.{code}", status=exc.status_code))
 
 
 def create_app(

@@ -1,8 +1,8 @@
-"""The history audit as the board and the API show it: ``engine.history.verify`` for a plan.
+"""The history audit as the board and the API show it: ``engine.history.audit`` for a plan.
 
-Offered to coordinators (``engine.authz.can_audit``); the audit itself only
-reads what any signed-in user may already read, so the rule narrows an offer
-rather than guards data.
+Offered to coordinators (``engine.authz.can_audit``, asked by the engine);
+the audit itself only reads what any signed-in user may already read, so the
+rule narrows an offer rather than guards data.
 """
 
 from __future__ import annotations
@@ -11,25 +11,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.authz import can_audit
-from engine.errors import NotAllowed
-from engine.history import verify
-from engine.lookup import get_plan
+from engine.history import audit as run_audit
 from engine.models import User
+from notifiers.audit_text import audit_problem_text
+from notifiers.i18n import words
 
 
-def audit(session: Session, user: User, plan_id: str | None) -> dict[str, Any]:
+def audit(session: Session, user: User, plan_id: str | None, lang: str) -> dict[str, Any]:
     """``dondoc audit verify --plan PLAN --json`` for ``user``; every plan when ``plan_id`` is empty."""
-    if not can_audit(user):
-        raise NotAllowed(
-            f"{user.name} ({user.role}) may not run the audit; only coordinators verify the history."
-        )
-    if plan_id:
-        get_plan(session, plan_id)  # an unknown plan is NotFound, not an empty, "intact" audit
-    result = verify(session, plan_id or None)
+    result = run_audit(session, user, plan_id or None)
+    w = words(lang)
     return {
         "ok": result.ok,
         "occurrences": result.occurrences,
         "events": result.events,
-        "problems": [{**p.__dict__, "sentence": p.sentence()} for p in result.problems],
+        "problems": [{**p.__dict__, "sentence": audit_problem_text(p, w)} for p in result.problems],
     }

@@ -1,8 +1,9 @@
 """The server-rendered board: plans, a plan, my agency, a task and its forms, the digest, the audit.
 
-Handlers read with ``engine.views``, decide what to offer with ``engine.authz``
-and change state only through ``engine.transition.advance``; every POST
-carries the session's CSRF token.
+Handlers read with ``engine.views``, ask ``engine.authz`` what to offer and
+change state only through ``engine.transition.advance``; every POST carries
+the session's CSRF token. Every word comes from the message catalog
+(``notifiers.i18n``) in the page's language, refusals included.
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-import workflows
 from engine import authz, status, views
-from engine.errors import Conflict, DondocError, InvalidInput, MissingFields
+from engine.errors import Conflict, DondocError, InvalidInput
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Task, User
 from engine.transition import advance
 from engine.workdays import VIETNAM_TZ, local_time_text
+from notifiers.i18n import LANGS, jinja_globals, words
+from notifiers.render import COLOURS
 from web import timeline
 from web.api import status_for
-from web.i18n import LANGS, field_input, field_label, missing_sentence, translator
-from web.security import CSRF_FIELD, SESSION_KEY, checked_form, csrf_token, lang_of
-from web.store import run, session_user
+from web.forms import field_input
+from web.security import CSRF_FIELD, checked_form, csrf_token, lang_of
+from web.store import SIGNED_OUT, as_signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -51,7 +53,7 @@ def render(
 ) -> Response:
     lang = lang_of(request)
     base = {
-        "t": translator(lang),
+        **jinja_globals(lang),
         "lang": lang,
         "csrf": csrf_token(request),
         "csrf_field": CSRF_FIELD,
@@ -70,14 +72,14 @@ def error_page(request: Request, status_code: int, message: str) -> Response:
     return render(request, "error.html", {"message": message}, status_code)
 
 
+def refusal_page(request: Request, error: DondocError) -> Response:
+    """An engine refusal as a page, worded in the page's language."""
+    return error_page(request, status_for(error), words(lang_of(request)).error(error))
+
+
 def _to_signin(request: Request) -> Response:
     target = quote(request.url.path, safe="/:@")
     return RedirectResponse(f"/signin?next={target}", status_code=303)
-
-
-def session_token(request: Request) -> str | None:
-    value = request.session.get(SESSION_KEY)
-    return value if isinstance(value, str) else None
 
 
 def _as_of(request: Request) -> dt.date:
@@ -87,26 +89,22 @@ def _as_of(request: Request) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"as_of {value!r} is not a date; write YYYY-MM-DD.") from None
+        raise InvalidInput("bad_day", value=value[:40]) from None
 
 
 async def _signed_in_page(request: Request, template: str, build: Any, *args: Any) -> Response:
     """Render ``template`` with ``build(session, user, *args)``; sign-in first if needed."""
-    token = session_token(request)
 
-    def work(session: Session) -> dict[str, Any] | None:
-        user = session_user(session, token)
-        if user is None:
-            return None
+    def work(session: Session, user: User) -> dict[str, Any]:
         return {"user": _user_view(user), **build(session, user, *args)}
 
     try:
-        context = await run(request, work)
+        context = await as_signed_in(request, work)
     except DondocError as exc:
-        return error_page(request, status_for(exc), exc.message)
-    if context is None:
+        return refusal_page(request, exc)
+    if context is SIGNED_OUT:
         return _to_signin(request)
-    return render(request, template, context)
+    return render(request, template, context)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- reading
@@ -116,7 +114,7 @@ def _plans(session: Session, user: User, request: Request) -> dict[str, Any]:
     return {
         "plans": views.plan_rows(session, as_of=_as_of(request)),
         "categories": _categories(),
-        "colours": timeline.COLOURS,
+        "colours": COLOURS,
     }
 
 
@@ -157,7 +155,7 @@ def _plan(session: Session, user: User, plan_id: str, request: Request) -> dict[
         "agencies": agencies,
         "filters": {"agency": agency or "", "status": wanted or ""},
         "statuses": list(views.STATUS_FILTERS),
-        "timeline": timeline.build(rows, as_of),
+        "timeline": timeline.build(rows, as_of, words(lang_of(request))),
     }
 
 
@@ -186,42 +184,32 @@ async def agency_page(request: Request) -> Response:
     return await _signed_in_page(request, "agency.html", _agency, request)
 
 
-def _task(session: Session, user: User, ref: str, lang: str) -> dict[str, Any]:
+def _task(session: Session, user: User, ref: str) -> dict[str, Any]:
     record = views.occurrence_record(session, ref)
     occ = load_occurrence(session, ref)
-    task, plan = occ.task, occ.task.plan
-    wf = workflows.get(task.workflow)
-    may_advance = authz.can_advance(user, plan, task) and not occ.archived
+    offer = authz.offer(user, occ.task.plan, occ.task, archived=bool(occ.archived))
     return {
         "task": record,
-        "field_label": lambda name: field_label(name, lang),
         "field_input": field_input,
-        # Recording a step on an earlier day is a coordinator's correction (``--at``).
-        "may_backdate": may_advance and user.role == "coordinator",
-        "state_label": wf.state(occ.state).label(lang),
-        "label_of": {name: s.label(lang) for name, s in wf.states.items()},
-        "transitions": record["allowed"] if may_advance else [],
-        "may_comment": authz.can_comment(user, plan, task) and not occ.archived,
+        "offer": offer,
+        "transitions": record["allowed"] if offer.advance else [],
+        "may_comment": offer.comment,
     }
 
 
 async def task_page(request: Request) -> Response:
-    ref = request.path_params["ref"]
-    return await _signed_in_page(request, "task.html", _task, ref, lang_of(request))
+    return await _signed_in_page(request, "task.html", _task, request.path_params["ref"])
 
 
 async def digest_preview(request: Request) -> Response:
     """The weekly digest exactly as its HTML e-mail would read (``dondoc digest --format html``)."""
-    token, lang = session_token(request), lang_of(request)
+    lang = lang_of(request)
     q = request.query_params
 
-    def work(session: Session) -> str | None:
+    def work(session: Session, user: User) -> str:
         from engine.digest import digest_data
         from notifiers.render import render as render_digest
 
-        user = session_user(session, token)
-        if user is None:
-            return None
         data = digest_data(
             session,
             plan_id=q.get("plan") or None,
@@ -231,26 +219,26 @@ async def digest_preview(request: Request) -> Response:
         return render_digest("digest", "html", data, lang=lang)
 
     try:
-        html = await run(request, work)
+        html = await as_signed_in(request, work)
     except DondocError as exc:
-        return error_page(request, status_for(exc), exc.message)
-    if html is None:
+        return refusal_page(request, exc)
+    if html is SIGNED_OUT:
         return _to_signin(request)
     return HTMLResponse(html)
 
 
-def _audit(session: Session, user: User, plan_id: str) -> dict[str, Any]:
+def _audit(session: Session, user: User, plan_id: str, lang: str) -> dict[str, Any]:
     from engine.models import Plan
     from web.audit import audit
 
     plans = list(session.scalars(select(Plan.id).order_by(Plan.id)))
-    return {"plans": plans, "plan_id": plan_id, "audit": audit(session, user, plan_id or None)}
+    return {"plans": plans, "plan_id": plan_id, "audit": audit(session, user, plan_id, lang)}
 
 
 async def audit_page(request: Request) -> Response:
     """The coordinators' check of the hash-chained history: intact, or the first bad events."""
     plan_id = request.query_params.get("plan", "")
-    return await _signed_in_page(request, "audit.html", _audit, plan_id)
+    return await _signed_in_page(request, "audit.html", _audit, plan_id, lang_of(request))
 
 
 # ---------------------------------------------------------------- changing
@@ -271,28 +259,26 @@ def _recorded_on(value: str) -> dt.datetime | None:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{value!r} is not a date; write YYYY-MM-DD.") from None
+        raise InvalidInput("bad_day", value=value[:40]) from None
     return dt.datetime.combine(day, dt.time(), tzinfo=VIETNAM_TZ)
 
 
 async def advance_form(request: Request) -> Response:
     ref = request.path_params["ref"]
-    lang = lang_of(request)
+    w = words(lang_of(request))
     form = await checked_form(request)
     if form is None:
-        return error_page(request, 403, translator(lang)("csrf"))
-    token = session_token(request)
+        return error_page(request, 403, w("board.csrf"))
     version = str(form.get("version", ""))
     trigger, note = str(form.get("trigger", "")), str(form.get("note", ""))
     at, fields = str(form.get("at", "")).strip(), _fields(form)
     # Shown again (escaped by the template) when the engine refuses, so nothing typed is lost.
     typed = {"trigger": trigger, "note": note, "at": at, "fields": fields}
 
-    def work(session: Session) -> User | None:
-        user = session_user(session, token)
-        if user is None:
-            return None
+    def work(session: Session, user: User) -> None:
         expected = int(version) if version.isdigit() and len(version) < 10 else -1
+        # Whoever may record a step on an earlier day is the engine's rule
+        # (``authz.require_backdate``): the form sends what was typed.
         advance(
             session,
             user,
@@ -303,19 +289,17 @@ async def advance_form(request: Request) -> Response:
             at=_recorded_on(at),
             expected_version=expected,
         )
-        return user
 
     try:
-        user = await run(request, work)
+        done = await as_signed_in(request, work)
     except Conflict:
-        stale = translator(lang)("stale")
+        stale = w("board.stale")
         return await _task_with_error(request, ref, stale, 409, typed, stale=True)
-    except MissingFields as exc:
-        sentence = missing_sentence(exc.missing, lang)
-        return await _task_with_error(request, ref, sentence, 422, typed)
     except DondocError as exc:
-        return await _task_with_error(request, ref, exc.message, status_for(exc), typed)
-    if user is None:
+        return await _task_with_error(
+            request, ref, w.error(exc, face="board"), status_for(exc), typed
+        )
+    if done is SIGNED_OUT:
         return _to_signin(request)
     return RedirectResponse(f"/tasks/{quote(ref, safe=':@')}?saved=1", status_code=303)
 
@@ -329,22 +313,17 @@ async def _task_with_error(
     *,
     stale: bool = False,
 ) -> Response:
-    token, lang = session_token(request), lang_of(request)
-
-    def work(session: Session) -> dict[str, Any] | None:
-        user = session_user(session, token)
-        if user is None:
-            return None
-        return {"user": _user_view(user), **_task(session, user, ref, lang)}
+    def work(session: Session, user: User) -> dict[str, Any]:
+        return {"user": _user_view(user), **_task(session, user, ref)}
 
     try:
-        context = await run(request, work)
+        context = await as_signed_in(request, work)
     except DondocError as exc:
-        return error_page(request, status_for(exc), exc.message)
-    if context is None:
+        return refusal_page(request, exc)
+    if context is SIGNED_OUT:
         return _to_signin(request)
-    context = {**context, "error": message, "stale": stale, "typed": typed}
-    return render(request, "task.html", context, status_code)
+    page = {**context, "error": message, "stale": stale, "typed": typed}  # type: ignore[dict-item]
+    return render(request, "task.html", page, status_code)
 
 
 routes = [

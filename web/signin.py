@@ -18,10 +18,10 @@ from engine.auth import (
     revoke_secret,
     start_session,
 )
-from web.i18n import translator
-from web.pages import error_page, render, session_token
+from notifiers.i18n import words
+from web.pages import error_page, render
 from web.security import SESSION_KEY, checked_form, lang_of
-from web.store import run
+from web.store import run, session_token
 
 
 async def signin_form(request: Request) -> Response:
@@ -38,9 +38,9 @@ def _safe_next(target: object) -> str:
 
 async def signin(request: Request) -> Response:
     form = await checked_form(request)
-    t = translator(lang_of(request))
+    w = words(lang_of(request))
     if form is None:
-        return error_page(request, 403, t("csrf"))
+        return error_page(request, 403, w("board.csrf"))
     name, password = str(form.get("name", "")), str(form.get("password", ""))
 
     def work(session: Session) -> str | AuthenticationFailed:
@@ -53,7 +53,7 @@ async def signin(request: Request) -> Response:
 
     outcome = await run(request, work)
     if isinstance(outcome, AuthenticationFailed):
-        context = {"next": _safe_next(form.get("next")), "error": outcome.message, "name": name}
+        context = {"next": _safe_next(form.get("next")), "error": w.error(outcome), "name": name}
         return render(
             request, "signin.html", context, 429 if isinstance(outcome, Throttled) else 401
         )
@@ -66,7 +66,7 @@ async def signin(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     form = await checked_form(request)
     if form is None:
-        return error_page(request, 403, translator(lang_of(request))("csrf"))
+        return error_page(request, 403, words(lang_of(request))("board.csrf"))
     token = session_token(request)
     if token:
         await run(request, revoke_secret, token)

@@ -10,20 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from notifiers.i18n import Words
+from notifiers.render import COLOURS
+
 LABEL_WIDTH = 70
 YEAR_WIDTH = 90
 ROW_HEIGHT = 18
 TOP = 22
-
-COLOURS = {
-    "completed-on-time": "#2e7d32",
-    "completed-late": "#8d6e00",
-    "in-progress": "#1565c0",
-    "overdue": "#c62828",
-    "not-started": "#9e9e9e",
-    "suspended": "#6a1b9a",
-    "cancelled": "#616161",
-}
 
 
 @dataclass(frozen=True)
@@ -52,8 +45,11 @@ def _x(day: dt.date, first_year: int) -> float:
     return LABEL_WIDTH + ((day.year - first_year) + (day - start).days / length) * YEAR_WIDTH
 
 
-def build(rows: list[dict[str, Any]], as_of: dt.date) -> Timeline | None:
-    """One line per task code, one bar per occurrence, coloured by status category."""
+def build(rows: list[dict[str, Any]], as_of: dt.date, w: Words) -> Timeline | None:
+    """One line per task code, one bar per occurrence, coloured by status category.
+
+    Each bar's title names its window and status in ``w``'s language.
+    """
     if not rows:
         return None
     first = min(dt.date.fromisoformat(r["start"]).year for r in rows)
@@ -75,7 +71,10 @@ def build(rows: list[dict[str, Any]], as_of: dt.date) -> Timeline | None:
                 width=round(max(x1 - x0, 2), 1),
                 colour=COLOURS.get(r["status_category"], "#9e9e9e"),
                 ref=r["ref"],
-                title=f"{r['ref']}: {r['start']} – {r['due']} ({r['status_category']})",
+                title=(
+                    f"{r['ref']}: {w.date(r['start'])} – {w.date(r['due'])} "
+                    f"({w.status(r['status_category'])})"
+                ),
             )
         )
     years = [(y, float(LABEL_WIDTH + (y - first) * YEAR_WIDTH)) for y in range(first, last + 1)]

@@ -1,8 +1,9 @@
 """Declarative workflows: one YAML definition per kind of task, checked on load.
 
 ``get(name)`` gives a validated ``WorkflowDef``; ``fire`` runs a trigger on
-the workflow's cached state machine; ``render_mermaid``/``render_text``/
-``to_dict`` show a definition to people and scripts.
+the workflow's cached state machine; ``to_dict`` gives a definition as data.
+The errors every layer raises live here too (``workflows.errors``), on the
+lowest floor, so that this package needs nothing from above.
 """
 
 from workflows.definition import (
@@ -20,7 +21,7 @@ from workflows.definition import (
 from workflows.loader import load_file, parse
 from workflows.machine import fire
 from workflows.registry import get, names
-from workflows.render import render_mermaid, render_text, to_dict
+from workflows.shape import to_dict
 
 __all__ = [
     "CANCEL",
@@ -38,7 +39,5 @@ __all__ = [
     "load_file",
     "names",
     "parse",
-    "render_mermaid",
-    "render_text",
     "to_dict",
 ]

@@ -2,7 +2,9 @@
 
 A ``WorkflowDef`` is plain, immutable data read from a YAML file by
 ``workflows.loader``; running a trigger through a state machine lives apart,
-in ``workflows.machine``.
+in ``workflows.machine``. Definitions hold no words: people read states and
+triggers by their labels in the message catalog (``state.<workflow>.<state>``,
+``trigger.<workflow>.<trigger>``, ``workflow.<name>``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import InvalidInput, MissingFields, TransitionNotAllowed
+from workflows.errors import InvalidInput, MissingFields, TransitionNotAllowed
 
 #: ``TransitionDef.dest`` of ``resume``: the state the task was suspended from,
 #: which the engine remembers and passes in, since no definition can know it.
@@ -32,18 +34,12 @@ class StateDef:
     """One state a task of this kind can be in."""
 
     name: str
-    label_vi: str
-    label_en: str
     final: bool = False
     #: A final state that counts as the work done (as opposed to cancelled).
     completed: bool = False
     #: Days the task may stay here before it is overdue for this state alone
     #: (e.g. 30 days of consultation); escalated like a missed due date.
     time_limit_days: int | None = None
-
-    def label(self, lang: str = "vi") -> str:
-        """The state's name for people, in ``lang`` ("vi" or "en")."""
-        return self.label_en if lang == "en" else self.label_vi
 
 
 @dataclass(frozen=True)
@@ -54,18 +50,12 @@ class TransitionDef:
     sources: tuple[str, ...]
     #: A state name, or ``PRIOR_STATE`` for ``resume``.
     dest: str
-    label_vi: str
-    label_en: str
     #: Fields that must all be given.
     requires: tuple[str, ...] = ()
     #: Fields of which at least one must be given (e.g. evidence).
     requires_any: tuple[str, ...] = ()
     #: True when this transition completes work and so records evidence.
     evidence: bool = False
-
-    def label(self, lang: str = "vi") -> str:
-        """The trigger's name for people, in ``lang`` ("vi" or "en")."""
-        return self.label_en if lang == "en" else self.label_vi
 
     @property
     def returns_to_prior(self) -> bool:
@@ -99,11 +89,9 @@ def _given(value: Any) -> bool:
 # the runtime cache one machine per definition.
 @dataclass(frozen=True)
 class WorkflowDef:
-    """A kind of task: its states, transitions and labels, validated on load."""
+    """A kind of task: its states and transitions, validated on load."""
 
     name: str
-    title_vi: str
-    title_en: str
     initial: str
     states: dict[str, StateDef]
     transitions: tuple[TransitionDef, ...]
@@ -113,18 +101,13 @@ class WorkflowDef:
     def __hash__(self) -> int:
         return hash(("WorkflowDef", self.name))
 
-    def title(self, lang: str = "vi") -> str:
-        """The workflow's name for people, in ``lang`` ("vi" or "en")."""
-        return self.title_en if lang == "en" else self.title_vi
-
     def state(self, name: str) -> StateDef:
         """The declared state ``name``; InvalidInput when there is none."""
         try:
             return self.states[name]
         except KeyError:
-            known = ", ".join(self.states)
             raise InvalidInput(
-                f"'{name}' is not a state of workflow {self.name}; its states are: {known}."
+                "unknown_state", state=name, workflow=self.name, states=list(self.states)
             ) from None
 
     def allowed(self, state: str) -> list[TransitionDef]:
@@ -136,29 +119,36 @@ class WorkflowDef:
         """Every trigger name of this workflow, once each, in definition order."""
         return list(dict.fromkeys(t.trigger for t in self.transitions))
 
-    def transition(self, state: str, trigger: str) -> TransitionDef:
+    def transition(self, state: str, trigger: str, ref: str | None = None) -> TransitionDef:
         """The transition ``trigger`` fires from ``state``.
 
-        Raises TransitionNotAllowed naming what is allowed there instead.
+        Raises TransitionNotAllowed naming what is allowed there instead
+        (``ref`` names the occurrence concerned, if any).
         """
         allowed = self.allowed(state)
         for t in allowed:
             if t.trigger == trigger:
                 return t
-        raise TransitionNotAllowed(self.refusal(state, trigger, allowed))
+        raise self.refusal(state, trigger, ref, allowed)
 
-    def refusal(self, state: str, trigger: str, allowed: list[TransitionDef] | None = None) -> str:
-        """The sentence that says ``trigger`` cannot fire from ``state``."""
+    def refusal(
+        self,
+        state: str,
+        trigger: str,
+        ref: str | None = None,
+        allowed: list[TransitionDef] | None = None,
+    ) -> TransitionNotAllowed:
+        """The error that says ``trigger`` cannot fire from ``state``, with what may."""
         if allowed is None:
             allowed = self.allowed(state)
-        if trigger not in self.triggers():
-            head = f"There is no trigger {trigger} in workflow {self.name}"
-        else:
-            head = f"Can't {trigger} when in {state}"
-        if not allowed:
-            return f"{head}; {state} is final, nothing is allowed here."
-        names = ", ".join(dict.fromkeys(t.trigger for t in allowed))
-        return f"{head}; allowed here: {names}."
+        return TransitionNotAllowed(
+            ref,
+            state,
+            trigger,
+            list(dict.fromkeys(t.trigger for t in allowed)),
+            workflow=self.name,
+            known_trigger=trigger in self.triggers(),
+        )
 
     def is_final(self, state: str) -> bool:
         """True when nothing more can happen from ``state``."""
@@ -184,17 +174,10 @@ class WorkflowDef:
         """Required fields of ``t`` absent or blank in ``fields``."""
         return t.missing_fields(fields)
 
-    def require_fields(self, t: TransitionDef, fields: Mapping[str, Any]) -> None:
-        """Raise MissingFields, saying what to give, unless ``t`` has all it needs."""
+    def require_fields(
+        self, t: TransitionDef, fields: Mapping[str, Any], ref: str | None = None
+    ) -> None:
+        """Raise MissingFields, naming what to give, unless ``t`` has all it needs."""
         missing = t.missing_fields(fields)
-        if not missing:
-            return
-        wanted = ["one of " + _enumerate(m.split("|"), "or") if "|" in m else m for m in missing]
-        raise MissingFields(f"{t.trigger} needs {_enumerate(wanted, 'and')}.", missing)
-
-
-def _enumerate(items: list[str], conjunction: str) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(items) == 1:
-        return items[0]
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+        if missing:
+            raise MissingFields(ref, t.trigger, missing, workflow=self.name)

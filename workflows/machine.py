@@ -20,8 +20,8 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from engine.errors import InvalidInput, TransitionNotAllowed
 from workflows.definition import PRIOR_STATE, RESUME, WorkflowDef
+from workflows.errors import InvalidInput
 
 _machines: dict[WorkflowDef, Machine] = {}
 _build_lock = threading.Lock()
@@ -73,39 +73,46 @@ def machine_for(wf: WorkflowDef) -> Machine:
     return machine
 
 
-def fire(wf: WorkflowDef, state: str, trigger: str, *, resume_to: str | None = None) -> str:
+def fire(
+    wf: WorkflowDef,
+    state: str,
+    trigger: str,
+    *,
+    resume_to: str | None = None,
+    ref: str | None = None,
+) -> str:
     """The state a task in ``state`` reaches when ``trigger`` fires.
 
     ``resume_to`` is the state a suspended task came from, needed by
     ``resume`` and ignored by every other trigger.  Raises
     TransitionNotAllowed when the workflow refuses, InvalidInput when
     ``state`` is not one of its states.  Required fields are not checked
-    here: see ``WorkflowDef.missing_fields``.
+    here: see ``WorkflowDef.missing_fields``. ``ref`` names the occurrence
+    in a refusal.
     """
     wf.state(state)
     machine = machine_for(wf)
     event = machine.events.get(trigger)
     if event is None:
-        raise TransitionNotAllowed(wf.refusal(state, trigger))
+        raise wf.refusal(state, trigger, ref)
     if trigger == RESUME:
-        _check_resume_to(wf, state, resume_to)
+        _check_resume_to(wf, state, resume_to, ref)
     task = _Task()
     machine.set_state(state, model=task)
     try:
         moved = event.trigger(task, resume_to=resume_to)
     except MachineError:
-        raise TransitionNotAllowed(wf.refusal(state, trigger)) from None
+        raise wf.refusal(state, trigger, ref) from None
     if not moved:
-        raise TransitionNotAllowed(wf.refusal(state, trigger))
+        raise wf.refusal(state, trigger, ref)
     return task.state
 
 
-def _check_resume_to(wf: WorkflowDef, state: str, resume_to: str | None) -> None:
-    if wf.transition(state, RESUME).dest != PRIOR_STATE:
+def _check_resume_to(wf: WorkflowDef, state: str, resume_to: str | None, ref: str | None) -> None:
+    if wf.transition(state, RESUME, ref).dest != PRIOR_STATE:
         return
     choices = wf.resumable_states()
     if resume_to not in choices:
         raise InvalidInput(
-            f"Resuming needs the state the task was suspended from, one of: "
-            f"{', '.join(choices)} (got {resume_to})."
+            "resume_state_unknown", ref=ref, workflow=wf.name, given=resume_to, states=choices
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from importlib import resources
 
-from engine.errors import InvalidDefinition, NotFound
 from workflows.definition import WorkflowDef
+from workflows.errors import InvalidDefinition, NotFound
 from workflows.loader import load_file
 
 _lock = threading.Lock()
@@ -26,10 +26,7 @@ def _all() -> dict[str, WorkflowDef]:
                 stem = entry.name.removesuffix(".yaml")
                 # The file name is how people find a definition; keep it honest.
                 if wf.name != stem:
-                    raise InvalidDefinition(
-                        f"Workflow definition {entry.name} is named {wf.name}; "
-                        f"rename the file or the workflow so that they agree."
-                    )
+                    raise InvalidDefinition("workflow_file_name", file=entry.name, name=wf.name)
                 found[wf.name] = wf
             _loaded = found
         return _loaded
@@ -45,6 +42,4 @@ def get(name: str) -> WorkflowDef:
     try:
         return _all()[name]
     except KeyError:
-        raise NotFound(
-            f"There is no workflow {name}; known workflows: {', '.join(names())}."
-        ) from None
+        raise NotFound("no_workflow", workflow=name, known=names()) from None

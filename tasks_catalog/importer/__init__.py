@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, Problem
+from engine.plan_spec import AgencySpec
 from tasks_catalog.importer.agency_names import AgencyMatcher
 from tasks_catalog.importer.annex import walk
 from tasks_catalog.importer.build import PlanBuilder
@@ -24,7 +25,6 @@ from tasks_catalog.importer.columns import END, START, WINDOW
 from tasks_catalog.importer.html_tables import read_html_document
 from tasks_catalog.importer.tables import Item, read_text_document
 from tasks_catalog.importer.xlsx_tables import read_xlsx_document
-from tasks_catalog.spec import AgencySpec
 
 __all__ = ["ImportResult", "import_annex", "import_annex_text"]
 
@@ -35,33 +35,36 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 
 @dataclass
 class ImportResult:
-    """A draft plan (``catalog``, a dict ready for YAML) and what a person must check (``report``)."""
+    """A draft plan (``catalog``, a dict ready for YAML) and what a person must check (``report``).
+
+    The report is a list of ``Problem`` points (the task or line, the column
+    as printed, what was guessed or not understood); the face words them, in
+    the reader's language, and hands the lines to ``write``.
+    """
 
     catalog: dict[str, Any]
-    report: list[str] = field(default_factory=list)
+    report: list[Problem] = field(default_factory=list)
 
-    def to_yaml(self) -> str:
-        """The catalog as YAML, the report as a comment block above it."""
-        header = [
-            "# Imported by `dondoc catalog import`: a draft to check before loading.",
-            "# Import report (each line names the task code and the column):",
-        ]
-        header += [f"#   - {line}" for line in self.report] or ["#   (nothing to report)"]
+    def to_yaml(self, report_lines: list[str], header: list[str]) -> str:
+        """The catalog as YAML, with ``header`` and the worded report as comments above it."""
+        lines = [f"# {line}" for line in header] + [f"#   - {line}" for line in report_lines]
         body = yaml.dump(
             self.catalog, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=100
         )
-        return "\n".join(header) + "\n" + body
+        return "\n".join(lines) + "\n" + body
 
-    def write(self, out_path: str | Path) -> Path:
+    def write(self, out_path: str | Path, report_lines: list[str], header: list[str]) -> Path:
         """Write OUT (YAML) and OUT.report.txt; return the YAML path."""
         out = Path(out_path)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(self.to_yaml(), encoding="utf-8")
+            out.write_text(self.to_yaml(report_lines, header), encoding="utf-8")
             report = out.with_name(out.name + ".report.txt")
-            report.write_text("\n".join(self.report) + "\n", encoding="utf-8")
+            report.write_text("\n".join(report_lines) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise InvalidInput(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+            raise InvalidInput(
+                "cannot_write", path=str(out), reason=exc.strerror or str(exc)
+            ) from exc
         return out
 
 
@@ -88,12 +91,13 @@ _ReadableDumper.add_representer(list, _represent_list)
 _ReadableDumper.add_representer(dict, _represent_dict)
 
 
-def _sorted_report(report: list[str], codes: list[str]) -> list[str]:
-    """Report lines in annex order: whole-document lines first, then task by task."""
+def _sorted_report(report: list[Problem], codes: list[str]) -> list[Problem]:
+    """Report points in annex order: whole-document points first, then task by task."""
     order = {code: index for index, code in enumerate(codes)}
 
-    def key(line: str) -> int:
-        return order.get(line.split(" (", 1)[0], -1)
+    def key(point: Problem) -> int:
+        kind, name = point.where or ("", "")
+        return order.get(name, -1) if kind == "task" else -1
 
     return sorted(report, key=key)
 
@@ -113,16 +117,13 @@ def _read_items(path: Path) -> tuple[list[Item], str]:
     if suffix in XLSX_SUFFIXES:
         return read_xlsx_document(path), ""
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
-        raise InvalidInput(
-            f"Cannot import {path.name}: unsupported file type {suffix!r}; use .txt, .md, "
-            ".html or .xlsx."
-        )
+        raise InvalidInput("import_file_type", file=path.name, suffix=suffix)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"Cannot read {path}: it is not UTF-8 text.") from exc
+        raise InvalidInput("not_utf8", path=str(path)) from exc
     except OSError as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise InvalidInput("cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
     if suffix in HTML_SUFFIXES or "<table" in text.lower():
         return read_html_document(text), text
     return read_text_document(text), text
@@ -144,7 +145,7 @@ def import_annex(
     """
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(f"Cannot read {path}: no such file.")
+        raise InvalidInput("no_such_file", path=str(path))
     items, text = _read_items(path)
     return _import_items(
         items,
@@ -191,10 +192,7 @@ def _import_items(
 ) -> ImportResult:
     annex = walk(items)
     if not annex.tasks:
-        raise InvalidInput(
-            f"No annex table found in {name}: expected a header row with TT, Nhiệm vụ "
-            "(or Nội dung), Cơ quan thực hiện and Thời gian thực hiện columns."
-        )
+        raise InvalidInput("no_annex_table", file=name)
     matcher = AgencyMatcher(province, agencies if agencies is not None else _directory())
     has_time = any(
         WINDOW in h.fields or START in h.fields or END in h.fields for h in annex.headers

@@ -18,8 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from engine.plan_spec import AgencySpec
 from tasks_catalog.importer.text import fold
-from tasks_catalog.spec import AgencySpec
 
 _BUILTIN: dict[str, tuple[str, ...]] = {
     "sct": ("Sở Công Thương", "SCT", "Sở CT"),

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from engine.errors import Problem
 from tasks_catalog.importer.columns import (
     ACTIONS,
     CO,
@@ -90,8 +92,16 @@ class Annex:
 
     sections: list[tuple[str, str]] = field(default_factory=list)
     tasks: list[DraftTask] = field(default_factory=list)
-    report: list[str] = field(default_factory=list)
+    report: list[Problem] = field(default_factory=list)
     headers: list[ColumnMap] = field(default_factory=list)
+
+    def say(self, line: int, what: str, /, **facts: Any) -> None:
+        """A point for the report about line ``line`` of the document."""
+        self.report.append(Problem(what, facts, where=("line", str(line))))
+
+    def say_task(self, code: str, column: str, what: str, /, **facts: Any) -> None:
+        """A point for the report about task ``code`` and its ``column`` (named as printed)."""
+        self.report.append(Problem(what, facts, where=("task", code), field=column))
 
 
 def section_of(text: str) -> tuple[str, str] | None:
@@ -154,20 +164,13 @@ class _Walker:
                 self.start_section(*self.pending)
                 self.pending = None
             if row.assumed_header:
-                self.annex.report.append(
-                    f"Line {row.line}: the annex has no header row; assumed the columns "
-                    + ", ".join(header.headings)
-                    + ". Check that each field landed in its place."
-                )
+                self.annex.say(row.line, "import.no_header", columns=list(header.headings))
             return
         budget = budget_header(row.cells)
         if len(budget) >= 2:
             if (self.columns is not None or self.annex.tasks) and row.table != self.budget_table:
                 self.budget_table = row.table
-                self.annex.report.append(
-                    f"Line {row.line}: skipped a budget table (headings {', '.join(budget[:3])}): "
-                    "only the task annex is imported."
-                )
+                self.annex.say(row.line, "import.budget_table_skipped", headings=list(budget[:3]))
             self.columns = None
             return
         if self.columns is None:
@@ -177,9 +180,11 @@ class _Walker:
             return
         if row.table != self.table:
             if len(row.cells) != self.columns.width and not row.flattened:
-                self.annex.report.append(
-                    f"Line {row.line}: a table with {len(row.cells)} columns follows the annex's "
-                    f"{self.columns.width}; it was not read as tasks."
+                self.annex.say(
+                    row.line,
+                    "import.other_table",
+                    columns=len(row.cells),
+                    annex_columns=self.columns.width,
                 )
                 self.columns = None
                 return
@@ -199,10 +204,7 @@ class _Walker:
         amounts = [t for t in texts[1:] if _AMOUNT.match(t)]
         # Quantity and amount per year, then the total: two years funded give at least five.
         if len(amounts) >= 5:
-            self.annex.report.append(
-                f"{texts[0]} (Thời gian thực hiện): the budget annex funds it in several years; "
-                "if it recurs every year, set recurrence: yearly."
-            )
+            self.annex.say_task(texts[0], "Thời gian thực hiện", "import.funded_every_year")
 
     def content(self, row: Row) -> None:
         columns = self.columns
@@ -214,9 +216,7 @@ class _Walker:
             return
         extra = [t for t in texts[columns.width :] if t]
         if extra:
-            self.annex.report.append(
-                f"Line {row.line}: the row has more cells than the header; ignored {extra!r}."
-            )
+            self.annex.say(row.line, "import.extra_cells", cells=repr(extra)[:80])
         if self.section_row(row, filled):
             return
         self.task_row(row)
@@ -236,9 +236,7 @@ class _Walker:
         else:
             numbered = True
             if not TASK_CODE.match(code):
-                self.annex.report.append(
-                    f"{code} (TT): unusual task code at line {row.line}; kept as printed."
-                )
+                self.annex.say_task(code, "TT", "import.unusual_code", line=row.line)
         task = DraftTask(self.unique(code, row.line), self.section, row.line, numbered=numbered)
         if not self.section and "." in code:
             task.section = code.split(".")[0]
@@ -264,10 +262,7 @@ class _Walker:
                 self.start_section(*found)
                 return True
             if cell.bold and filled[0] != columns.fields.get(TITLE):
-                self.annex.report.append(
-                    f"Line {row.line}: bold row {cell.text[:60]!r} without a number; "
-                    "not read as a section or a task."
-                )
+                self.annex.say(row.line, "import.bold_row", text=cell.text[:60])
                 return True
             return False
         code = columns.get(cells, CODE).strip().rstrip(".")
@@ -289,10 +284,7 @@ class _Walker:
             n += 1
         renamed = f"{code}-{n}"
         self.codes.add(renamed)
-        self.annex.report.append(
-            f"{renamed} (TT): the code {code} is printed twice (again at line {line}); "
-            f"the second row was kept as {renamed}."
-        )
+        self.annex.say_task(renamed, "TT", "import.code_twice", code=code, line=line)
         return renamed
 
 

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from engine.errors import Problem
+from engine.plan_spec import Window
 from tasks_catalog.importer.agency_names import AgencyMatcher, ParsedAgencies, split_roles
 from tasks_catalog.importer.annex import Annex, DraftTask
 from tasks_catalog.importer.columns import (
@@ -28,8 +30,7 @@ from tasks_catalog.importer.columns import (
 )
 from tasks_catalog.importer.plan_fields import guess_legal_ref, guess_period
 from tasks_catalog.importer.text import fold, one_line
-from tasks_catalog.importer.windows import ParsedWindow, parse_window_cell
-from tasks_catalog.spec import Window
+from tasks_catalog.windows import ParsedWindow, read_window
 
 _COLUMN_NAMES = {
     TITLE: "Nhiệm vụ",
@@ -113,10 +114,17 @@ class PlanBuilder:
         self.has_time_column = has_time_column
         self.province = province
         self.matcher = matcher
-        self.report: list[str] = []
+        self.report: list[Problem] = []
 
-    def say(self, code: str, column: str, message: str) -> None:
-        self.report.append(f"{code} ({_COLUMN_NAMES.get(column, column)}): {message}")
+    def say(self, code: str, column: str, what: str, /, **facts: Any) -> None:
+        """A point for the report about task ``code`` and its ``column`` (named as printed)."""
+        self.report.append(
+            Problem(what, facts, where=("task", code), field=_COLUMN_NAMES.get(column, column))
+        )
+
+    def say_plan(self, what: str, /, **facts: Any) -> None:
+        """A point for the report about the plan as a whole."""
+        self.report.append(Problem(what, facts, where=("plan", self.plan_id)))
 
     # ------------------------------------------------------------------ tasks
 
@@ -124,24 +132,16 @@ class PlanBuilder:
         texts = draft.texts
         code = draft.code
         if not draft.numbered:
-            self.say(
-                code,
-                "TT",
-                f"unnumbered row at line {draft.line}; took its section's number {code}.",
-            )
+            self.say(code, "TT", "import.unnumbered_row", line=draft.line, code=code)
         for name in dict.fromkeys(END if n == START else n for n in draft.filled):
-            self.say(
-                code,
-                name,
-                "empty (a merged cell in the flattened annex); taken from the task above.",
-            )
+            self.say(code, name, "import.merged_cell")
         raw_title = texts.get(TITLE, "")
         # A line break inside a title is layout; only bullets make it a list.
         bulleted = raw_title.lstrip().startswith(("-", "+", "•"))
         title = "; ".join(list_items(raw_title)) if bulleted else one_line(raw_title)
         if not title:
             title = one_line(texts.get(ACTIONS, "")) or f"TODO: title of {code}"
-            self.say(code, TITLE, "no task title; used the actions instead.")
+            self.say(code, TITLE, "import.no_title")
         task: dict[str, Any] = {"code": code, "section": draft.section, "title": title}
         task["actions"] = list_items(texts.get(ACTIONS, ""))
         result = "; ".join(list_items(texts.get(RESULT, "")))
@@ -152,9 +152,7 @@ class PlanBuilder:
         recurrence = parsed.recurrence
         if recurrence == "once" and _YEARLY_TITLE.search(fold(title)):
             recurrence = "yearly"
-            self.say(
-                code, WINDOW, 'the title says "hàng năm"/"mỗi năm"; guessed a yearly recurrence.'
-            )
+            self.say(code, WINDOW, "import.yearly_from_title")
         task["workflow"] = self.workflow(code, title, recurrence)
         task["leads"] = leads
         task["co"] = co
@@ -190,31 +188,17 @@ class PlanBuilder:
                 by_source.append({"source": source, "lead": agency})
             else:
                 notes.append(f"{agency}: {qualifier}.")
-                self.say(code, LEADS, f"kept {agency} but ignored {qualifier!r} printed with it.")
+                self.say(code, LEADS, "import.qualifier_ignored", agency=agency, text=qualifier)
         if by_source:
-            self.say(
-                code,
-                LEADS,
-                "the lead depends on the funding source; check lead_by_source "
-                f"({', '.join(s['source'] for s in by_source)}).",
-            )
+            self.say(code, LEADS, "import.lead_by_source", sources=[s["source"] for s in by_source])
         for agency, qualifier in co_parsed.qualifiers:
             notes.append(f"{agency}: {qualifier}.")
-            self.say(code, CO, f"kept {agency} but ignored {qualifier!r} printed with it.")
+            self.say(code, CO, "import.qualifier_ignored", agency=agency, text=qualifier)
         if not leads:
             leads = [f"{self.province}/sct"]
-            self.say(
-                code,
-                LEADS,
-                f"no lead agency printed; put the responsible department "
-                f"{leads[0]} for a person to confirm.",
-            )
+            self.say(code, LEADS, "import.no_lead", agency=leads[0])
         elif len(leads) > 1:
-            self.say(
-                code,
-                LEADS,
-                f"{len(leads)} lead agencies ({', '.join(leads)}); the first is the owner.",
-            )
+            self.say(code, LEADS, "import.several_leads", count=len(leads), agencies=leads)
         return leads, co, by_source, notes
 
     def codes(self, code: str, column: str, parsed: ParsedAgencies) -> list[str]:
@@ -222,19 +206,14 @@ class PlanBuilder:
         for chunk in parsed.unknown:
             placeholder = f"{self.province}/unmapped-{_slug(chunk)}"
             out.append(placeholder)
-            self.say(
-                code,
-                column,
-                f"agency {chunk!r} not recognised; written as {placeholder} "
-                "until it is added to the agency directory.",
-            )
+            self.say(code, column, "import.unknown_agency", text=chunk, placeholder=placeholder)
         if self.matcher.known_codes:
             for agency in parsed.codes:
                 if (
                     agency.startswith(f"{self.province}/")
                     and agency not in self.matcher.known_codes
                 ):
-                    self.say(code, column, f"{agency} is not in the agency directory yet.")
+                    self.say(code, column, "import.not_in_directory", agency=agency)
         return out
 
     def window(self, draft: DraftTask) -> ParsedWindow:
@@ -244,15 +223,12 @@ class PlanBuilder:
         else:
             text = " / ".join(t for t in (texts.get(START, ""), texts.get(END, "")) if t)
             column = START
-        parsed = parse_window_cell(text)
-        if parsed.problem == "empty" and not self.has_time_column:
-            pass  # said once for the whole annex
-        elif parsed.problem == "empty":
-            self.say(
-                draft.code, column, "no time printed; the window is the plan's period. Confirm it."
-            )
-        elif parsed.problem:
-            self.say(draft.code, column, parsed.problem + ".")
+        parsed = read_window(text)
+        if parsed.problem is None or (
+            parsed.problem.code == "window.empty" and not self.has_time_column
+        ):
+            return parsed  # an annex without a time column is said once for the whole annex
+        self.say(draft.code, column, parsed.problem.key, **parsed.problem.facts)
         return parsed
 
     def workflow(self, code: str, title: str, recurrence: str) -> str:
@@ -265,7 +241,7 @@ class PlanBuilder:
         else:
             if recurrence == "yearly":
                 kind = "recurring_activity"
-        self.say(code, TITLE, f"workflow guessed as {kind} from the title.")
+        self.say(code, TITLE, "import.workflow_guessed", workflow=kind)
         return kind
 
     def link_support_team(self, tasks: list[dict[str, Any]]) -> None:
@@ -282,23 +258,14 @@ class PlanBuilder:
             return
         if not founders:
             for task in led:
-                self.say(
-                    task["code"],
-                    LEADS,
-                    "led by the support team, but no task founds it; no dependency added.",
-                )
+                self.say(task["code"], LEADS, "import.team_not_founded")
             return
         founder = founders[0]
         for task in led:
             if task is founder or founder["code"] in task["depends_on"]:
                 continue
             task["depends_on"].append(founder["code"])
-            self.say(
-                task["code"],
-                LEADS,
-                f"led by the support team that {founder['code']} "
-                f"founds; added depends_on {founder['code']}.",
-            )
+            self.say(task["code"], LEADS, "import.team_dependency", founder=founder["code"])
 
     # ------------------------------------------------------------------ plan
 
@@ -319,48 +286,37 @@ class PlanBuilder:
             plan["legal_ref"] = defaults.pop("legal_ref")
         elif legal is not None:
             plan["legal_ref"] = legal[0]
-            self.report.append(
-                f"Plan: legal_ref guessed as {legal[0]!r} from the annex's "
-                '"Kèm theo ..." line; confirm it.'
-            )
+            self.say_plan("import.legal_ref_guessed", legal_ref=legal[0])
         else:
             plan["legal_ref"] = "TODO: số văn bản (legal reference)"
         period = defaults.pop("period", None)
         if period is None:
             guessed, source = guess_period(document, self.plan_id, windows)
             period = {"start": guessed.start, "end": guessed.end}
-            self.report.append(
-                f"Plan: period {guessed.start}-{guessed.end} guessed from {source}; confirm it."
+            self.say_plan(
+                "import.period_guessed", start=guessed.start, end=guessed.end, source=source
             )
         if "issued" in defaults:
             plan["issued"] = defaults.pop("issued")
         elif legal is not None:
             plan["issued"] = legal[1]
-            self.report.append(
-                f"Plan: issued {legal[1].isoformat()} guessed from the annex's "
-                '"Kèm theo ..." line; confirm it.'
-            )
+            self.say_plan("import.issued_guessed", issued=legal[1].isoformat())
         else:
             plan["issued"] = dt.date(int(period["start"]), 1, 1)
-            self.report.append(
-                f"Plan: issued is a placeholder ({plan['issued'].isoformat()}); "
-                "put the decision's date."
-            )
+            self.say_plan("import.issued_placeholder", issued=plan["issued"].isoformat())
         plan["period"] = period
         issued = plan["issued"]
         if isinstance(issued, dt.date) and not (
             int(period["start"]) - 1 <= issued.year <= int(period["end"])
         ):
-            self.report.append(
-                f"Plan: issued {issued.isoformat()} is outside the period "
-                f"{period['start']}-{period['end']}; the printed date may be a "
-                "misprint. Check the decision."
+            self.say_plan(
+                "import.issued_outside_period",
+                issued=issued.isoformat(),
+                start=period["start"],
+                end=period["end"],
             )
         if not self.has_time_column:
-            self.report.append(
-                "Plan: the annex has no time column; every task's window is the "
-                "plan's period. Confirm it."
-            )
+            self.say_plan("import.no_time_column")
         plan["responsible"] = defaults.pop("responsible", f"{self.province}/sct")
         plan.update(defaults)
         plan["sections"] = [{"code": c, "title": t} for c, t in annex.sections]
@@ -373,7 +329,9 @@ class PlanBuilder:
                 self.say(
                     task["code"],
                     WINDOW,
-                    f"window {window['start']}-{window['end']} is outside the plan's period.",
+                    "import.window_outside_period",
+                    start=window["start"],
+                    end=window["end"],
                 )
         return plan
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from engine.errors import Phrase
+from engine.plan_spec import Window
 from tasks_catalog.importer.text import fold
-from tasks_catalog.spec import Window
 
 _PERIOD = re.compile(r"giai doan\s*((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})")
 _UNTIL = re.compile(r"den nam\s*((?:19|20)\d{2})")
@@ -28,7 +29,7 @@ def plan_start_year(plan_id: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def guess_period(document: str, plan_id: str, windows: list[Window]) -> tuple[Window, str]:
+def guess_period(document: str, plan_id: str, windows: list[Window]) -> tuple[Window, Phrase]:
     """The plan's period and where it came from (the text, the plan id, the task windows)."""
     folded = fold(document)
     start = plan_start_year(plan_id)
@@ -37,16 +38,16 @@ def guess_period(document: str, plan_id: str, windows: list[Window]) -> tuple[Wi
         spans = [s for s in spans if s[0] == start] or spans
     if spans:
         first, last = spans[0]
-        return Window(first, last), f'the text "giai đoạn {first}-{last}"'
+        return Window(first, last), Phrase("period_from_text", {"start": first, "end": last})
     years = [w.start for w in windows] + [w.end for w in windows]
     if start is None:
         start = min(years) if years else dt.date.today().year
     untils = [int(y) for y in _UNTIL.findall(folded) if int(y) >= start]
     if untils:
         end = max(untils[:3])
-        return Window(start, end), f'the plan id and the text "đến năm {end}"'
+        return Window(start, end), Phrase("period_from_id_and_until", {"end": end})
     end = max([start, *years])
-    return Window(start, end), "the plan id and the task windows"
+    return Window(start, end), Phrase("period_from_id_and_windows")
 
 
 def guess_legal_ref(document: str) -> tuple[str, dt.date] | None:

@@ -23,9 +23,7 @@ def read_xlsx_document(path: Path) -> list[Item]:
     try:
         workbook = load_workbook(path, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InvalidInput(
-            f"Cannot read {path.name}: it is not a readable .xlsx workbook."
-        ) from exc
+        raise InvalidInput("not_a_workbook", file=path.name) from exc
     items: list[Item] = []
     for table, sheet in enumerate(workbook.worksheets, start=1):
         values: dict[tuple[int, int], object] = {}

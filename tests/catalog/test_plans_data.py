@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.plan_spec import LeadBySource, PlanSpec, Window
 from tasks_catalog import schema
-from tasks_catalog.spec import LeadBySource, PlanSpec, Window
 
 
 @pytest.fixture(scope="module")

@@ -113,7 +113,9 @@ def test_the_readme_tour_walks_the_directive_to_issued_and_the_audit_holds(loade
         user="lan",
     )
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "kon-tum-2013:2.1: submitted -> issued (issue), version 5."
+    assert result.output.strip() == (
+        "kon-tum-2013:2.1: Submitted for signature -> Issued (Issue), version 5."
+    )
     rec = json.loads(loaded("show", "kon-tum-2013:2.1", "--json").output)
     assert rec["state"] == "issued"
     assert rec["history"][-1]["fields"] == {

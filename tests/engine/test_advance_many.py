@@ -19,6 +19,7 @@ from engine.history import verify
 from engine.lookup import load_occurrence
 from engine.transition import AdvanceItem, advance, advance_many
 from tests.engine.helpers import fields_for, path_to_completion, snapshot, user
+from tests.words import english
 
 DIRECTIVE = "kon-tum-2013:2.1"
 GENERIC = "kon-tum-2013:1.1"
@@ -114,7 +115,7 @@ def test_a_refused_item_leaves_every_occurrence_of_the_batch_untouched(
     before = {ref: snapshot(kon_tum, ref) for ref in TOUCHED}
     with pytest.raises(error) as caught, transaction(kon_tum) as s:
         advance_many(s, user(s, who), [*VALID[who], refused])
-    assert words in str(caught.value)
+    assert words in english(caught.value)
     assert {ref: snapshot(kon_tum, ref) for ref in TOUCHED} == before
 
 
@@ -130,7 +131,7 @@ def test_a_missing_field_in_a_batch_is_refused_as_advance_refuses_it(
         advance(s, user(s, "lan"), issue.ref, issue.trigger, fields=issue.fields)
     with pytest.raises(MissingFields) as batched, transaction(kon_tum) as s:
         advance_many(s, user(s, "lan"), [(GENERIC, "start"), issue])
-    assert str(batched.value) == str(alone.value)
+    assert english(batched.value) == english(alone.value)
     assert batched.value.missing == ["document_date"]
     assert snapshot(kon_tum, DIRECTIVE) == before
 
@@ -145,7 +146,7 @@ def test_a_reference_is_refused_in_a_batch_with_the_words_advance_uses(
         advance(s, user(s, "lan"), ref, "start")
     with pytest.raises(type(alone.value)) as batched, transaction(kon_tum) as s:
         advance_many(s, user(s, "lan"), [(GENERIC, "start"), (ref, "start")])
-    assert str(batched.value) == str(alone.value)
+    assert english(batched.value) == english(alone.value)
 
 
 def test_an_empty_batch_does_nothing(kon_tum: sessionmaker[Session]) -> None:

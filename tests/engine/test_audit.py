@@ -11,6 +11,8 @@ from engine.history import verify
 from engine.lookup import load_occurrence
 from engine.models import Event
 from engine.transition import advance
+from notifiers.audit_text import audit_problem_text
+from notifiers.i18n import words
 from tests.engine.helpers import user
 
 REF = "kon-tum-2013:2.1"
@@ -47,7 +49,8 @@ def test_an_edited_note_is_named_as_the_first_bad_event(walked: sessionmaker[Ses
     with transaction(walked) as s:
         result = verify(s)
     assert [(p.ref, p.seq, p.event_id) for p in result.problems] == [(REF, 3, ids[3])]
-    assert "edited" in result.problems[0].sentence()
+    assert result.problems[0].problem == "edited"
+    assert "was edited after it was recorded" in audit_problem_text(result.problems[0], words("en"))
 
 
 def test_an_edited_hash_breaks_the_link_to_the_next_event(walked: sessionmaker[Session]) -> None:
@@ -66,7 +69,8 @@ def test_a_deleted_middle_event_is_found(walked: sessionmaker[Session]) -> None:
     with transaction(walked) as s:
         problem = verify(s).problems[0]
     assert problem.seq == 2
-    assert "missing or out of order" in problem.problem
+    assert problem.problem == "out_of_order"
+    assert "is missing or out of order" in audit_problem_text(problem, words("en"))
 
 
 def test_a_deleted_newest_event_is_found_through_the_occurrence_head(
@@ -78,7 +82,8 @@ def test_a_deleted_newest_event_is_found_through_the_occurrence_head(
     with transaction(walked) as s:
         problem = verify(s).problems[0]
     assert (problem.ref, problem.seq) == (REF, 4)
-    assert "newest recorded events were deleted" in problem.problem
+    assert problem.problem == "tail_deleted"
+    assert "newest recorded events were deleted" in audit_problem_text(problem, words("en"))
 
 
 def test_two_reordered_events_are_found(walked: sessionmaker[Session]) -> None:
@@ -91,7 +96,8 @@ def test_two_reordered_events_are_found(walked: sessionmaker[Session]) -> None:
     with transaction(walked) as s:
         problem = verify(s).problems[0]
     assert (problem.seq, problem.event_id) == (2, ids[3])
-    assert "deleted or reordered" in problem.problem
+    assert problem.problem == "broken_link"
+    assert "deleted or reordered" in audit_problem_text(problem, words("en"))
 
 
 def test_verify_can_be_limited_to_one_plan(walked: sessionmaker[Session]) -> None:

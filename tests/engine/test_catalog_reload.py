@@ -9,7 +9,6 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.catalog import load_plan_file
 from engine.db import transaction
 from engine.errors import Conflict
 from engine.history import verify
@@ -17,7 +16,9 @@ from engine.lookup import load_occurrence
 from engine.models import Event, Occurrence, Task
 from engine.transition import advance
 from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 from tests.engine.helpers import snapshot, user
+from tests.words import english
 
 
 def _edited_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
@@ -118,8 +119,8 @@ def test_dropping_a_task_with_history_is_refused_and_changes_nothing(
     path = _edited_copy(tmp_path, lambda d: d["tasks"].remove(_task(d, "2.4")))
     with pytest.raises(Conflict) as caught, transaction(kon_tum) as s:
         load_plan_file(s, path)
-    assert "drops task(s) 2.4 that already have history" in str(caught.value)
-    assert "--archive-removed" in str(caught.value)
+    assert "drops task(s) 2.4 that already have history" in english(caught.value)
+    assert "--archive-removed" in english(caught.value)
     with transaction(kon_tum) as s:
         task = s.scalar(select(Task).where(Task.plan_id == "kon-tum-2013", Task.code == "2.4"))
         assert task is not None and not task.archived

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from engine import db
 from engine.errors import InvalidInput, StorageError
+from tests.words import english
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_a_database_without_schema_is_not_initialised(tmp_path: Path) -> None:
             db.ensure_ready(eng)
     finally:
         eng.dispose()
-    assert str(err.value) == (
+    assert english(err.value) == (
         f"The database at sqlite:///{tmp_path / 'empty.sqlite3'} is not initialised; "
         "run 'dondoc init' first."
     )
@@ -63,7 +64,7 @@ def test_an_empty_version_table_is_not_initialised(engine: Engine) -> None:
         conn.execute(text("DELETE FROM alembic_version"))
     with pytest.raises(StorageError) as err:
         db.ensure_ready(engine)
-    assert str(err.value) == (
+    assert english(err.value) == (
         f"The database at {db.describe(engine)} is not initialised; run 'dondoc init' first."
     )
 
@@ -73,7 +74,7 @@ def test_an_outdated_schema_says_which_revision_is_needed(engine: Engine) -> Non
         conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
     with pytest.raises(StorageError) as err:
         db.ensure_ready(engine)
-    assert str(err.value) == (
+    assert english(err.value) == (
         f"The database at {db.describe(engine)} is at schema 0000, "
         f"this dondoc needs {db.HEAD_REVISION}; run 'dondoc init' to upgrade it."
     )
@@ -86,7 +87,7 @@ def test_an_unreachable_database_cannot_be_opened() -> None:
             db.ensure_ready(eng)
     finally:
         eng.dispose()
-    message = str(err.value)
+    message = english(err.value)
     assert message.startswith(
         "Cannot open the database at postgresql+psycopg://nobody@127.0.0.1:1/none: "
     )
@@ -128,7 +129,7 @@ def test_an_invalid_busy_timeout_is_one_sentence(
     monkeypatch.setenv(db.BUSY_TIMEOUT_ENV, value)
     with pytest.raises(InvalidInput) as err:
         db.make_engine(f"sqlite:///{tmp_path / 'sub' / 'a.sqlite3'}")
-    assert str(err.value) == (
+    assert english(err.value) == (
         "DONDOC_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds "
         f"(0 or more), got {value!r}."
     )

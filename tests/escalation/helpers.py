@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
 from engine.models import Escalation, OutboxMessage
+from notifiers.messages import Composed, compose
 
 PLAN = "kon-tum-2013"
 YEARLY = ("1.2", "1.3", "1.4", "4.1", "4.3")
@@ -34,3 +35,8 @@ def counts(factory: sessionmaker[Session]) -> tuple[int, int]:
             s.scalar(select(func.count()).select_from(Escalation)) or 0,
             s.scalar(select(func.count()).select_from(OutboxMessage)) or 0,
         )
+
+
+def worded(message: OutboxMessage) -> Composed:
+    """A queued notice as the dispatcher will write it out, in its own language."""
+    return compose(message.kind, dict(message.payload), message.lang)

@@ -9,14 +9,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.catalog import load_plan_file
 from engine.db import transaction
 from engine.errors import InvalidDefinition, InvalidInput
 from engine.escalation import sweep
 from engine.models import Plan
 from engine.workdays import deployment_calendar, merged_calendar
 from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 from tests.escalation.helpers import DUE_END_2014, PLAN
+from tests.words import english
 
 # Due 31 December 2014; 1 January is New Year and Friday 2 January 2015 a
 # swapped day off, so level 1 falls on Monday 5 January by default.
@@ -100,16 +101,16 @@ def test_a_plan_calendar_with_a_weekday_make_up_day_is_refused_naming_the_field(
     path = _plan_with(tmp_path, "calendar:\n  makeup_workdays: [2015-01-05]\n")
     with pytest.raises(InvalidDefinition) as caught:
         schema.load_plan(path)
-    message = str(caught.value)
+    message = english(caught.value)
     assert str(path) in message
-    assert "field 'calendar': makeup_workdays: 2015-01-05 is a Monday" in message
+    assert "kon-tum-2013.yaml: calendar: makeup_workdays: 2015-01-05 is a Monday" in message
 
 
 def test_a_deployment_calendar_with_a_bad_day_names_the_config_file(no_config: Path) -> None:
     no_config.write_text('[calendar]\nextra_days_off = ["2015-02-30"]\n')
     with pytest.raises(InvalidInput) as caught:
         deployment_calendar()
-    assert str(caught.value) == (
+    assert english(caught.value) == (
         f"{no_config} [calendar]: extra_days_off: '2015-02-30' is not a real calendar day."
     )
 

@@ -46,7 +46,7 @@ def test_escalate_dry_run_prints_the_plan_and_writes_nothing(
     code, out = run(db_url, "escalate", "--as-of", "2015-03-16", "--dry-run")
     assert code == 0
     assert f"{PLAN}:3.2" in out
-    assert out.rstrip().endswith("39 escalation(s) would be created (dry run, nothing written).")
+    assert out.rstrip().endswith("39 escalations would be created (dry run, nothing written).")
     assert counts(kon_tum) == (0, 0)
 
 
@@ -56,7 +56,7 @@ def test_escalate_in_text_names_what_it_created(
     code, out = run(db_url, "escalate", "--as-of", "2015-01-05")
     assert code == 0
     assert "kon-tum/to-ho-tro" in out
-    assert out.rstrip().endswith("escalation(s) created.")
+    assert out.rstrip().endswith("escalations created.")
 
 
 def test_remind_json_and_dry_run(kon_tum: sessionmaker[Session], db_url: str) -> None:

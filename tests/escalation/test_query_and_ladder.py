@@ -11,7 +11,7 @@ from engine import ladder
 from engine.db import transaction
 from engine.escalation import overdue_query, plan_ladder, state_limit_query, sweep
 from engine.lookup import get_plan
-from tasks_catalog.spec import LadderStep
+from engine.plan_spec import LadderStep
 from tests.escalation.helpers import PLAN
 
 

@@ -17,7 +17,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.scheduler import build_scheduler, digest_job, dispatch_job, sweep_job
+from cli.schedule import digest_job, dispatch_job, sweep_job
+from cli.schedule import jobs as dondoc_jobs
+from engine.scheduler import build_scheduler
 from tests.escalation.helpers import counts
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -29,7 +31,7 @@ def fixed_day() -> dt.date:
 
 
 def test_the_four_jobs_are_registered_with_ids_and_generous_misfire_handling() -> None:
-    sched = build_scheduler(sessionmaker(), clock=fixed_day)
+    sched = build_scheduler(dondoc_jobs(sessionmaker(), clock=fixed_day))
     assert isinstance(sched, BlockingScheduler)
     jobs = {job.id: job for job in sched.get_jobs()}
     assert set(jobs) == {"sweep", "reminders", "weekly-digest", "dispatch"}
@@ -41,7 +43,10 @@ def test_the_four_jobs_are_registered_with_ids_and_generous_misfire_handling() -
 
 
 def test_the_triggers_fire_hourly_daily_at_seven_weekly_on_monday_and_every_minute() -> None:
-    jobs = {job.id: job for job in build_scheduler(sessionmaker(), clock=fixed_day).get_jobs()}
+    jobs = {
+        job.id: job
+        for job in build_scheduler(dondoc_jobs(sessionmaker(), clock=fixed_day)).get_jobs()
+    }
     sunday = dt.datetime(2015, 3, 15, 12, 0, tzinfo=HCM)
     assert sunday.strftime("%A") == "Sunday"
     digest_at = jobs["weekly-digest"].trigger.get_next_fire_time(None, sunday)
@@ -57,11 +62,13 @@ def test_the_triggers_fire_hourly_daily_at_seven_weekly_on_monday_and_every_minu
 def test_adding_a_job_again_under_its_id_replaces_it_instead_of_doubling_it() -> None:
     # APScheduler only deduplicates jobs once they reach the job store, i.e.
     # after start(): a restarted scheduler re-registering its jobs keeps four.
-    sched = build_scheduler(sessionmaker(), scheduler_cls=BackgroundScheduler, clock=fixed_day)
+    sched = build_scheduler(
+        dondoc_jobs(sessionmaker(), clock=fixed_day), scheduler_cls=BackgroundScheduler
+    )
     sched.start(paused=True)
     try:
         for job in sched.get_jobs():
-            sched.add_job(job.func, job.trigger, args=job.args, id=job.id, replace_existing=True)
+            sched.add_job(job.func, job.trigger, id=job.id, replace_existing=True)
         assert sorted(job.id for job in sched.get_jobs()) == [
             "dispatch",
             "reminders",
@@ -79,7 +86,9 @@ def test_the_sweep_job_writes_escalations(kon_tum: sessionmaker[Session]) -> Non
 
 
 def test_a_running_background_scheduler_fires_the_sweep(kon_tum: sessionmaker[Session]) -> None:
-    sched = build_scheduler(kon_tum, scheduler_cls=BackgroundScheduler, clock=fixed_day)
+    sched = build_scheduler(
+        dondoc_jobs(kon_tum, clock=fixed_day), scheduler_cls=BackgroundScheduler
+    )
     done = threading.Event()
     outcome: list[JobExecutionEvent] = []
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.plan_spec import AgencySpec
 from tasks_catalog.importer.agency_names import AgencyMatcher, split_roles
-from tasks_catalog.spec import AgencySpec
 
 
 @pytest.fixture

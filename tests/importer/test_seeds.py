@@ -7,6 +7,8 @@ import pytest
 from engine.errors import InvalidInput
 from tasks_catalog.importer import import_annex
 from tests.importer.conftest import BINH_PHUOC, CAO_BANG, DONG_THAP, NGHE_AN
+from tests.importer.report import lines
+from tests.words import english
 
 
 def task(result, code):
@@ -55,7 +57,7 @@ def test_kon_tum_task_led_by_the_support_team_depends_on_its_founding(kon_tum):
     led = task(kon_tum, "1.2")
     assert led["leads"] == ["kon-tum/to-ho-tro"]
     assert led["depends_on"] == ["3.1"]
-    assert any(line.startswith("1.2 (") and "3.1" in line for line in kon_tum.report)
+    assert any(line.startswith("task 1.2, ") and "3.1" in line for line in lines(kon_tum))
 
 
 def test_kon_tum_windows_and_yearly_recurrence_follow_the_time_column(kon_tum):
@@ -70,7 +72,7 @@ def test_kon_tum_unnumbered_row_takes_its_section_number(kon_tum):
     last = task(kon_tum, "5")
     assert last["section"] == "5"
     assert last["workflow"] == "system_build"
-    assert any(line.startswith("5 (TT)") for line in kon_tum.report)
+    assert any(line.startswith("task 5, field 'TT'") for line in lines(kon_tum))
 
 
 def test_kon_tum_sections_come_from_bold_rows_and_the_heading_between_tables(kon_tum):
@@ -85,14 +87,14 @@ def test_kon_tum_plan_fields_are_guessed_from_the_annex_heading_and_reported(kon
     assert plan["issued"].isoformat() == "2013-10-24"
     assert plan["period"] == {"start": 2013, "end": 2020}
     assert plan["responsible"] == "kon-tum/sct"
-    assert sum(line.startswith("Plan:") for line in kon_tum.report) == 3
+    assert sum(line.startswith("plan kon-tum-2013: ") for line in lines(kon_tum)) == 3
 
 
 def test_nghe_an_imports_annex_one_and_skips_the_budget_annex():
     result = import_annex(NGHE_AN, plan_id="nghe-an-2017", province="nghe-an")
     codes = [t["code"] for t in result.catalog["tasks"]]
     assert codes == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "3.1", "3.2", "4", "5"]
-    assert any("budget table" in line for line in result.report)
+    assert any("budget table" in line for line in lines(result))
     # The budget annex's 5.1 row must not have become a task.
     assert "5.1" not in codes
 
@@ -113,7 +115,7 @@ def test_nghe_an_lead_that_depends_on_the_funding_source_is_kept_per_source():
     funded = task(result, "2.1")
     assert funded["leads"] == ["nghe-an/sct", "nghe-an/stnmt", "nghe-an/skhcn"]
     assert funded["lead_by_source"][0] == {"source": "ngan-sach-trung-uong", "lead": "nghe-an/sct"}
-    assert any(line.startswith("2.1 (") and "funding source" in line for line in result.report)
+    assert any(line.startswith("task 2.1, ") and "funding source" in line for line in lines(result))
 
 
 def test_binh_phuoc_flattened_appendix_is_rebuilt_into_rows():
@@ -123,27 +125,29 @@ def test_binh_phuoc_flattened_appendix_is_rebuilt_into_rows():
     first = task(result, "1.1")
     assert first["leads"] == ["binh-phuoc/sct"]
     assert first["window"] == {"start": 2011, "end": 2015}
-    assert any("no header row" in line for line in result.report)
+    assert any("no header row" in line for line in lines(result))
 
 
 def test_binh_phuoc_merged_cells_are_carried_down_and_reported():
     result = import_annex(BINH_PHUOC, plan_id="binh-phuoc-2011", province="binh-phuoc")
     assert task(result, "1.2")["leads"] == task(result, "1.1")["leads"]
     assert task(result, "1.2")["window"] == {"start": 2011, "end": 2015}
-    assert any(line.startswith("1.2 (Cơ quan thực hiện): empty") for line in result.report)
+    assert any(
+        line.startswith("task 1.2, field 'Cơ quan thực hiện': empty") for line in lines(result)
+    )
 
 
 def test_cao_bang_annex_without_time_column_runs_every_task_over_the_period():
     result = import_annex(CAO_BANG, plan_id="cao-bang-2016", province="cao-bang")
     assert len(result.catalog["tasks"]) == 13
     assert all("window" not in t for t in result.catalog["tasks"])
-    assert any("no time column" in line for line in result.report)
-    assert any("outside the period" in line for line in result.report)
+    assert any("no time column" in line for line in lines(result))
+    assert any("outside the period" in line for line in lines(result))
 
 
 def test_plan_without_an_annex_table_is_refused_with_one_sentence():
     with pytest.raises(InvalidInput) as error:
         import_annex(DONG_THAP, plan_id="dong-thap-2016", province="dong-thap")
-    assert str(error.value).startswith(
+    assert english(error.value).startswith(
         f"No annex table found in {DONG_THAP.name}: expected a header row with TT, Nhiệm vụ"
     )

@@ -12,6 +12,7 @@ import pytest
 from notifiers.console import ConsoleChannel
 from notifiers.file import FileChannel
 from notifiers.message import DeliveryFailed, Message
+from tests.words import english
 
 SUBJECT = "Nhiệm vụ quá hạn — Sở Công Thương"
 
@@ -67,7 +68,7 @@ def test_unwritable_outbox_is_a_temporary_failure(tmp_path):
         FileChannel(blocker, "dondoc@localhost").send(note("k"))
 
     assert failure.value.permanent is False
-    assert str(blocker) in failure.value.message
+    assert str(blocker) in english(failure.value)
 
 
 def test_fallback_file_channel_says_it_stands_in_for_email(tmp_path):

@@ -54,7 +54,7 @@ def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DONDOC_CONFIG", str(tmp_path / "absent.toml"))
     (tmp_path / "absent.toml").write_text("")
     monkeypatch.setenv("DONDOC_OUTBOX_DIR", str(outbox))
-    for var in ("DONDOC_SMTP_URL", "DONDOC_SMTP_FROM", "DONDOC_WEBHOOK_SECRET", "DONDOC_LANG"):
+    for var in ("DONDOC_SMTP_URL", "DONDOC_SMTP_FROM", "DONDOC_WEBHOOK_SECRET"):
         monkeypatch.delenv(var, raising=False)
     return outbox
 

@@ -16,19 +16,18 @@ from engine.directory import set_contacts
 from engine.models import OutboxMessage
 from notifiers import load_config, verify_signature
 from notifiers.dispatch import BACKOFF_BASE, LEASE, dispatch_pending
-from notifiers.outbox import enqueue
 from tests.notifiers.conftest import HttpServerHandle
 from tests.notify.conftest import SmtpAt
+from tests.notify.worded import queue_worded
 
 T0 = dt.datetime(2015, 3, 16, 1, 0, tzinfo=dt.UTC)
 
 
 def _queue(factory: sessionmaker[Session], key: str = "k1", agency: str = "kon-tum/sct") -> None:
     with db.transaction(factory) as s:
-        enqueue(
+        queue_worded(
             s,
             key=key,
-            kind="test",
             agency_code=agency,
             subject="Nhắc việc: Kế hoạch SXSH",
             text="Đôn đốc thực hiện nhiệm vụ 1.1.",
@@ -156,7 +155,7 @@ def test_a_message_is_dead_after_the_last_attempt_and_retry_requeues_it(
 
     listed = json.loads(run("notify", "list", "--status", "dead", "--json").output)
     assert [m["id"] for m in listed] == [row.id]
-    assert "Requeued 1 message(s)." in run("notify", "retry", "--all-dead").output
+    assert "Requeued 1 message." in run("notify", "retry", "--all-dead").output
     http_server.behaviour.status = 204
     out = json.loads(run("notify", "dispatch", "--json").output)
     assert out["sent"] == 1

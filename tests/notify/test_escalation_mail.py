@@ -48,9 +48,10 @@ def test_escalation_mail_arrives_once_as_vietnamese_multipart_to_the_ubnd(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _mail_setup(run, smtp, monkeypatch)
-    assert "39 escalation(s) created." in run("escalate", "--as-of", "2015-03-16").output
+    escalate = ("--lang", "vi", "escalate", "--as-of", "2015-03-16")
+    assert "Đã tạo 39 lượt đôn đốc." in run(*escalate).output
     assert "Sent 13, to retry 0, dead 0." in run("notify", "dispatch").output
-    assert "0 escalation(s) created." in run("escalate", "--as-of", "2015-03-16").output
+    assert "Đã tạo 0 lượt đôn đốc." in run(*escalate).output
     assert "Sent 0, to retry 0, dead 0." in run("notify", "dispatch").output
 
     mails = _by_key(smtp)
@@ -72,9 +73,10 @@ def test_escalation_mail_arrives_once_as_vietnamese_multipart_to_the_ubnd(
         "Văn bản: Quyết định 835/QĐ-UBND (kon-tum-2013)",
         "Nhiệm vụ: kon-tum-2013:2.1 — Xây dựng, trình UBND tỉnh ban hành Chỉ thị",
         "Cơ quan chủ trì: Sở Công Thương tỉnh Kon Tum (kon-tum/sct)",
-        "Hạn: 2014-12-31 (quá hạn 46 ngày làm việc)",
+        "Hạn: 31/12/2014 (quá hạn 46 ngày làm việc)",
+        "Trạng thái: Đang dự thảo",
         "Đôn đốc cấp 3, gửi Ủy ban nhân dân tỉnh Kon Tum (kon-tum/ubnd).",
-        "Đã đến cấp 3 trong thời gian dondoc không chạy; cấp 1-2 cũng đã được ghi nhận.",
+        "Đã đến cấp 3 trong thời gian dondoc không chạy; các cấp 1, 2 cũng đã được ghi nhận.",
         f"dondoc advance {PLAN}:2.1 consult",
         f"dondoc advance {PLAN}:2.1 suspend --field reason=...",
     ):
@@ -92,7 +94,7 @@ def test_level_one_mail_goes_to_the_owner_with_co_operating_agencies_in_copy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _mail_setup(run, smtp, monkeypatch)
-    run("escalate", "--as-of", "2015-01-05")  # the first working day after 31 December 2014
+    run("--lang", "vi", "escalate", "--as-of", "2015-01-05")  # first working day after 31/12/2014
     run("notify", "dispatch")
     mails = _by_key(smtp)
     owner_sct = mails[f"esc:{PLAN}:2.1:overdue:1"]
@@ -103,7 +105,7 @@ def test_level_one_mail_goes_to_the_owner_with_co_operating_agencies_in_copy(
     assert team["To"] == "tohotro@kontum.example.vn"
     assert team["Cc"] == "khcn@kontum.example.vn"
     text, _ = _parts(team)
-    assert "Hạn: 2014-12-31 (quá hạn 1 ngày làm việc)" in text
+    assert "Hạn: 31/12/2014 (quá hạn 1 ngày làm việc)" in text
     assert "Đồng gửi: Các tổ chức khoa học và công nghệ (kon-tum/to-chuc-khcn)." in text
     assert "cũng đã được ghi nhận" not in text
 
@@ -122,6 +124,7 @@ def test_escalation_mail_is_english_with_lang_en(
     text, html = _parts(mail)
     assert "Legal reference: Quyết định 835/QĐ-UBND (kon-tum-2013)" in text
     assert "Escalation level 3, addressed to Kon Tum Provincial People's Committee" in text
-    assert "Reached level 3 while dondoc was not running; level(s) 1-2 also recorded." in text
+    assert "Reached level 3 while dondoc was not running; level(s) 1, 2 also recorded." in text
+    assert "Due: 2014-12-31 (46 working day(s) overdue)" in text
     assert "the plan's responsible department" in text
     assert "Kon Tum Provincial People&#39;s Committee" in html

@@ -11,10 +11,12 @@ from icalendar import Calendar
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import db
-from engine.catalog import load_plan_file
-from engine.report import XLSX_COLUMNS, annual_report
+from engine.report import annual_report
+from notifiers.i18n import words
 from notifiers.render import render
+from notifiers.spreadsheet import _COLUMNS
 from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 
 
 def test_the_annual_report_xlsx_holds_one_row_per_task(
@@ -25,8 +27,11 @@ def test_the_annual_report_xlsx_holds_one_row_per_task(
         "--note", "Đã tổ chức hội nghị tuyên truyền", "--at", "2014-05-02",
     )  # fmt: skip
     target = tmp_path / "bao-cao-2014.xlsx"
-    out = run("report", "annual", "--plan", "kon-tum-2013", "--year", "2014", "--xlsx", str(target))
-    assert "Wrote 13 task row(s)" in out.output
+    out = run(
+        "--lang", "vi", "report", "annual", "--plan", "kon-tum-2013", "--year", "2014",
+        "--xlsx", str(target),
+    )  # fmt: skip
+    assert "Đã ghi 13 dòng nhiệm vụ" in out.output
     assert "# Báo cáo kết quả thực hiện năm 2014" in out.output
     assert "Đã tổ chức hội nghị tuyên truyền" in out.output
     book = openpyxl.load_workbook(target)
@@ -34,7 +39,8 @@ def test_the_annual_report_xlsx_holds_one_row_per_task(
         rows = list(book.active.iter_rows(values_only=True))
     finally:
         book.close()
-    assert rows[0] == XLSX_COLUMNS
+    assert rows[0] == tuple(words("vi")(key) for key, _width in _COLUMNS)
+    assert rows[0][:3] == ("Mã", "Nhiệm vụ", "Cơ quan chủ trì")
     assert [r[0] for r in rows[1:]] == [t.code for t in schema.load_and_validate(
         schema.plan_path("kon-tum-2013")).tasks]  # fmt: skip
     first = rows[1]
@@ -90,7 +96,7 @@ def test_the_ics_export_parses_with_one_event_per_open_occurrence(
     events = list(calendar.walk("VEVENT"))
     # Task 1.2, led by the support team, recurs yearly 2013-2020: eight open occurrences.
     assert len(events) == 8
-    assert f"Wrote 8 deadline(s) to {target}." in out.output
+    assert f"Wrote 8 deadlines to {target}." in out.output
     first = events[0]
     assert str(first["SUMMARY"]).startswith("[kon-tum-2013:1.2@2013] Tổ chức giới thiệu")
     assert first.decoded("DTSTART").isoformat() == "2013-12-31"

@@ -29,7 +29,9 @@ class Ran:
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a dondoc subprocess: no stray user, config or SMTP settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    # The tests' language and strict wording (tests/conftest.py) reach the child too.
+    keep = ("DONDOC_LANG", "DONDOC_STRICT_WORDS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_") or k in keep}
     env.update(extra or {})
     return env
 
@@ -40,7 +42,7 @@ def mail_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
     config = tmp_path / "absent.toml"
     config.write_text("")
     env = {"DONDOC_CONFIG": str(config), "DONDOC_OUTBOX_DIR": str(tmp_path / "outbox")}
-    for var in ("DONDOC_SMTP_URL", "DONDOC_SMTP_FROM", "DONDOC_WEBHOOK_SECRET", "DONDOC_LANG"):
+    for var in ("DONDOC_SMTP_URL", "DONDOC_SMTP_FROM", "DONDOC_WEBHOOK_SECRET"):
         monkeypatch.delenv(var, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import db
 from engine.history import verify
 from engine.models import Event, Occurrence
+from notifiers.audit_text import audit_problem_text
+from notifiers.i18n import words
 from tests.reliability.conftest import ROOT, WORKER, child_env
 
 PROCESSES = 8
@@ -79,6 +81,6 @@ def test_racing_advances_are_each_recorded_once_or_refused_as_a_conflict(
             assert occ.version == events == occ.head_seq
             assert occ.state == last.to_state
         result = verify(s)
-    assert result.ok, [p.sentence() for p in result.problems]
+    assert result.ok, [audit_problem_text(p, words("en")) for p in result.problems]
     lost = accepted - len(notes)
     print(f"  events written by the racers: {len(notes)}, lost: {lost}, audit ok: {result.ok}")

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cli import cli
 from engine import db
-from engine.catalog import load_plan_file
 from engine.models import Agency, Escalation, Occurrence, OutboxMessage, utcnow
 from notifiers import load_config
 from notifiers.dispatch import LEASE, dispatch_all
 from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 from tests.notifiers.conftest import Recorder, free_port
 from tests.reliability.conftest import DONDOC, ROOT, Ran, child_env
 

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cli import cli
 from engine import db
-from engine.catalog import load_plan_file
 from engine.models import Agency, Event, Occurrence, OutboxMessage, Plan, Task
 from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 
 KON_TUM = yaml.safe_load(schema.plan_path("kon-tum-2013").read_text(encoding="utf-8"))
 NASTY = [

@@ -15,17 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import db
-from engine.catalog import load_plan_file
 from engine.directory import set_contacts
 from engine.models import Event, OutboxMessage
 from engine.users import add_user
 from notifiers import load_config
 from notifiers.dispatch import BACKOFF_BASE, dispatch_pending
-from notifiers.outbox import enqueue
 from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 from tests.notifiers.conftest import HttpServerHandle
 from tests.notify.conftest import SmtpAt
+from tests.notify.worded import queue_worded
 from tests.reliability.conftest import DONDOC, ROOT, Ran, child_env
+from tests.words import english
 
 T0 = dt.datetime(2015, 3, 16, 1, 0, tzinfo=dt.UTC)
 AGENCIES = ["kon-tum/sct", "kon-tum/stnmt", "kon-tum/skhcn", "kon-tum/ubnd", "kon-tum/ttkc"]
@@ -38,10 +39,9 @@ def _queue_five(factory: sessionmaker[Session], **contact: str) -> None:
                 set_contacts(s, code, email=f"{code.split('/')[1]}@example.vn")
             else:
                 set_contacts(s, code, webhook=contact["webhook"])
-            enqueue(
+            queue_worded(
                 s,
                 key=f"outage-{n}",
-                kind="test",
                 agency_code=code,
                 subject="Nhắc việc SXSH",
                 text="Đôn đốc thực hiện nhiệm vụ.",
@@ -92,7 +92,7 @@ def test_webhooks_answered_503_are_retried_and_delivered_once_when_the_receiver_
     http_server.behaviour.status = 503
     first = dispatch_pending(kon_tum, config=config, now=T0)
     assert _tally(first) == (0, 5, 0)
-    assert all("HTTP 503" in e for e in first.errors)
+    assert all("HTTP 503" in english(e) for e in first.errors)
     assert _outbox(kon_tum) == [("pending", 1, T0 + BACKOFF_BASE)] * 5
     http_server.behaviour.status = 200
     assert _tally(dispatch_pending(kon_tum, config=config, now=T0)) == (0, 0, 0)

@@ -16,6 +16,8 @@ from engine.lookup import load_occurrence
 from engine.models import Event
 from engine.transition import advance
 from engine.users import get_user
+from notifiers.audit_text import audit_problem_text
+from notifiers.i18n import words
 
 REF = "kon-tum-2013:2.1"
 WALK = [
@@ -136,7 +138,11 @@ def test_tampering_with_any_event_is_detected_and_the_first_bad_event_named(
             result = verify(s)
             s.rollback()
         wanted.append((how, position, f"{REF}: event #{named} "))
-        first = result.problems[0].sentence() if result.problems else "nothing found"
+        first = (
+            audit_problem_text(result.problems[0], words("en"))
+            if result.problems
+            else "nothing found"
+        )
         found.append((how, position, first[: len(wanted[-1][2])]))
         assert len(result.problems) == 1, (how, position, result.problems)
     assert found == wanted

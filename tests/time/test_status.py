@@ -8,6 +8,7 @@ import pytest
 
 from engine import status
 from engine.errors import InvalidInput
+from tests.words import refused
 
 D = dt.date
 DUE = D(2014, 12, 31)
@@ -76,7 +77,7 @@ def test_completion_recorded_after_as_of_counts_as_work_in_progress_on_that_day(
 
 
 def test_completed_without_a_completion_day_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="needs its completion day"):
+    with refused(InvalidInput, "needs its completion day"):
         cat(completed=True, as_of=D(2015, 3, 16))
 
 
@@ -116,5 +117,5 @@ def test_due_soon_window_can_be_narrowed() -> None:
 
 
 def test_due_soon_refuses_an_unknown_category() -> None:
-    with pytest.raises(InvalidInput, match="Unknown status category 'late'"):
+    with refused(InvalidInput, "Unknown status category 'late'"):
         status.is_due_soon("late", due=DUE, as_of=D(2014, 12, 27))

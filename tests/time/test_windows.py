@@ -1,4 +1,4 @@
-"""Time windows: printed columns and years turned into dated occurrences."""
+"""Time windows: years turned into dated occurrences (printed cells: tests/importer/test_windows.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from engine.errors import InvalidInput
-from engine.windows import Occurrence, occurrence_windows, parse_window_text, task_occurrences
-from tasks_catalog.spec import Window
+from engine.plan_spec import Window
+from engine.windows import Occurrence, occurrence_windows, task_occurrences
+from tests.words import refused
 
 D = dt.date
 KON_TUM_ISSUED = D(2013, 10, 24)  # Quyết định 835/QĐ-UBND
@@ -45,7 +46,7 @@ def test_occurrences_unpack_as_year_start_due_tuples() -> None:
 
 
 def test_one_off_window_that_ended_before_the_plan_was_issued_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="ended before the plan was issued on 2013-10-24"):
+    with refused(InvalidInput, "ended before the plan was issued on 2013-10-24"):
         occurrence_windows(2011, 2012, "once", KON_TUM_ISSUED)
 
 
@@ -60,7 +61,7 @@ def test_one_off_window_that_ended_before_the_plan_was_issued_is_refused() -> No
 def test_impossible_windows_are_refused(
     start: int, end: int, recurrence: str, message: str
 ) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with refused(InvalidInput, message):
         occurrence_windows(start, end, recurrence, KON_TUM_ISSUED)
 
 
@@ -71,55 +72,3 @@ def test_task_without_a_window_runs_over_the_plan_period() -> None:
     ]
     yearly = task_occurrences(Window(2018, 2020), "yearly", period=period, issued=D(2016, 3, 14))
     assert [o.year for o in yearly] == [2018, 2019, 2020]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2013-2014", (2013, 2014, "once")),
-        ("2017- 2020", (2017, 2020, "once")),  # Nghệ An annex I
-        ("2017 – 2020", (2017, 2020, "once")),  # en dash
-        ("2018", (2018, 2018, "once")),
-        ("2011 / 2015", (2011, 2015, "once")),  # Bình Phước: start and end columns flattened
-        ("Năm 2016-2020", (2016, 2020, "once")),
-        ("Giai đoạn 2016 - 2020", (2016, 2020, "once")),
-        ("Từ năm 2013 đến năm 2015", (2013, 2015, "once")),
-        ("Thực hiện hàng năm", (None, None, "yearly")),  # Kon Tum annex
-        ("Hàng năm", (None, None, "yearly")),
-        ("hằng năm", (None, None, "yearly")),
-        ("mỗi năm", (None, None, "yearly")),
-        ("Hàng năm (2016-2020)", (2016, 2020, "yearly")),
-    ],
-)
-def test_printed_windows_are_read(text: str, expected: tuple[int | None, int | None, str]) -> None:
-    assert parse_window_text(text) == expected
-
-
-def test_decomposed_vietnamese_text_reads_the_same_as_composed() -> None:
-    import unicodedata
-
-    assert parse_window_text(unicodedata.normalize("NFD", "Thực hiện hàng năm")) == (
-        None,
-        None,
-        "yearly",
-    )
-
-
-def test_empty_time_cell_means_the_plan_period() -> None:
-    assert parse_window_text("") is None
-    assert parse_window_text("   ") is None
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("sớm nhất có thể", "Cannot read a time window from 'sớm nhất có thể'"),
-        ("2014-2013", "ends before it starts"),
-        ("20155", "Cannot read a time window from '20155'"),
-        ("năm", "Cannot read a time window from 'năm'"),
-        ("2013 2014 2015", "expected years such as"),
-    ],
-)
-def test_nonsense_windows_are_refused(text: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
-        parse_window_text(text)

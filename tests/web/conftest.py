@@ -17,9 +17,14 @@ SECRET = "test-secret-key-for-signing-cookies"
 
 @pytest.fixture
 def client(kon_tum: sessionmaker[Session], db_url: str) -> Iterator[TestClient]:
-    """A client of the app over the Kon Tum database."""
+    """A client of the app over the Kon Tum database; the API answers it in English.
+
+    ``Accept-Language: en`` chooses the API's language (the board's pages take
+    theirs from ``?lang=`` and the ``lang`` cookie, Vietnamese by default).
+    """
     app = create_app(db_url, secret=SECRET)
-    with TestClient(app, base_url="http://testserver") as test_client:
+    english = {"Accept-Language": "en"}
+    with TestClient(app, base_url="http://testserver", headers=english) as test_client:
         yield test_client
 
 

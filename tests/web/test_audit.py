@@ -59,7 +59,8 @@ def test_the_api_audit_names_the_edited_event(
             "ref": REF,
             "seq": 1,
             "event_id": event_id,
-            "problem": "was edited after it was recorded",
+            "problem": "edited",
+            "facts": {},
             "sentence": f"{REF}: event #1 (id {event_id}) was edited after it was recorded.",
         }
     ]
@@ -93,7 +94,7 @@ def test_the_audit_page_says_intact_then_names_the_first_bad_event(
     event_id = tamper_with_the_first_event_of_2_1(kon_tum)
     broken = client.get("/audit?plan=kon-tum-2013&lang=vi")
     assert "Lịch sử đã bị thay đổi" in broken.text
-    assert f"{REF}: event #1 (id {event_id}) was edited after it was recorded." in broken.text
+    assert f"{REF}: sự kiện #1 (id {event_id}) đã bị sửa sau khi được ghi." in broken.text
 
 
 def test_the_audit_page_is_not_offered_to_an_officer_and_refuses_one(
@@ -105,4 +106,4 @@ def test_the_audit_page_is_not_offered_to_an_officer_and_refuses_one(
     csrf_of(home.text)  # still a signed-in page
     refused = client.get("/audit?plan=kon-tum-2013")
     assert refused.status_code == 403
-    assert "only coordinators verify the history" in refused.text
+    assert "chỉ cán bộ điều phối mới kiểm tra lịch sử" in refused.text

@@ -117,7 +117,7 @@ def test_a_coordinator_issues_2_1_from_the_browser(
     assert "Đã ban hành" in driver.find_element(By.ID, "state").text
     history = driver.find_element(By.ID, "history").text
     assert "Số văn bản = 05/CT-UBND" in history and "Ngày ban hành = 2014-06-10" in history
-    assert "issue" in history and "lan" in history
+    assert "Ban hành: Đã trình UBND tỉnh → Đã ban hành" in history and "lan" in history
     shot = tmp_path / "issued.png"
     assert driver.save_screenshot(str(shot))
     assert shot.stat().st_size > 1000

@@ -15,29 +15,14 @@ def small_definition() -> dict[str, Any]:
     """A valid three-state workflow: start --go--> middle --finish--> end."""
     return {
         "name": "small",
-        "title_vi": "Nhỏ",
-        "title_en": "Small",
         "states": {
-            "start": {"label_vi": "Bắt đầu", "label_en": "Start", "initial": True},
-            "middle": {"label_vi": "Giữa", "label_en": "Middle"},
-            "end": {"label_vi": "Xong", "label_en": "End", "final": True, "completed": True},
+            "start": {"initial": True},
+            "middle": {},
+            "end": {"final": True, "completed": True},
         },
         "transitions": [
-            {
-                "trigger": "go",
-                "label_vi": "Đi",
-                "label_en": "Go",
-                "sources": "start",
-                "dest": "middle",
-            },
-            {
-                "trigger": "finish",
-                "label_vi": "Xong",
-                "label_en": "Finish",
-                "sources": ["middle"],
-                "dest": "end",
-                "evidence": True,
-            },
+            {"trigger": "go", "sources": "start", "dest": "middle"},
+            {"trigger": "finish", "sources": ["middle"], "dest": "end", "evidence": True},
         ],
     }
 

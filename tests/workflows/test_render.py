@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import workflows
+from notifiers.workflow_text import labelled, render_mermaid, render_text
 
 
 def test_mermaid_diagram_has_start_end_and_labelled_edges() -> None:
-    lines = workflows.render_mermaid(workflows.get("directive")).splitlines()
+    lines = render_mermaid(workflows.get("directive")).splitlines()
     assert lines[0] == "stateDiagram-v2"
     for expected in [
         "    [*] --> drafting",
@@ -27,7 +28,7 @@ def test_mermaid_diagram_has_start_end_and_labelled_edges() -> None:
 
 
 def test_mermaid_can_leave_out_the_common_triggers() -> None:
-    text = workflows.render_mermaid(workflows.get("generic"), lang="en", common=False)
+    text = render_mermaid(workflows.get("generic"), lang="en", common=False)
     assert text == (
         "stateDiagram-v2\n"
         "    not_started: Not started\n"
@@ -41,7 +42,7 @@ def test_mermaid_can_leave_out_the_common_triggers() -> None:
 
 
 def test_text_summary_shows_states_triggers_and_required_fields_in_english() -> None:
-    text = workflows.render_text(workflows.get("directive"), lang="en")
+    text = render_text(workflows.get("directive"), lang="en")
     assert text.startswith("directive: Drafting a directive or decision\n")
     assert "  consulting  In consultation  (time limit 30 days)" in text
     assert "  issued      Issued  (final, completed)" in text
@@ -53,7 +54,7 @@ def test_text_summary_shows_states_triggers_and_required_fields_in_english() -> 
 
 
 def test_text_summary_is_vietnamese_by_default() -> None:
-    text = workflows.render_text(workflows.get("generic"))
+    text = render_text(workflows.get("generic"))
     assert text.startswith("generic: Nhiệm vụ chung\n")
     assert "Trạng thái:" in text
     assert "      cần ít nhất một trong: evidence_document, evidence_figure, evidence_link" in text
@@ -61,7 +62,7 @@ def test_text_summary_is_vietnamese_by_default() -> None:
 
 def test_to_dict_round_trips_through_json_with_every_state_and_trigger() -> None:
     wf = workflows.get("support_team")
-    data = json.loads(json.dumps(workflows.to_dict(wf), ensure_ascii=False))
+    data = json.loads(json.dumps(labelled(workflows.to_dict(wf), wf), ensure_ascii=False))
     assert data["name"] == "support_team"
     assert data["initial"] == "proposal"
     assert [s["name"] for s in data["states"]] == list(wf.states)
@@ -79,3 +80,11 @@ def test_to_dict_round_trips_through_json_with_every_state_and_trigger() -> None
     }
     resume = next(t for t in data["transitions"] if t["trigger"] == "resume")
     assert resume["returns_to_prior"] is True
+
+
+def test_to_dict_alone_holds_no_words() -> None:
+    # Definitions are structure; their labels come from the message catalog.
+    data = workflows.to_dict(workflows.get("directive"))
+    assert "title_vi" not in data
+    assert all("label_vi" not in s for s in data["states"])
+    assert all("label_en" not in t for t in data["transitions"])

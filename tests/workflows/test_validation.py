@@ -10,6 +10,7 @@ import pytest
 
 import workflows
 from engine.errors import InvalidDefinition
+from tests.words import english, refused
 
 Write = Callable[[dict[str, Any]], Path]
 
@@ -18,8 +19,8 @@ def rejection(write: Write, data: dict[str, Any]) -> str:
     path = write(data)
     with pytest.raises(InvalidDefinition) as rejected:
         workflows.load_file(path)
-    message = str(rejected.value)
-    assert message.startswith(f"Workflow definition {path} (small) is invalid: ")
+    message = english(rejected.value)
+    assert message.startswith(f"Workflow definition {path} (small) is invalid (")
     return message
 
 
@@ -57,15 +58,9 @@ def test_no_initial_state_is_rejected(
 def test_an_unreachable_state_is_rejected(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
-    small_definition["states"]["orphan"] = {"label_vi": "Mồ côi", "label_en": "Orphan"}
+    small_definition["states"]["orphan"] = {}
     small_definition["transitions"].append(
-        {
-            "trigger": "rescue",
-            "label_vi": "Cứu",
-            "label_en": "Rescue",
-            "sources": "orphan",
-            "dest": "end",
-        }
+        {"trigger": "rescue", "sources": "orphan", "dest": "end"}
     )
     assert "states unreachable from start: orphan" in rejection(write_definition, small_definition)
 
@@ -73,15 +68,9 @@ def test_an_unreachable_state_is_rejected(
 def test_a_dead_end_state_is_rejected(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
-    small_definition["states"]["stuck"] = {"label_vi": "Kẹt", "label_en": "Stuck"}
+    small_definition["states"]["stuck"] = {}
     small_definition["transitions"].append(
-        {
-            "trigger": "wander",
-            "label_vi": "Lạc",
-            "label_en": "Wander",
-            "sources": "start",
-            "dest": "stuck",
-        }
+        {"trigger": "wander", "sources": "start", "dest": "stuck"}
     )
     assert "dead-end states (not final, no transition out): stuck" in rejection(
         write_definition, small_definition
@@ -91,12 +80,12 @@ def test_a_dead_end_state_is_rejected(
 def test_a_loop_with_no_way_to_a_final_state_is_rejected(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
-    small_definition["states"]["ping"] = {"label_vi": "Ping", "label_en": "Ping"}
-    small_definition["states"]["pong"] = {"label_vi": "Pong", "label_en": "Pong"}
+    small_definition["states"]["ping"] = {}
+    small_definition["states"]["pong"] = {}
     small_definition["transitions"] += [
-        {"trigger": "serve", "label_vi": "a", "label_en": "a", "sources": "start", "dest": "ping"},
-        {"trigger": "hit", "label_vi": "b", "label_en": "b", "sources": "ping", "dest": "pong"},
-        {"trigger": "back", "label_vi": "c", "label_en": "c", "sources": "pong", "dest": "ping"},
+        {"trigger": "serve", "sources": "start", "dest": "ping"},
+        {"trigger": "hit", "sources": "ping", "dest": "pong"},
+        {"trigger": "back", "sources": "pong", "dest": "ping"},
     ]
     assert "states from which no final state can be reached: ping, pong" in rejection(
         write_definition, small_definition
@@ -109,17 +98,16 @@ def test_a_transition_to_an_undeclared_state_is_rejected(
     small_definition["transitions"][0]["dest"] = "nowhere"
     small_definition["transitions"][1]["sources"] = ["limbo"]
     message = rejection(write_definition, small_definition)
-    assert (
-        "transitions name undeclared states: nowhere (destination of go), limbo (source of finish)"
-    ) in message
+    assert "transitions lead to undeclared states: nowhere (go)" in message
+    assert "transitions leave undeclared states: limbo (finish)" in message
 
 
 @pytest.mark.parametrize(
     ("where", "key", "expected"),
     [
-        ("top", "initial_state", "the workflow has unknown keys: initial_state"),
-        ("state", "colour", "state middle has unknown keys: colour"),
-        ("transition", "require", "transition go has unknown keys: require"),
+        ("top", "initial_state", "small.yaml: has unknown keys: initial_state"),
+        ("state", "colour", "state middle: has unknown keys: colour"),
+        ("transition", "require", "transition go: has unknown keys: require"),
     ],
 )
 def test_unknown_keys_are_rejected(
@@ -138,11 +126,19 @@ def test_unknown_keys_are_rejected(
     assert expected in rejection(write_definition, small_definition)
 
 
-def test_a_missing_label_is_rejected(
+def test_a_label_in_a_definition_is_rejected_as_the_catalogs_business(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
-    del small_definition["states"]["end"]["label_en"]
-    assert "state end lacks required keys: label_en" in rejection(
+    # People read states by their labels in the message catalog; a definition holds none.
+    small_definition["states"]["end"]["label_vi"] = "Xong"
+    assert "state end: has unknown keys: label_vi" in rejection(write_definition, small_definition)
+
+
+def test_a_transition_without_its_destination_is_rejected(
+    write_definition: Write, small_definition: dict[str, Any]
+) -> None:
+    del small_definition["transitions"][0]["dest"]
+    assert "transition go: lacks required keys: dest" in rejection(
         write_definition, small_definition
     )
 
@@ -150,10 +146,8 @@ def test_a_missing_label_is_rejected(
 def test_a_trigger_leaving_the_same_state_twice_is_rejected(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
-    small_definition["transitions"].append(
-        {"trigger": "go", "label_vi": "Đi", "label_en": "Go", "sources": "start", "dest": "end"}
-    )
-    assert "a trigger may leave a state only once: go from start" in rejection(
+    small_definition["transitions"].append({"trigger": "go", "sources": "start", "dest": "end"})
+    assert "a trigger may leave a state only once: go (start)" in rejection(
         write_definition, small_definition
     )
 
@@ -162,13 +156,7 @@ def test_a_final_state_with_a_way_out_is_rejected(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
     small_definition["transitions"].append(
-        {
-            "trigger": "reopen",
-            "label_vi": "Mở lại",
-            "label_en": "Reopen",
-            "sources": "end",
-            "dest": "middle",
-        }
+        {"trigger": "reopen", "sources": "end", "dest": "middle"}
     )
     assert "final states must have no outgoing transitions: end" in rejection(
         write_definition, small_definition
@@ -197,8 +185,8 @@ def test_a_workflow_without_a_completed_end_is_rejected(
 def test_declaring_a_common_state_is_rejected(
     write_definition: Write, small_definition: dict[str, Any], reserved: str
 ) -> None:
-    small_definition["states"][reserved] = {"label_vi": "x", "label_en": "x", "final": True}
-    assert f"state {reserved} is added to every workflow and must not be declared" in rejection(
+    small_definition["states"][reserved] = {"final": True}
+    assert f"state {reserved}: is added to every workflow and must not be declared" in rejection(
         write_definition, small_definition
     )
 
@@ -208,7 +196,7 @@ def test_declaring_a_common_trigger_is_rejected(
     write_definition: Write, small_definition: dict[str, Any], reserved: str
 ) -> None:
     small_definition["transitions"][0]["trigger"] = reserved
-    assert f"transition {reserved} is added to every workflow" in rejection(
+    assert f"transition {reserved}: is added to every workflow" in rejection(
         write_definition, small_definition
     )
 
@@ -217,7 +205,7 @@ def test_a_time_limit_must_be_a_positive_number_of_days(
     write_definition: Write, small_definition: dict[str, Any]
 ) -> None:
     small_definition["states"]["middle"]["time_limit_days"] = -3
-    assert "state middle: time_limit_days must be a positive whole number" in rejection(
+    assert "state middle, field 'time_limit_days': must be a positive whole number" in rejection(
         write_definition, small_definition
     )
 
@@ -246,13 +234,13 @@ def test_explicit_requires_any_is_kept(
 def test_a_file_that_is_not_yaml_is_rejected_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("states: [unclosed\n", encoding="utf-8")
-    with pytest.raises(InvalidDefinition, match=f"Workflow definition {path} is not valid YAML"):
+    with refused(InvalidDefinition, f"Workflow definition {path} is not valid YAML"):
         workflows.load_file(path)
 
 
 def test_a_missing_file_is_rejected_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "absent.yaml"
-    with pytest.raises(InvalidDefinition, match=f"Cannot read workflow definition {path}"):
+    with refused(InvalidDefinition, f"Cannot read workflow definition {path}"):
         workflows.load_file(path)
 
 
@@ -262,5 +250,5 @@ def test_every_problem_is_reported_at_once(
     small_definition["states"]["middle"]["colour"] = "red"
     small_definition["transitions"][0]["require"] = ["x"]
     message = rejection(write_definition, small_definition)
-    assert "state middle has unknown keys: colour" in message
-    assert "transition go has unknown keys: require" in message
+    assert "state middle: has unknown keys: colour" in message
+    assert "transition go: has unknown keys: require" in message

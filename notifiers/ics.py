@@ -1,5 +1,8 @@
 """iCalendar export of deadlines: one all-day event per open occurrence, for calendar programs.
 
+The rows are the engine's (``engine.views.task_rows``); the words of each
+event's description come from the message catalog.
+
 UIDs come from the occurrence reference, so importing a newer file updates
 the same events instead of adding copies.
 """
@@ -13,6 +16,7 @@ from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from engine.views import task_rows, today
+from notifiers.i18n import words
 
 UID_DOMAIN = "dondoc.invalid"
 _OPEN = ("not-started", "in-progress", "overdue", "suspended")
@@ -25,8 +29,10 @@ def deadline_calendar(
     agency: str | None = None,
     as_of: dt.date | None = None,
     now: dt.datetime | None = None,
+    lang: str = "vi",
 ) -> bytes:
-    """The ``.ics`` bytes of every open occurrence's due day, filtered as asked."""
+    """The ``.ics`` bytes of every open occurrence's due day, filtered as asked, worded in ``lang``."""
+    w = words(lang)
     stamp = now or dt.datetime.now(dt.UTC)
     cal = Calendar()
     cal.add("prodid", "-//dondoc//deadlines//VI")
@@ -46,10 +52,14 @@ def deadline_calendar(
         event.add("summary", f"[{row['ref']}] {' '.join(row['title'].split())}")
         event.add(
             "description",
-            f"Chủ trì / Owner: {row['owner'] or '-'}\n"
-            f"Phối hợp / Co-operating: {', '.join(row['co_agencies']) or '-'}\n"
-            f"Trạng thái / State: {row['state']}\n"
-            f"dondoc show {row['ref']}",
+            "\n".join(
+                [
+                    f"{w('words.owner')}: {row['owner'] or '-'}",
+                    f"{w('words.co_agencies')}: {', '.join(row['co_agencies']) or '-'}",
+                    f"{w('words.state')}: {w.state(row['workflow'], row['state'])}",
+                    f"dondoc show {row['ref']}",
+                ]
+            ),
         )
         event.add("categories", [row["plan"]])
         event.add("transp", "TRANSPARENT")

@@ -1,8 +1,9 @@
-"""Plain data read from catalog files: what a plan and an agency directory say.
+"""What the engine is given to load: a plan and its agencies as plain data.
 
-These are the parsed, validated contents of the YAML files described in
-FORMAT.md. They carry no database identity; ``engine.catalog`` turns them into
-rows.
+``tasks_catalog`` reads and checks the YAML files described in its FORMAT.md
+and hands the engine these specifications; ``engine.catalog`` turns them into
+rows. They carry no database identity and no file format, so the engine
+never needs to know where a plan came from.
 """
 
 from __future__ import annotations
@@ -10,15 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-WORKFLOW_KINDS = (
-    "directive",
-    "support_team",
-    "demo_model",
-    "recurring_activity",
-    "survey",
-    "system_build",
-    "generic",
-)
+#: How often a task recurs: once over its window, or once per calendar year.
 RECURRENCES = ("once", "yearly")
 
 
@@ -120,7 +113,9 @@ class Target:
 class LadderStep:
     """One rung of the escalation ladder.
 
-    ``target`` is ``owner``, ``responsible`` or an agency code.
+    ``target`` is ``owner``, ``responsible``, an agency code, or the
+    abbreviation of one of the plan's province (``ubnd``): see
+    ``engine.ladder.resolve_target``.
     """
 
     level: int

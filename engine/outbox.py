@@ -1,10 +1,12 @@
-"""Queueing notifications: one outbox row per idempotency key, channel chosen from the agency.
+"""Queueing notifications as facts: one outbox row per idempotency key, routed by the agency.
 
-Writing to the outbox happens inside the caller's transaction, so a
-notification exists exactly when the change that caused it was committed; the
-dispatcher (``notifiers.dispatch``) sends it later. Every producer (the
-escalation sweep, reminders, digests) queues through ``enqueue``, so the
-routing rule below is the only one.
+The engine records *what* there is to say: the message's kind (escalation,
+reminder, digest), its recipients and the facts (which plan and task, which
+level, how late, who else was told), inside the caller's transaction, so a
+notification exists exactly when the change that caused it was committed.
+It writes no words: ``notifiers`` renders the facts in the row's language
+when it sends (``notifiers.dispatch``). Every producer queues through
+``enqueue`` or ``enqueue_many``, so the routing rule below is the only one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.directory import get_agency
-from engine.ledger import insert_once
+from engine.ledger import insert_many_once, insert_once
 from engine.models import Agency, OutboxMessage, utcnow
 
 # An agency with no address still gets its messages, as .eml files addressed
@@ -62,6 +64,10 @@ class AgencyCard:
     def name(self, lang: str) -> str:
         return (self.name_en or self.name_vi) if lang == "en" else self.name_vi
 
+    def names(self) -> dict[str, str]:
+        """The agency's names by language, as a notice's facts carry them."""
+        return {"vi": self.name_vi, "en": self.name_en or self.name_vi}
+
 
 class AgencyBook:
     """Agencies read once each and kept for one unit of work (a sweep, a digest run).
@@ -94,59 +100,85 @@ class AgencyBook:
     def parent(self, code: str) -> str | None:
         return self[code].parent if code else None
 
+    def names(self, code: str) -> dict[str, str]:
+        return self[code].names()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to queue: who gets it and the facts it is made of."""
+
+    key: str
+    kind: str
+    agency_code: str
+    facts: dict[str, Any]
+    cc: tuple[str, ...] = ()
+    occurrence_id: int | None = None
+
 
 def enqueue(
     session: Session,
+    notice: Notice,
     *,
-    key: str,
-    kind: str,
-    agency_code: str,
-    subject: str,
-    text: str,
-    html: str | None = None,
-    payload: dict[str, Any] | None = None,
     lang: str = "vi",
-    occurrence_id: int | None = None,
-    cc: list[str] | None = None,
     now: dt.datetime | None = None,
     agencies: AgencyBook | None = None,
 ) -> int | None:
-    """Queue one message for ``agency_code``; its outbox id, or None if ``key`` was queued before.
+    """Queue one notice; its outbox id, or None if its key was queued before."""
+    book = agencies or AgencyBook(session)
+    return insert_once(session, OutboxMessage, _row(notice, book, lang, now or utcnow()))
+
+
+def enqueue_many(
+    session: Session,
+    notices: list[Notice],
+    *,
+    lang: str = "vi",
+    now: dt.datetime | None = None,
+    agencies: AgencyBook | None = None,
+) -> set[str]:
+    """Queue many notices with one INSERT per page; the keys that were new.
+
+    ``ON CONFLICT DO NOTHING`` on the unique key: a second writer queueing
+    the same key at the same moment inserts nothing and leaves the caller's
+    transaction intact.
+    """
+    if not notices:
+        return set()
+    book = agencies or AgencyBook(session)
+    moment = now or utcnow()
+    rows = [_row(n, book, lang, moment) for n in notices]
+    return {key for (key,) in insert_many_once(session, OutboxMessage, rows, ("key",))}
+
+
+def _row(notice: Notice, book: AgencyBook, lang: str, moment: dt.datetime) -> dict[str, Any]:
+    """The outbox row of a notice: its route and copies, its facts, no words yet.
 
     ``cc`` are agency codes whose addresses are copied when they use the same
     channel as the recipient (a webhook cannot carry a copy to an e-mail box).
-    ``agencies`` lets a caller queueing many messages read each agency once.
     """
-    book = agencies or AgencyBook(session)
-    card = book[agency_code]
+    card = book[notice.agency_code]
     route = card.route
     copies: list[str] = []
-    for code in cc or []:
+    for code in notice.cc:
         other = book[code].route
         if other.channel == route.channel:
             copies.extend(a for a in other.recipients if a not in route.recipients + copies)
-    moment = now or utcnow()
-    # ON CONFLICT on the unique key: a second writer queueing the same key at
-    # the same moment inserts nothing and leaves the caller's transaction intact.
-    return insert_once(
-        session,
-        OutboxMessage,
-        {
-            "key": key,
-            "kind": kind,
-            "channel": route.channel,
-            "agency_code": card.code,
-            "recipients": route.recipients,
-            "cc": copies,
-            "subject": subject,
-            "body_text": text,
-            "body_html": html,
-            "payload": payload or {},
-            "lang": lang,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": moment,
-            "created_at": utcnow(),
-            "occurrence_id": occurrence_id,
-        },
-    )
+    return {
+        "key": notice.key,
+        "kind": notice.kind,
+        "channel": route.channel,
+        "agency_code": card.code,
+        "recipients": route.recipients,
+        "cc": copies,
+        "subject": None,
+        "body_text": None,
+        "body_html": None,
+        "payload": notice.facts,
+        "lang": lang,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": moment,
+        "created_at": utcnow(),
+        "occurrence_id": notice.occurrence_id,
+    }

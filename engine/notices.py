@@ -1,0 +1,56 @@
+"""The facts of escalation and reminder notices: what the recipient needs to act, as data.
+
+The sweep decides who is pressed and when; this module gathers the facts a
+notice names (the plan and its legal reference, the task, its state and the
+triggers allowed there, the owner, the due day, who else was told, whom to
+call) and the names of every agency it mentions, as they are on the day it
+is queued. ``notifiers.messages`` turns them into a subject, a text and an
+HTML body in the recipient's language when the message is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import workflows
+from engine.models import Occurrence
+from engine.outbox import AgencyBook
+
+
+def notice_facts(
+    occ: Occurrence, *, told: Iterable[str], agencies: AgencyBook, mentions: Iterable[str] = ()
+) -> dict[str, Any]:
+    """What every escalation or reminder names; ``mentions`` are further agencies it names."""
+    task = occ.task
+    plan = task.plan
+    wf = workflows.get(task.workflow)
+    owner = task.leads[0] if task.leads else plan.responsible_code
+    told = list(told)
+    named = dict.fromkeys([owner, plan.responsible_code, *told, *mentions])
+    return {
+        "plan": {
+            "id": plan.id,
+            "legal_ref": plan.legal_ref,
+            "title_vi": plan.title_vi,
+            "title_en": plan.title_en,
+        },
+        "ref": occ.ref,
+        "code": task.code,
+        "year": occ.year,
+        "title": task.title,
+        "workflow": task.workflow,
+        "state": occ.state,
+        "allowed": [
+            {
+                "trigger": t.trigger,
+                "requires": list(t.requires),
+                "requires_any": list(t.requires_any),
+            }
+            for t in wf.allowed(occ.state)
+        ],
+        "owner": owner,
+        "responsible": plan.responsible_code,
+        "told": told,
+        "agencies": {code: agencies.names(code) for code in named},
+    }

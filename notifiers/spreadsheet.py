@@ -1,0 +1,75 @@
+"""The annual report as a spreadsheet: one row per task, worded from the message catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from notifiers.i18n import words
+
+# (message key of the heading, column width)
+_COLUMNS = (
+    ("words.ref", 8),
+    ("words.task", 60),
+    ("words.owner", 30),
+    ("words.co_agencies", 34),
+    ("words.window", 11),
+    ("report.occurrences", 26),
+    ("words.state", 22),
+    ("words.status", 22),
+    ("report.results", 50),
+    ("report.budget", 14),
+)
+
+
+def write_xlsx(report: dict[str, Any], path: Path, *, lang: str = "vi") -> None:
+    """Write one row per task of ``report`` (``engine.report.annual_report``) to ``path``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    w = words(lang)
+    names = report.get("agencies") or {}
+
+    def agency(code: str) -> str:
+        return (names.get(code) or {}).get(lang) or code
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"{report['year']}"
+    sheet.append([w(key) for key, _width in _COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for t in report["tasks"]:
+        occs = t["occurrences"]
+        workflow = t["workflow"]
+        results = [
+            f"{w.date(r['at'])} {w.trigger(workflow, r['trigger'])}: "
+            + "; ".join(
+                [r["note"]] * bool(r["note"])
+                + [f"{w.field(k)}: {v}" for k, v in r["evidence"].items()]
+            )
+            for o in occs
+            for r in o["results"]
+        ]
+        sheet.append(
+            [
+                t["code"],
+                t["title"],
+                agency(t["owner"]) if t["owner"] else "",
+                ", ".join(agency(c) for c in t["co_agencies"]),
+                t["window"],
+                "\n".join(o["ref"] for o in occs),
+                "\n".join(w.state(workflow, o["state"]) for o in occs),
+                "\n".join(w.status(o["status_category"]) for o in occs),
+                "\n".join(results),
+                t["budget_total"] if t["budget"] else None,
+            ]
+        )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, (_key, width) in enumerate(_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    book.save(path)

@@ -1,0 +1,97 @@
+"""Agency directory files (``format: dondoc-agencies/1``): one province's agencies each.
+
+``load_directory`` checks the shape of one file; ``validate_directories``
+checks them together (codes defined once, parents and ``also_reports_to``
+that exist and do not loop); ``load_all_directories`` gives every agency of a
+folder by code, or refuses with every problem found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from engine.errors import InvalidDefinition, Problem
+from engine.plan_spec import AgencySpec, DirectorySpec
+from tasks_catalog.files import AGENCIES_FORMAT, catalog_dir, read_top
+
+
+def load_directory(path: str | Path) -> DirectorySpec:
+    """Parse one agency directory file (``format: dondoc-agencies/1``)."""
+    path = Path(path)
+    reader, data = read_top(path, AGENCIES_FORMAT)
+    agencies = []
+    for index, raw in enumerate(reader.mappings(data, "agencies", None, required=True), start=1):
+        where = ("agency", str(raw.get("code", f"#{index}")))
+        agencies.append(
+            AgencySpec(
+                code=reader.text(raw, "code", where),
+                name_vi=reader.text(raw, "name_vi", where),
+                name_en=reader.text(raw, "name_en", where),
+                parent=reader.get(raw, "parent", where, str, None, required=False),
+                also_reports_to=reader.texts(raw, "also_reports_to", where),
+                aliases=reader.texts(raw, "aliases", where),
+                group=reader.get(raw, "group", where, bool, False, required=False),
+            )
+        )
+    directory = DirectorySpec(
+        province=reader.text(data, "province", None),
+        name_vi=reader.text(data, "name_vi", None),
+        agencies=tuple(agencies),
+        source=str(path),
+    )
+    for agency in directory.agencies:
+        if agency.code and agency.province != directory.province:
+            reader.problem(
+                ("agency", agency.code),
+                "code",
+                "code_outside_province",
+                province=directory.province,
+            )
+    reader.finish("agency_directory")
+    return directory
+
+
+def validate_directories(directories: Iterable[DirectorySpec]) -> list[Problem]:
+    """Problems across directories: duplicate codes, unknown or cyclic parents."""
+    directories = list(directories)
+    problems: list[Problem] = []
+
+    def found(what: str, source: str, code: str, key: str, **facts: object) -> None:
+        problems.append(Problem(what, facts, source=source, where=("agency", code), field=key))
+
+    seen: dict[str, str] = {}
+    for directory in directories:
+        for agency in directory.agencies:
+            if agency.code in seen:
+                found(
+                    "defined_twice", directory.source, agency.code, "code", other=seen[agency.code]
+                )
+            seen[agency.code] = directory.source
+    agencies = {a.code: (a, d.source) for d in directories for a in d.agencies}
+    for code, (agency, source) in agencies.items():
+        for key, targets in (
+            ("parent", [agency.parent] if agency.parent else []),
+            ("also_reports_to", list(agency.also_reports_to)),
+        ):
+            for target in targets:
+                if target not in agencies:
+                    found("unknown_agency", source, code, key, agency=target)
+        chain = [code]
+        parent = agency.parent
+        while parent in agencies and parent not in chain:
+            chain.append(parent)
+            parent = agencies[parent][0].parent
+        if parent == code:
+            found("parent_cycle", source, code, "parent", cycle=" → ".join([*chain, code]))
+    return problems
+
+
+def load_all_directories(dir: str | Path | None = None) -> dict[str, AgencySpec]:
+    """Every agency of every directory file in ``dir`` (default: the shipped ones), by code."""
+    folder = Path(dir) if dir is not None else catalog_dir() / "agencies"
+    directories = [load_directory(path) for path in sorted(folder.glob("*.yaml"))]
+    problems = validate_directories(directories)
+    if problems:
+        raise InvalidDefinition("directories_inconsistent", problems=problems, folder=str(folder))
+    return {agency.code: agency for d in directories for agency in d.agencies}
