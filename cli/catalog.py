@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +139,9 @@ def catalog_check_budget(obj: Context, plan: str, as_json: bool) -> None:
     else:
         _print_budget(spec, result, obj)
     if result.mismatches:
-        # The table (or JSON) above is the answer; the exit status says a total is off.
-        sys.exit(CheckFailed.exit_code)
+        # The table (or JSON) above is the answer; the error says so in one
+        # sentence and exits with the check's own status (3).
+        raise CheckFailed("budget_mismatch", plan=spec.id, count=len(result.mismatches))
 
 
 def _mismatch_json(mismatch: Any) -> dict[str, Any]:

@@ -219,3 +219,33 @@ def test_the_digest_data_counts_every_occurrence_of_the_plan(
     data = response.json()
     assert data["total"] == sum(data["counts"].values()) > 0
     assert data["counts"]["overdue"] == len(data["overdue"]) > 0
+
+
+def test_an_error_is_worded_in_the_language_the_client_accepts(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    def missing(accept: str) -> dict[str, object]:
+        headers = {**bearer(tokens["lan"]), "Accept-Language": accept}
+        response = client.get("/api/v1/tasks/kon-tum-2013:9.9", headers=headers)
+        assert response.status_code == 404
+        return response.json()
+
+    vietnamese = missing("")  # no preference: Vietnamese, dondoc's own language
+    assert str(vietnamese["detail"]).startswith("Kế hoạch kon-tum-2013 không có nhiệm vụ '9.9'")
+    english = missing("fr-FR, en;q=0.8, vi;q=0.5")
+    assert str(english["detail"]).startswith("Plan kon-tum-2013 has no task '9.9'")
+    assert missing("vi-VN")["detail"] == vietnamese["detail"]
+    # The code and the facts scripts read do not change with the language.
+    assert vietnamese["code"] == english["code"] == "no_task"
+    assert vietnamese["error"] == vietnamese["detail"]
+
+
+def test_a_refusal_lists_a_few_names_never_a_whole_catalog(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/tasks/kon-tum-2013:9.9", headers=bearer(tokens["lan"]))
+    # Kon Tum has 13 tasks: the refusal names the first twelve, enough to spot a typo.
+    assert (
+        "(tasks: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2, 2.4, 3.1, 3.2, 4.1, 4.2, 4.3)"
+        in (response.json()["detail"])
+    )
