@@ -3,6 +3,9 @@
 Hand-written because the handlers return the engine's own dicts
 (``engine.views``); the schemas below describe those dicts field by field,
 and the API tests check responses against them.
+
+long-module: one document, schema by schema, reads best whole; splitting it
+would scatter the description of each answer away from its path.
 """
 
 from __future__ import annotations
@@ -64,8 +67,15 @@ _COMMON_ERRORS = {
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
-        "required": ["error"],
-        "properties": {"error": _STR, "missing": _STRS},
+        "required": ["error", "detail", "code"],
+        "properties": {
+            # The same sentence, in the language Accept-Language asks for (Vietnamese by default).
+            "error": _STR,
+            "detail": _STR,
+            # Stable across languages, for scripts: e.g. no_task, not_allowed.backdate.
+            "code": _STR,
+            "missing": _STRS,
+        },
     },
     "Plan": {
         "type": "object",
@@ -220,6 +230,15 @@ SCHEMAS: dict[str, Any] = {
                 "example": {"document_number": "05/CT-UBND", "document_date": "2014-06-10"},
             },
             "note": _NOTE,
+            # A coordinator's correction: the day (or time, Vietnam time) the step happened.
+            "at": {
+                "anyOf": [
+                    {"type": "string", "format": "date"},
+                    {"type": "string", "format": "date-time"},
+                ],
+                "example": "2014-06-10",
+                "description": "A day (midnight, Vietnam time) or a time; only coordinators.",
+            },
         },
     },
 }
