@@ -227,11 +227,7 @@ def _plan_header(plan: Plan, as_of: dt.date) -> dict[str, Any]:
             }
         )
     return {
-        "id": plan.id,
-        "legal_ref": plan.legal_ref,
-        "title_vi": plan.title_vi,
-        "title_en": plan.title_en,
-        "responsible": plan.responsible_code,
+        **plan.facts(),
         "targets": targets,
     }
 

@@ -6,32 +6,6 @@ message catalog. See ``workflows.errors`` for the kinds and when to use them.
 
 from __future__ import annotations
 
-from workflows.errors import (
-    CheckFailed,
-    Conflict,
-    DondocError,
-    InvalidDefinition,
-    InvalidInput,
-    MissingFields,
-    NotAllowed,
-    NotFound,
-    Phrase,
-    Problem,
-    StorageError,
-    TransitionNotAllowed,
-)
-
-__all__ = [
-    "CheckFailed",
-    "Conflict",
-    "DondocError",
-    "InvalidDefinition",
-    "InvalidInput",
-    "MissingFields",
-    "NotAllowed",
-    "NotFound",
-    "Phrase",
-    "Problem",
-    "StorageError",
-    "TransitionNotAllowed",
-]
+# The same names as workflows.errors, re-exported whole (its __all__).
+from workflows.errors import *  # noqa: F403
+from workflows.errors import __all__ as __all__

@@ -167,6 +167,16 @@ class Plan(Base):
 
     tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.position")
 
+    def facts(self) -> dict[str, Any]:
+        """How digests, notices, reports and listings name the plan (plain JSON)."""
+        return {
+            "id": self.id,
+            "legal_ref": self.legal_ref,
+            "title_vi": self.title_vi,
+            "title_en": self.title_en,
+            "responsible": self.responsible_code,
+        }
+
 
 class Task(Base):
     """One row of a plan's annex."""

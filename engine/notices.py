@@ -29,12 +29,7 @@ def notice_facts(
     told = list(told)
     named = dict.fromkeys([owner, plan.responsible_code, *told, *mentions])
     return {
-        "plan": {
-            "id": plan.id,
-            "legal_ref": plan.legal_ref,
-            "title_vi": plan.title_vi,
-            "title_en": plan.title_en,
-        },
+        "plan": plan.facts(),
         "ref": occ.ref,
         "code": task.code,
         "year": occ.year,

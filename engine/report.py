@@ -60,11 +60,7 @@ def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:
     )
     return {
         "plan": {
-            "id": plan.id,
-            "legal_ref": plan.legal_ref,
-            "title_vi": plan.title_vi,
-            "title_en": plan.title_en,
-            "responsible": plan.responsible_code,
+            **plan.facts(),
             "report_deadlines": plan.details.get("report_deadlines") or [],
         },
         "year": year,

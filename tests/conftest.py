@@ -12,14 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from cli import cli
 from engine import db
 from engine.users import add_user
 from notifiers.i18n import STRICT_ENV
@@ -104,6 +106,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(db_url: str) -> Run:
+    """``run("tasks", "--json", user="lan")``: the CLI against this test's database."""
+    runner = CliRunner()
+
+    def invoke(*args: str, user: str | None = None, input: str | None = None) -> Result:
+        prefix = ["--db", db_url] + (["--as", user] if user else [])
+        return runner.invoke(cli, [*prefix, *args], input=input, catch_exceptions=False)
+
+    return invoke
 
 
 @pytest.fixture

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cli import cli
 from engine import db
 from engine.catalog import load_plan
 from engine.errors import InvalidDefinition
@@ -29,16 +28,6 @@ from engine.models import Escalation, Occurrence, Plan, Task
 from tasks_catalog import schema
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(db_url: str) -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def kon_tum_with(tmp_path: Path, **changes: object) -> Path:

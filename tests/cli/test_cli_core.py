@@ -15,17 +15,6 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(db_url: str) -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None, input: str | None = None) -> Result:
-        prefix = ["--db", db_url] + (["--as", user] if user else [])
-        return runner.invoke(cli, [*prefix, *args], input=input, catch_exceptions=False)
-
-    return invoke
-
-
-@pytest.fixture
 def loaded(run: Run) -> Run:
     assert run("catalog", "load", "kon-tum-2013").exit_code == 0
     assert (

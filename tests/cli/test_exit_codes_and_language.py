@@ -11,21 +11,9 @@ import json
 from collections.abc import Callable
 
 import pytest
-from click.testing import CliRunner, Result
-
-from cli import cli
+from click.testing import Result
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(db_url: str) -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture
