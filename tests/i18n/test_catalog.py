@@ -49,6 +49,14 @@ def test_both_languages_hold_the_same_keys() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_keys_are_in_order(lang: str) -> None:
+    """Sorted keys: a new message has one place, and two branches adding keys rarely collide."""
+    keys = list(CATALOGS[lang])
+    misplaced = [b for a, b in zip(keys, keys[1:], strict=False) if b < a]
+    assert misplaced == [], f"keys out of order in {lang}: put them in sorted order"
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_message_has_words(lang: str) -> None:
     empty = [key for key, strings in CATALOGS[lang].items() if not all(s.strip() for s in strings)]
     assert empty == []
