@@ -112,6 +112,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    # How people are named on pages and in history ("Nguyễn Thị Lan"); the
+    # sign-in name when none was given.
+    full_name: Mapped[str | None] = mapped_column(String(200))
     agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(300))
@@ -262,6 +265,9 @@ class Occurrence(Base):
     due: Mapped[dt.date] = mapped_column(Date)
     planned_due: Mapped[dt.date] = mapped_column(Date)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The day the work counts as done: the completing document's date when
+    # the step gave one (engine.transition), else the local day it was recorded.
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
     head_hash: Mapped[str] = mapped_column(String(64))
     head_seq: Mapped[int] = mapped_column(Integer)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)

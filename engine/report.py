@@ -19,7 +19,7 @@ from engine.digest import agency_names
 from engine.errors import InvalidInput
 from engine.lookup import get_plan
 from engine.models import Escalation, Event, Occurrence, Task
-from engine.views import category_of, today
+from engine.views import category_of, completion_day, today
 from engine.workdays import VIETNAM_TZ, local_day
 
 # Catalog bookkeeping carries no result worth reporting.
@@ -91,9 +91,7 @@ def _task_entry(
                 "state": occ.state,
                 "status_category": category_of(occ, wf, as_of),
                 "due": occ.due.isoformat(),
-                "completed_on": local_day(occ.completed_at).isoformat()
-                if occ.completed_at
-                else None,
+                "completed_on": day.isoformat() if (day := completion_day(occ)) else None,
                 "results": _results(session, occ, year),
             }
         )

@@ -23,12 +23,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import workflows
 from engine import authz
+from engine import fields as field_values
 from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.history import new_event
 from engine.lookup import load_occurrence, load_occurrences
 from engine.models import Event, Occurrence, User, utcnow
 from engine.users import CATALOG_ACTOR
 from engine.workdays import PlanCalendars, WorkingCalendar, local_day
+from workflows.fields import completion_day_field
 
 MAX_NOTE = 10_000
 MAX_FIELD = 2_000
@@ -218,6 +220,17 @@ def _step(
         else None
     )
     when = _check_time(at, occ, last_at)
+    step_day = local_day(when)
+    if step_day < plan.issued:
+        raise InvalidInput(
+            "step_before_plan",
+            ref=occ.ref,
+            day=step_day.isoformat(),
+            issued=plan.issued.isoformat(),
+        )
+    fields = field_values.check(
+        fields, issued=plan.issued, today=local_day(utcnow()), step_day=step_day
+    )
 
     if trigger in authz.COMMENT_TRIGGERS:
         dest = occ.state
@@ -225,11 +238,11 @@ def _step(
         definition = wf.transition(occ.state, trigger, occ.ref)
         wf.require_fields(definition, fields, occ.ref)
         dest = workflows.fire(wf, occ.state, trigger, resume_to=occ.resume_state, ref=occ.ref)
-    if trigger in authz.COMMENT_TRIGGERS and not (note or fields):
+    if trigger in authz.COMMENT_TRIGGERS and not (note.strip() or fields):
         raise InvalidInput("comment_empty", ref=occ.ref, trigger=trigger)
 
     source = occ.state
-    extra = _apply_side_effects(occ, wf, source, dest, when, calendar)
+    extra = _apply_side_effects(occ, wf, source, dest, when, calendar, fields)
     fields = {**fields, **extra}
     event = new_event(
         occ,
@@ -270,8 +283,14 @@ def _apply_side_effects(
     dest: str,
     when: dt.datetime,
     calendar: WorkingCalendar | None,
+    fields: dict[str, Any],
 ) -> dict[str, str]:
-    """Suspension bookkeeping and completion time; returns facts for the event."""
+    """Suspension bookkeeping and completion time; returns facts for the event.
+
+    Work counts as done on the day its document names (``document_date``,
+    see ``workflows.fields``) when the completing step gives one, else on the
+    day the step is recorded; ``completed_at`` keeps the moment it was recorded.
+    """
     extra: dict[str, str] = {}
     day = local_day(when)
     if dest == SUSPENDED and source != SUSPENDED:
@@ -293,4 +312,6 @@ def _apply_side_effects(
         occ.suspended_on = None
     if wf.is_completed(dest) and not wf.is_completed(source):
         occ.completed_at = when
+        named = completion_day_field(list(fields))
+        occ.completed_on = dt.date.fromisoformat(fields[named]) if named else day
     return extra

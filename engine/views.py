@@ -27,6 +27,13 @@ def today() -> dt.date:
     return local_day(dt.datetime.now(dt.UTC))
 
 
+def completion_day(occ: Occurrence) -> dt.date | None:
+    """The day ``occ`` counts as done (``Occurrence.completed_on``), None if it is not done."""
+    if occ.completed_on is not None:
+        return occ.completed_on
+    return local_day(occ.completed_at) if occ.completed_at else None
+
+
 def category_of(occ: Occurrence, wf: workflows.WorkflowDef, as_of: dt.date) -> str:
     """The status category of ``occ`` on ``as_of``, hyphenated as on the command line."""
     completed = wf.is_completed(occ.state)
@@ -36,7 +43,7 @@ def category_of(occ: Occurrence, wf: workflows.WorkflowDef, as_of: dt.date) -> s
         suspended=occ.state == workflows.SUSPENDED,
         cancelled=occ.state == workflows.CANCELLED,
         due=occ.due,
-        completed_on=local_day(occ.completed_at) if completed and occ.completed_at else None,
+        completed_on=completion_day(occ) if completed else None,
         as_of=as_of,
     )
     return name.replace("_", "-")
@@ -175,6 +182,7 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
             "planned_due": occ.planned_due.isoformat(),
         },
         "completed_at": occ.completed_at.isoformat() if occ.completed_at else None,
+        "completed_on": day.isoformat() if (day := completion_day(occ)) else None,
         "owner": leads[0] if leads else None,
         "leads": leads,
         "co_agencies": task.co_agencies,

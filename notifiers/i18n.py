@@ -26,6 +26,7 @@ import datetime as dt
 import gettext
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,7 @@ MAX_LISTED = 12
 # in service such a sentence shows "…" in the gap instead.
 STRICT_ENV = "DONDOC_STRICT_WORDS"
 _COMMON_STATES = (SUSPENDED, CANCELLED)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMMON_TRIGGERS = ("suspend", "resume", "cancel", "comment", "contribute", "create", "replan")
 
 
@@ -247,6 +249,10 @@ class Words:
             facts["field_label"] = self.field(facts["field"])
         if isinstance(facts.get("weekday"), int):
             facts["weekday_label"] = self(f"weekday.{facts['weekday']}")
+        for name, value in list(facts.items()):
+            # Days travel as YYYY-MM-DD; sentences show them as people write them.
+            if isinstance(value, str) and _ISO_DAY.match(value) and f"{name}_label" not in facts:
+                facts[f"{name}_label"] = self.date(value)
         for name, prefix in (("kind", "kind"), ("what", "file_kind")):
             value = facts.get(name)
             if isinstance(value, str) and self.has(f"{prefix}.{value}"):

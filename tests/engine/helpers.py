@@ -49,10 +49,20 @@ def path_to_completion(wf: workflows.WorkflowDef) -> list[workflows.TransitionDe
     raise AssertionError(f"{wf.name} has no way to completion")
 
 
+# A value of the right kind for each field (workflows.fields): the engine checks them.
+SAMPLE_FIELDS = {
+    "document_number": "05/CT-UBND",
+    "decision_number": "120/QĐ-UBND",
+    "document_date": "2014-06-10",
+    "reason": "Cần bổ sung ý kiến của các sở",
+    "evidence_document": "Báo cáo số 12/BC-SCT",
+    "evidence_figure": "120 cơ sở",
+    "evidence_link": "https://example.gov.vn/evidence",
+}
+
+
 def fields_for(t: workflows.TransitionDef) -> dict[str, str]:
-    fields = {name: f"value of {name}" for name in t.requires}
-    if "document_date" in fields:
-        fields["document_date"] = "2014-06-10"
+    fields = {name: SAMPLE_FIELDS.get(name, f"value of {name}") for name in t.requires}
     if t.requires_any:
-        fields[t.requires_any[0]] = "https://example.gov.vn/evidence"
+        fields[t.requires_any[0]] = SAMPLE_FIELDS[t.requires_any[0]]
     return fields

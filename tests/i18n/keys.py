@@ -197,6 +197,9 @@ def registry_keys() -> Iterator[tuple[str, str]]:
 
 # Keys the code builds from a fixed set (each line names where).
 DYNAMIC = [
+    # engine/fields.py: InvalidInput(f"field_not_a_{kind}") for the kinds that must hold a digit
+    "error.field_not_a_document_number",
+    "error.field_not_a_figure",
     # notifiers templates and the CLI: _("escalation.kind." ~ e.kind)
     *(f"escalation.kind.{k}" for k in ("overdue", "state_limit", "reminder")),
     # cli/followup.py: notify list shows the status of each message
