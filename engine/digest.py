@@ -47,7 +47,7 @@ def digest_data(
     return _assemble(
         rows,
         plans=plans,
-        levels=_levels(session, as_of, late),
+        levels=escalation_levels(session, as_of, late),
         changes=_changes(session, as_of, [r["ref"] for r in rows]),
         names=agency_names(session),
         plan_id=plan_id,
@@ -126,7 +126,7 @@ class DigestBook:
         if plan_id:
             plan_query = plan_query.where(Plan.id == plan_id)
         self.plans: dict[str, Plan] = {p.id: p for p in session.scalars(plan_query)}
-        self._levels = _levels(session, as_of, None)
+        self._levels = escalation_levels(session, as_of, None)
         self._changes = _changes(session, as_of, None)
         self._names = agency_names(session)
 
@@ -232,7 +232,7 @@ def _plan_header(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def _levels(session: Session, as_of: dt.date, refs: list[str] | None) -> dict[str, int]:
+def escalation_levels(session: Session, as_of: dt.date, refs: list[str] | None) -> dict[str, int]:
     """The highest overdue escalation level reached by ``as_of``, per ref (all refs if None)."""
     if refs is not None and not refs:
         return {}

@@ -1,0 +1,78 @@
+"""Counting follow-up as government reports count it: four buckets and a completion rate.
+
+Follow-up reports of the Prime Minister's working group (1270/BC-TCTTTg,
+2017) and the provinces after it count every task in one of four buckets —
+completed on time, completed late, unfinished within the deadline, overdue —
+and give a **completion rate**: completed ÷ (completed + overdue unfinished).
+Work still within its deadline is left out of the rate: it is neither done
+nor late yet. Suspended and cancelled work is counted apart and left out too.
+
+``Buckets.of(categories)`` counts status categories (``engine.status``,
+hyphenated as listings carry them); ``rate`` is None when nothing is due yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Status categories by bucket, as the listings write them.
+_BUCKET_OF = {
+    "completed-on-time": "completed_on_time",
+    "completed-late": "completed_late",
+    "in-progress": "within_deadline",
+    "not-started": "within_deadline",
+    "overdue": "overdue",
+    "suspended": "suspended",
+    "cancelled": "cancelled",
+}
+BUCKETS = ("completed_on_time", "completed_late", "within_deadline", "overdue")
+
+
+@dataclass
+class Buckets:
+    completed_on_time: int = 0
+    completed_late: int = 0
+    within_deadline: int = 0
+    overdue: int = 0
+    suspended: int = 0
+    cancelled: int = 0
+
+    @classmethod
+    def of(cls, categories: Iterable[str]) -> Buckets:
+        counts = cls()
+        for category in categories:
+            name = _BUCKET_OF[category.replace("_", "-")]
+            setattr(counts, name, getattr(counts, name) + 1)
+        return counts
+
+    @property
+    def completed(self) -> int:
+        return self.completed_on_time + self.completed_late
+
+    @property
+    def total(self) -> int:
+        return sum(asdict(self).values())
+
+    @property
+    def rate(self) -> float | None:
+        """completed ÷ (completed + overdue), or None when neither has happened yet."""
+        counted = self.completed + self.overdue
+        return self.completed / counted if counted else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "completed": self.completed, "total": self.total, "rate": self.rate}
+
+
+def grouped(
+    rows: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], Iterable[Any]]
+) -> dict[Any, Buckets]:
+    """Buckets per group; ``key(row)`` names the groups a row counts in (e.g. each lead agency)."""
+    out: dict[Any, Buckets] = {}
+    for row in rows:
+        for group in key(row):
+            counts = out.setdefault(group, Buckets())
+            name = _BUCKET_OF[row["status_category"]]
+            setattr(counts, name, getattr(counts, name) + 1)
+    return out
