@@ -11,6 +11,7 @@ see one for an unexpected failure).
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from cli import agencies, catalog, followup, people, reports, setup, tasks
 from cli.context import quiet_after_broken_pipe
@@ -21,8 +22,41 @@ for _module in (setup, people, agencies, catalog, tasks, followup, reports):
         cli.add_command(_command)
 
 
+class _PipeSafeStdout:
+    """stdout that goes quiet when its reader leaves, so the command still finishes its work.
+
+    ``dondoc users add … | true``: the reader is gone before the first line,
+    but the user must still be added and the exit status must still be the
+    command's own (3 for a failed check, 1 for a refusal), not a broken pipe's.
+    What is left to print goes to /dev/null.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _guarded(self, method: str, *args: object) -> object:
+        try:
+            return getattr(self._stream, method)(*args)
+        except BrokenPipeError:
+            quiet_after_broken_pipe()
+            try:
+                return getattr(self._stream, method)(*args)
+            except (BrokenPipeError, ValueError):
+                return None
+
+    def write(self, text: str) -> object:
+        return self._guarded("write", text)
+
+    def flush(self) -> object:
+        return self._guarded("flush")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    sys.stdout = _PipeSafeStdout(sys.stdout)
     try:
         cli.main(args=argv, prog_name="dondoc")
     except SystemExit as done:

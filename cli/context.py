@@ -67,7 +67,9 @@ class Context:
 
     def acting_user(self, session: Session) -> User | None:
         """The user of ``--as``, or None: without it the command acts as the administrator
-        who holds the database (as ``catalog load`` and ``users add`` always do)."""
+        who holds the database. Commands that administer the database
+        (``catalog load``, ``users add``, ``agencies set``) do not ask: they
+        always act as that administrator (README, "The command line")."""
         from engine.users import get_user
 
         return get_user(session, self.user) if self.user else None
@@ -83,6 +85,16 @@ class CommandError(click.ClickException):
         super().__init__(message)
         # ClickException declares exit_code on the class; click reads it from the instance.
         vars(self)["exit_code"] = exit_code
+        # The language is read now: by the time click shows the error its context is gone.
+        found = click.get_current_context(silent=True)
+        obj = found.find_object(Context) if found is not None else None
+        self.lang = obj.lang if obj is not None else "vi"
+
+    def show(self, file: Any = None) -> None:
+        """``Lỗi: …`` in Vietnamese, ``Error: …`` in English, on stderr."""
+        from notifiers.i18n import words
+
+        click.echo(words(self.lang)("cli.error", message=self.format_message()), err=True)
 
 
 def error_text(exc: BaseException, lang: str) -> str | None:
@@ -157,7 +169,7 @@ class DondocGroup(click.Group):
                 raise
             from notifiers.i18n import words
 
-            raise click.ClickException(
+            raise CommandError(
                 words(lang)("error.unexpected", kind=type(exc).__name__, detail=str(exc)[:300])
             ) from exc
         finally:

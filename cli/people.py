@@ -32,7 +32,14 @@ def users_add(obj: Context, name: str, agency: str, role: str) -> None:
 
     with obj.session() as s:
         user = add_user(s, name, agency, role)
-        click.echo(obj.w("cli.user.added", name=user.name, role=user.role, agency=user.agency_code))
+        click.echo(
+            obj.w(
+                "cli.user.added",
+                name=user.name,
+                role=obj.w.role(user.role),
+                agency=user.agency_code,
+            )
+        )
 
 
 @users.command("list")

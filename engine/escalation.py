@@ -34,7 +34,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine import ladder
-from engine.ledger import SessionSource, insert_once, recorded_levels, unit_of_work
+from engine.ledger import SessionSource, recorded_levels, unit_of_work
 from engine.models import OPEN_PHASES, Occurrence, Plan, Task
 from engine.outbox import AgencyBook
 from engine.plan_spec import LadderStep
@@ -60,16 +60,13 @@ __all__ = [
     "REMINDER",
     "STATE_LIMIT",
     "EscalationRecord",
-    "SessionSource",
     "SkippedPlan",
     "SweepResult",
-    "insert_once",
     "limited_states",
     "overdue_query",
     "plan_ladder",
     "state_limit_query",
     "sweep",
-    "unit_of_work",
 ]
 
 

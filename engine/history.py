@@ -155,7 +155,7 @@ def _check_chain(occ: Occurrence, events: list[Event]) -> AuditProblem | None:
             last.seq,
             last.id,
             "state_mismatch",
-            {"last_state": last.to_state, "state": occ.state},
+            {"last_state": last.to_state, "state": occ.state, "workflow": occ.task.workflow},
         )
     return None
 

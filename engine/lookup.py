@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,7 +22,8 @@ def get_plan(session: Session, plan_id: str) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None:
         known = list(session.scalars(select(Plan.id).order_by(Plan.id).limit(MAX_SUGGESTIONS)))
-        raise NotFound("no_plan", plan=plan_id, known=known)
+        total = session.scalar(select(func.count()).select_from(Plan)) or 0
+        raise NotFound("no_plan", plan=plan_id, known=known, known_total=total)
     return plan
 
 
@@ -38,7 +39,8 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
             .order_by(Task.position)
             .limit(MAX_SUGGESTIONS)
         )
-        raise NotFound("no_task", plan=plan.id, code=ref.code, known=list(codes))
+        total = session.scalar(select(func.count()).where(Task.plan_id == plan.id)) or 0
+        raise NotFound("no_task", plan=plan.id, code=ref.code, known=list(codes), known_total=total)
     occs = list(
         session.scalars(
             select(Occurrence)

@@ -199,8 +199,9 @@ def _step(
     if occ.archived:
         raise NotAllowed("archived", ref=occ.ref)
     authz.require(actor, plan, task, trigger, occ.ref)
-    if at is not None:
-        # Recording a step on an earlier day is a coordinator's correction.
+    if at is not None and local_day(at) < local_day(utcnow()):
+        # Recording a step on an earlier day is a coordinator's correction;
+        # a time given for today is no correction.
         authz.require_backdate(actor, plan, occ.ref)
     if expected_version is not None and expected_version != occ.version:
         raise Conflict("stale_version", ref=occ.ref, expected=expected_version, current=occ.version)
@@ -239,7 +240,7 @@ def _step(
         wf.require_fields(definition, fields, occ.ref)
         dest = workflows.fire(wf, occ.state, trigger, resume_to=occ.resume_state, ref=occ.ref)
     if trigger in authz.COMMENT_TRIGGERS and not (note.strip() or fields):
-        raise InvalidInput("comment_empty", ref=occ.ref, trigger=trigger)
+        raise InvalidInput("comment_empty", ref=occ.ref, trigger=trigger, workflow=task.workflow)
 
     source = occ.state
     extra = _apply_side_effects(occ, wf, source, dest, when, calendar, fields)

@@ -49,6 +49,19 @@ LEASE = dt.timedelta(minutes=5)
 STATUSES = ("pending", "sending", "sent", "dead")
 
 
+def public_payload(kind: str, facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts as a webhook receives them, in the shape receivers were promised.
+
+    A digest's ``overdue`` has always been a list of references; the rows the
+    digest is written from travel beside it as ``overdue_items``.
+    """
+    overdue = facts.get("overdue")
+    if kind == "digest" and isinstance(overdue, list):
+        refs = [o["ref"] if isinstance(o, dict) else o for o in overdue]
+        return {**facts, "overdue": refs, "overdue_items": overdue}
+    return facts
+
+
 @dataclass
 class DispatchResult:
     """What one dispatch run did: messages sent, put back for a retry, and dead-lettered."""
@@ -170,7 +183,7 @@ def _as_claimed(row: OutboxMessage) -> _Claimed:
             subject=subject,
             text=text,
             html=html,
-            payload=dict(row.payload or {}),
+            payload=public_payload(row.kind, dict(row.payload or {})),
             lang=row.lang,
         )
     except DondocError as error:

@@ -1,6 +1,6 @@
 """The one message catalog: every word a person reads, in Vietnamese and in English.
 
-Keys are symbolic (``status.overdue``, ``error.no_plan``, ``cli.loaded``);
+Keys are symbolic (``status.overdue``, ``error.no_plan``, ``cli.user.added``);
 Vietnamese is the source of truth for the domain's words and English
 translates every key. The catalog is gettext, one ``.po`` file per language
 under ``locale/<lang>/LC_MESSAGES/dondoc.po``, read with Babel the first time
@@ -232,17 +232,22 @@ class Words:
             what += "."
         return f"{head}: {what}" if head else what
 
+    def _workflow_labels(self, workflow: str, facts: dict[str, Any]) -> None:
+        """Labels of the workflow, its states (``state``, ``last_state``…) and its triggers."""
+        facts.setdefault("workflow_label", self.workflow(workflow))
+        for name in [n for n in facts if n == "state" or n.endswith("_state")]:
+            if isinstance(facts[name], str):
+                facts[f"{name}_label"] = self.state(workflow, facts[name])
+        if isinstance(facts.get("trigger"), str):
+            facts["trigger_label"] = self.trigger(workflow, facts["trigger"])
+        if isinstance(facts.get("allowed"), list):
+            facts["allowed_labels"] = [self.trigger(workflow, t) for t in facts["allowed"]]
+
     def _labels(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The facts plus the labels of the codes they name, for sentences that want words."""
         workflow = facts.get("workflow")
         if isinstance(workflow, str):
-            facts.setdefault("workflow_label", self.workflow(workflow))
-            if isinstance(facts.get("state"), str):
-                facts["state_label"] = self.state(workflow, facts["state"])
-            if isinstance(facts.get("trigger"), str):
-                facts["trigger_label"] = self.trigger(workflow, facts["trigger"])
-            if isinstance(facts.get("allowed"), list):
-                facts["allowed_labels"] = [self.trigger(workflow, t) for t in facts["allowed"]]
+            self._workflow_labels(workflow, facts)
         if isinstance(facts.get("role"), str) and self.has(f"role.{facts['role']}"):
             facts["role_label"] = self.role(facts["role"])
         if isinstance(facts.get("field"), str):
@@ -252,7 +257,10 @@ class Words:
         for name, value in list(facts.items()):
             # Days travel as YYYY-MM-DD; sentences show them as people write them.
             if isinstance(value, str) and _ISO_DAY.match(value) and f"{name}_label" not in facts:
-                facts[f"{name}_label"] = self.date(value)
+                try:
+                    facts[f"{name}_label"] = self.date(value)
+                except ValueError:  # not a real day (the very thing being refused): as written
+                    facts[f"{name}_label"] = value
         for name, prefix in (("kind", "kind"), ("what", "file_kind")):
             value = facts.get(name)
             if isinstance(value, str) and self.has(f"{prefix}.{value}"):
@@ -273,6 +281,10 @@ class Words:
                 )
             elif isinstance(value, list | tuple | set | frozenset):
                 out[name] = self.listing(sorted(value) if isinstance(value, set) else value)
+                # A list cut short where it was read says how many it left out.
+                total = facts.get(f"{name}_total")
+                if isinstance(total, int) and total > len(value) and len(value) <= MAX_LISTED:
+                    out[name] += " " + self.plural("words.and_more", total - len(value))
             elif value is None:
                 out[name] = "—"
             else:

@@ -170,10 +170,6 @@ class WorkflowDef:
                 return list(t.sources)
         return []
 
-    def missing_fields(self, t: TransitionDef, fields: Mapping[str, Any]) -> list[str]:
-        """Required fields of ``t`` absent or blank in ``fields``."""
-        return t.missing_fields(fields)
-
     def require_fields(
         self, t: TransitionDef, fields: Mapping[str, Any], ref: str | None = None
     ) -> None:

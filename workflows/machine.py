@@ -87,7 +87,7 @@ def fire(
     ``resume`` and ignored by every other trigger.  Raises
     TransitionNotAllowed when the workflow refuses, InvalidInput when
     ``state`` is not one of its states.  Required fields are not checked
-    here: see ``WorkflowDef.missing_fields``. ``ref`` names the occurrence
+    here: see ``TransitionDef.missing_fields``. ``ref`` names the occurrence
     in a refusal.
     """
     wf.state(state)

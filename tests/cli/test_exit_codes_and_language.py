@@ -79,7 +79,7 @@ def test_the_command_line_speaks_vietnamese_by_default(
     assert "Quá hạn" in table.stdout and "Đang dự thảo" in table.stdout
     assert table.stdout.rstrip().endswith("48 lần thực hiện.")
     refused = loaded("show", "kon-tum-2013:9.9")
-    assert refused.stderr.startswith("Error: Kế hoạch kon-tum-2013 không có nhiệm vụ '9.9'")
+    assert refused.stderr.startswith("Lỗi: Kế hoạch kon-tum-2013 không có nhiệm vụ '9.9'")
     english = loaded("--lang", "en", "tasks", "--plan", "kon-tum-2013", "--as-of", "2015-03-16")
     assert english.stdout.splitlines()[0].split()[:2] == ["REF", "TITLE"]
     assert "Overdue" in english.stdout and "Drafting" in english.stdout

@@ -42,3 +42,34 @@ def test_a_closed_pipe_ends_the_listing_quietly(
         timeout=60,
     )
     assert done.stderr.strip() == "status=0"
+
+
+def _with_closed_stdout(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run dondoc with a stdout pipe whose reader has already gone."""
+    proc = subprocess.Popen(
+        [*DONDOC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before dondoc has started: its first write meets a closed pipe
+    _, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, "", err)
+
+
+def test_a_closed_pipe_does_not_undo_a_write(kon_tum_file: Path, tmp_path: Path) -> None:
+    db = str(kon_tum_file)
+    done = _with_closed_stdout(
+        ["--db", db, "users", "add", "pipe1", "--agency", "kon-tum/sct", "--role", "officer"]
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    listed = subprocess.run(
+        [*DONDOC, "--db", db, "users", "list", "--json"], capture_output=True, text=True, check=True
+    )
+    assert '"pipe1"' in listed.stdout
+
+
+def test_a_closed_pipe_keeps_a_failed_check_failing(tmp_path: Path) -> None:
+    db = str(tmp_path / "budget.sqlite3")
+    for args in (["init"], ["catalog", "load", "nghe-an-2017"]):
+        subprocess.run([*DONDOC, "--db", db, *args], check=True, capture_output=True)
+    done = _with_closed_stdout(["--db", db, "catalog", "check-budget", "nghe-an-2017"])
+    assert done.returncode == 3

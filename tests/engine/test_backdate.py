@@ -81,10 +81,21 @@ def test_the_command_line_refuses_an_officers_earlier_day_and_keeps_a_coordinato
             agency="kon-tum/sct",
         )
     )  # fmt: skip
-    assert refused.stderr == f"Error: {expected}\n"
+    assert refused.stderr == f"Lỗi: {expected}\n"
     assert "chỉ cán bộ điều phối của kon-tum/sct được điều chỉnh ngày ghi nhận" in refused.stderr
     assert _history(kon_tum) == [("create", "catalog")]
 
     done = cli_run("--as", "lan", "advance", REF, "consult", "--at", EARLIER)
     assert done.exit_code == 0, done.output
     assert _history(kon_tum) == [("create", "catalog"), ("consult", "lan")]
+
+
+def test_an_officer_may_give_a_time_earlier_today(kon_tum: sessionmaker[Session]) -> None:
+    """A time of today is no correction: only an earlier day needs a coordinator."""
+    now = dt.datetime.now(VIETNAM_TZ)
+    earlier_today = now.replace(hour=0, minute=1, second=0, microsecond=0)
+    with db.transaction(kon_tum) as s:
+        hung = s.scalar(select(User).where(User.name == "hung"))
+        assert hung is not None
+        advance(s, hung, REF, "consult", at=earlier_today)
+    assert _history(kon_tum)[-1] == ("consult", "hung")

@@ -197,6 +197,8 @@ def registry_keys() -> Iterator[tuple[str, str]]:
 
 # Keys the code builds from a fixed set (each line names where).
 DYNAMIC = [
+    # engine/transition.py: text_too_long / control_characters name field="note"
+    "field.note",
     # engine/fields.py: InvalidInput(f"field_not_a_{kind}") for the kinds that must hold a digit
     "error.field_not_a_document_number",
     "error.field_not_a_figure",
@@ -304,3 +306,35 @@ def used_keys() -> dict[str, str]:
 if __name__ == "__main__":  # pragma: no cover - a helper for people adding messages
     for key, where in sorted(used_keys().items()):
         print(f"{key}\t{where}")
+
+
+# Facts an error class fills in itself (workflows/errors.py), by class.
+_CLASS_FACTS = {
+    "TransitionNotAllowed": {"ref", "state", "trigger", "allowed", "workflow"},
+    "MissingFields": {"ref", "trigger", "fields", "workflow"},
+    "NotAllowed": {"reason"},
+}
+
+
+def raised_facts() -> Iterator[tuple[str, set[str] | None, str]]:
+    """(key, the facts a raise site passes or None if it passes ``**facts``, where) per raise site."""
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            where = str(path.relative_to(ROOT))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = _name(node.func)
+                texts = _strings(node.args)
+                code = texts[0] if texts else None
+                if not code or name not in (ERRORS | {"NotAllowed"}) - {"InvalidDefinition"}:
+                    continue
+                key = f"error.not_allowed.{code}" if name == "NotAllowed" else f"error.{code}"
+                if any(k.arg is None for k in node.keywords):
+                    yield key, None, where
+                    continue
+                facts = {k.arg for k in node.keywords if k.arg} | _CLASS_FACTS.get(name, set())
+                yield key, facts, f"{where}:{node.lineno}"

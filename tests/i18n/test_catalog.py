@@ -15,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from notifiers.i18n import LANGS, po_path, words
-from tests.i18n.keys import ROOT, used_keys
+from tests.i18n.keys import ROOT, raised_facts, used_keys
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -128,3 +128,32 @@ def test_the_catalog_files_are_where_the_package_ships_them() -> None:
         path = po_path(lang)
         assert path.is_file()
         assert path.relative_to(ROOT) == Path("notifiers/locale") / lang / "LC_MESSAGES/dondoc.po"
+
+
+# Labels the catalog adds to facts (notifiers.i18n.Words._labels); state, trigger
+# and allowed are labelled only when the workflow is known.
+_NEEDS_WORKFLOW = {"state", "trigger", "allowed"}
+
+
+def _satisfiable(placeholder: str, facts: set[str]) -> bool:
+    if placeholder in facts or placeholder == "n":
+        return True
+    base = re.sub(r"_labels?$", "", placeholder)
+    if base == placeholder or base not in facts:
+        return False
+    needs_workflow = base in _NEEDS_WORKFLOW or base.endswith("_state")
+    return not needs_workflow or "workflow" in facts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_raise_site_gives_the_facts_its_sentence_names(lang: str) -> None:
+    """``InvalidInput("comment_empty", ref=…)`` must give what «%(trigger_label)s» needs."""
+    short = []
+    for key, facts, where in raised_facts():
+        if facts is None or key not in CATALOGS[lang]:
+            continue
+        named = {p for s in CATALOGS[lang][key] for p in PLACEHOLDER.findall(s)}
+        lacking = sorted(p for p in named if not _satisfiable(p, facts))
+        if lacking:
+            short.append(f"{where} {key}: {lacking}")
+    assert short == []

@@ -181,3 +181,21 @@ def test_retry_of_a_message_that_is_not_dead_is_refused(
     result = run("notify", "retry", "1", ok=False)
     assert result.exit_code == 1
     assert "Error: Outbox message 1 is pending, not dead" in result.output
+
+
+def test_a_digest_reaches_a_webhook_with_overdue_as_references(
+    kon_tum: sessionmaker[Session], mail_env: Path, http_server: HttpServerHandle
+) -> None:
+    """Receivers were promised ``payload.overdue`` as a list of refs; the rows come beside it."""
+    from engine.digest_job import queue_digests
+
+    with db.transaction(kon_tum) as s:
+        set_contacts(s, "kon-tum/sct", webhook=http_server.url)
+        queued = queue_digests(s, as_of=dt.date(2015, 3, 16), agency="kon-tum/sct")
+    assert queued.queued == 1
+    assert dispatch_pending(kon_tum, config=load_config()).sent == 1
+    [request] = http_server.behaviour.requests
+    payload = json.loads(request.body)["payload"]
+    assert payload["overdue"] and all(isinstance(r, str) for r in payload["overdue"])
+    assert [i["ref"] for i in payload["overdue_items"]] == payload["overdue"]
+    assert payload["overdue"][0].startswith("kon-tum-2013:")

@@ -244,8 +244,9 @@ def test_a_refusal_lists_a_few_names_never_a_whole_catalog(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
     response = client.get("/api/v1/tasks/kon-tum-2013:9.9", headers=bearer(tokens["lan"]))
-    # Kon Tum has 13 tasks: the refusal names the first twelve, enough to spot a typo.
+    # Kon Tum has 13 tasks: the refusal names the first twelve, enough to spot a
+    # typo, and says how many it left out.
     assert (
-        "(tasks: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2, 2.4, 3.1, 3.2, 4.1, 4.2, 4.3)"
+        "(tasks: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2, 2.4, 3.1, 3.2, 4.1, 4.2, 4.3 and 1 more)"
         in (response.json()["detail"])
     )

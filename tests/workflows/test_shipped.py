@@ -160,18 +160,17 @@ def test_firing_does_not_register_tasks_with_the_shared_machine() -> None:
 def test_issue_requires_document_number_and_document_date() -> None:
     wf = workflows.get("directive")
     issue = wf.transition("submitted", "issue")
-    assert wf.missing_fields(issue, {}) == ["document_number", "document_date"]
-    assert wf.missing_fields(issue, {"document_number": "12/CT-UBND"}) == ["document_date"]
+    assert issue.missing_fields({}) == ["document_number", "document_date"]
+    assert issue.missing_fields({"document_number": "12/CT-UBND"}) == ["document_date"]
     assert (
-        wf.missing_fields(issue, {"document_number": "12/CT-UBND", "document_date": "2014-03-05"})
-        == []
+        issue.missing_fields({"document_number": "12/CT-UBND", "document_date": "2014-03-05"}) == []
     )
 
 
 def test_a_blank_field_counts_as_missing() -> None:
     wf = workflows.get("directive")
     issue = wf.transition("submitted", "issue")
-    assert wf.missing_fields(issue, {"document_number": "  ", "document_date": None}) == [
+    assert issue.missing_fields({"document_number": "  ", "document_date": None}) == [
         "document_number",
         "document_date",
     ]
@@ -180,8 +179,8 @@ def test_a_blank_field_counts_as_missing() -> None:
 def test_establish_requires_decision_number() -> None:
     wf = workflows.get("support_team")
     establish = wf.transition("decision_pending", "establish")
-    assert wf.missing_fields(establish, {}) == ["decision_number"]
-    assert wf.missing_fields(establish, {"decision_number": "1043/QĐ-UBND"}) == []
+    assert establish.missing_fields({}) == ["decision_number"]
+    assert establish.missing_fields({"decision_number": "1043/QĐ-UBND"}) == []
 
 
 @pytest.mark.parametrize("trigger", ["suspend", "cancel"])
@@ -189,17 +188,17 @@ def test_establish_requires_decision_number() -> None:
 def test_suspend_and_cancel_require_a_reason(name: str, trigger: str) -> None:
     wf = workflows.get(name)
     t = wf.transition(wf.initial, trigger)
-    assert wf.missing_fields(t, {}) == ["reason"]
-    assert wf.missing_fields(t, {"reason": "no budget this year"}) == []
+    assert t.missing_fields({}) == ["reason"]
+    assert t.missing_fields({"reason": "no budget this year"}) == []
 
 
 def test_completion_requires_one_piece_of_evidence() -> None:
     wf = workflows.get("generic")
     complete = wf.transition("in_progress", "complete")
     assert complete.evidence
-    assert wf.missing_fields(complete, {}) == ["evidence_document|evidence_figure|evidence_link"]
-    assert wf.missing_fields(complete, {"evidence_link": "https://sct.example/bc"}) == []
-    assert wf.missing_fields(complete, {"evidence_figure": 0}) == []
+    assert complete.missing_fields({}) == ["evidence_document|evidence_figure|evidence_link"]
+    assert complete.missing_fields({"evidence_link": "https://sct.example/bc"}) == []
+    assert complete.missing_fields({"evidence_figure": 0}) == []
 
 
 def test_require_fields_raises_a_sentence_listing_what_to_give() -> None:

@@ -228,7 +228,7 @@ def test_explicit_requires_any_is_kept(
     finish = wf.transition("middle", "finish")
     assert finish.requires_any == ("photo", "minutes")
     assert not finish.evidence
-    assert wf.missing_fields(finish, {}) == ["photo|minutes"]
+    assert finish.missing_fields({}) == ["photo|minutes"]
 
 
 def test_a_file_that_is_not_yaml_is_rejected_naming_it(tmp_path: Path) -> None:
