@@ -100,6 +100,14 @@ def _recent_failures(session: Session, name: str, now: dt.datetime) -> int:
     return int(count or 0)
 
 
+def _user_named(session: Session, lowered: str) -> User | None:
+    """The user whose name is ``lowered`` ignoring case; the exact name first if two differ by case."""
+    found = list(session.scalars(select(User).where(func.lower(User.name) == lowered)))
+    exact = [u for u in found if u.name == lowered]
+    chosen = exact or found
+    return chosen[0] if chosen else None
+
+
 def check_password(
     session: Session, name: str, password: str, *, now: dt.datetime | None = None
 ) -> User:
@@ -109,11 +117,13 @@ def check_password(
     commit even when this raises (the web handler does).
     """
     now = now or utcnow()
-    name = name.strip()[:200]
+    # People type their names as they please ("Lan", "LAN"): the count of
+    # failures and the lookup both go by the name in lower case.
+    name = name.strip()[:200].lower()
     if _recent_failures(session, name, now) >= MAX_FAILURES:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         raise Throttled(name=name, minutes=minutes)
-    user = session.scalar(select(User).where(User.name == name)) if name else None
+    user = _user_named(session, name) if name else None
     stored = user.password_hash if user is not None and user.active else None
     try:
         _hasher.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD])

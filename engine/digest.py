@@ -265,6 +265,7 @@ def _overdue(
                 "ref": r["ref"],
                 "plan": r["plan"],
                 "code": r["code"],
+                "year": r["year"],
                 "title": r["title"],
                 "owner": r["owner"],
                 "workflow": r["workflow"],
@@ -281,7 +282,10 @@ def _overdue(
 
 def _due_soon(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
     soon = [
-        {k: r[k] for k in ("ref", "plan", "code", "title", "owner", "workflow", "state", "due")}
+        {
+            k: r[k]
+            for k in ("ref", "plan", "code", "year", "title", "owner", "workflow", "state", "due")
+        }
         | {"days_left": (dt.date.fromisoformat(r["due"]) - as_of).days}
         for r in rows
         if status.is_due_soon(

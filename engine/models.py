@@ -354,3 +354,17 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id"))
+
+
+class BoardFlash(Base):
+    """What a board form leaves for the page it redirects to: a refusal and what was typed.
+
+    Kept here rather than in the session cookie, which a long note would
+    overflow; read once (``web.store``), and forgotten after a day.
+    """
+
+    __tablename__ = "board_flashes"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

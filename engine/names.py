@@ -81,6 +81,12 @@ class AgencyNames:
             )
         return cls(names)
 
+    def province(self, slug: str) -> str:
+        """``Kon Tum`` for ``kon-tum``: read from the name of its People's Committee."""
+        committee = self._agencies.get(f"{slug}/ubnd")
+        found = _province_name(committee.full_vi) if committee else None
+        return found or slug
+
     def get(self, code: str) -> AgencyName:
         return self._agencies.get(code) or AgencyName(code, code, code, code, code)
 

@@ -18,6 +18,7 @@ from engine.errors import InvalidInput
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Escalation, Event, Occurrence, Plan, Task, TaskAgency
 from engine.workdays import local_day
+from workflows.fields import completion_day_field
 
 # The --status vocabulary: category names with hyphens, plus the due-soon view.
 STATUS_FILTERS = (*(c.replace("_", "-") for c in status.CATEGORIES), "due-soon")
@@ -143,6 +144,9 @@ def allowed_transitions(occ: Occurrence, wf: workflows.WorkflowDef) -> list[dict
                 "dest": dest,
                 "requires": list(t.requires),
                 "requires_any": list(t.requires_any),
+                # Whether the step completes the work, and which field names its day.
+                "completes": wf.is_completed(dest) if dest else False,
+                "completion_day_field": completion_day_field([*t.requires, *t.requires_any]),
             }
         )
     return allowed

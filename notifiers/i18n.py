@@ -184,6 +184,13 @@ class Words:
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
         return day.strftime("%d/%m/%Y") if self.lang == "vi" else day.isoformat()
 
+    def percent(self, share: float | None) -> str:
+        """``66,7%`` in Vietnamese, ``66.7%`` in English; a dash when there is nothing to count."""
+        if share is None:
+            return "—"
+        text = f"{share * 100:.1f}%"
+        return text.replace(".", ",") if self.lang == "vi" else text
+
     def listing(self, items: Iterable[Any]) -> str:
         """Items joined with commas, at most ``MAX_LISTED`` of them and then how many more."""
         shown = [str(i) for i in items]

@@ -70,9 +70,21 @@ _ENV.filters["amount"] = format_amount
 _ENV.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
-def render(name: str, fmt: str, data: dict[str, Any], *, lang: str = "vi") -> str:
-    """Render ``<name>.<ext>.j2`` for ``fmt`` (text, html or md) over ``data`` in ``lang``."""
+def render(
+    name: str, fmt: str, data: dict[str, Any], *, lang: str = "vi", base_url: str | None = None
+) -> str:
+    """Render ``<name>.<ext>.j2`` for ``fmt`` (text, html or md) over ``data`` in ``lang``.
+
+    With ``base_url`` (the board's public address) every task named links to
+    its page on the board.
+    """
     if fmt not in FORMATS:
         raise InvalidInput("unknown_format", format=fmt, formats=list(FORMATS))
     template = _ENV.get_template(f"{name}.{FORMATS[fmt]}.j2")
-    return template.render(d=data, lang=check_lang(lang), colours=COLOURS, **jinja_globals(lang))
+    return template.render(
+        d=data,
+        lang=check_lang(lang),
+        colours=COLOURS,
+        base_url=(base_url or "").rstrip("/"),
+        **jinja_globals(lang),
+    )

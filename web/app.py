@@ -21,7 +21,8 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import api, pages, signin
+from web import api, changes, pages, signin
+from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -37,7 +38,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return api.refusal(request, api.ApiError(exc.status_code, code, status=exc.status_code))
     w = words(lang_of(request))
-    return pages.error_page(request, exc.status_code, w(f"board.{code}", status=exc.status_code))
+    return await error_page(request, exc.status_code, w(f"board.{code}", status=exc.status_code))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """A fault of dondoc's own: a plain apology in the user's language, never a trace."""
+    if request.url.path.startswith("/api/"):
+        return api.refusal(request, api.ApiError(500, "http_internal_error", status=500))
+    w = words(lang_of(request))
+    return await error_page(request, 500, w("board.http_internal_error", status=500))
 
 
 def create_app(
@@ -60,6 +69,7 @@ def create_app(
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *signin.routes,
             *pages.routes,
+            *changes.routes,
         ],
         middleware=[
             Middleware(
@@ -72,7 +82,7 @@ def create_app(
             ),
             Middleware(SecurityHeaders),
         ],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, Exception: _unexpected},
         lifespan=lifespan,
     )
     app.state.engine = engine

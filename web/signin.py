@@ -19,7 +19,7 @@ from engine.auth import (
     start_session,
 )
 from notifiers.i18n import words
-from web.pages import error_page, render
+from web.render import error_page, render
 from web.security import SESSION_KEY, checked_form, lang_of
 from web.store import run, session_token
 
@@ -40,7 +40,7 @@ async def signin(request: Request) -> Response:
     form = await checked_form(request)
     w = words(lang_of(request))
     if form is None:
-        return error_page(request, 403, w("board.csrf"))
+        return await error_page(request, 403, w("board.csrf"))
     name, password = str(form.get("name", "")), str(form.get("password", ""))
 
     def work(session: Session) -> str | AuthenticationFailed:
@@ -66,7 +66,7 @@ async def signin(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     form = await checked_form(request)
     if form is None:
-        return error_page(request, 403, words(lang_of(request))("board.csrf"))
+        return await error_page(request, 403, words(lang_of(request))("board.csrf"))
     token = session_token(request)
     if token:
         await run(request, revoke_secret, token)

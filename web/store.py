@@ -9,9 +9,12 @@ both to the page's work, or says the visitor is signed out.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -73,3 +76,33 @@ async def as_signed_in(request: Request, work: Callable[..., T], *args: Any) -> 
         return work(session, user, *args)
 
     return await run(request, unit)
+
+
+FLASH_KEY = "flash"
+FLASH_LIFETIME = dt.timedelta(days=1)
+
+
+def save_flash(session: Session, payload: dict[str, Any]) -> str:
+    """Keep ``payload`` for the next page; the key goes in the session cookie."""
+    from engine.models import BoardFlash, utcnow
+
+    now = utcnow()
+    session.execute(delete(BoardFlash).where(BoardFlash.created_at < now - FLASH_LIFETIME))
+    key = secrets.token_urlsafe(24)
+    session.add(BoardFlash(key=key, payload=payload, created_at=now))
+    return key
+
+
+def pop_flash(session: Session, request: Request) -> dict[str, Any] | None:
+    """The payload the last form left for this browser session, once."""
+    from engine.models import BoardFlash
+
+    key = request.session.pop(FLASH_KEY, None)
+    if not isinstance(key, str):
+        return None
+    flash = session.get(BoardFlash, key)
+    if flash is None:
+        return None
+    payload = dict(flash.payload)
+    session.delete(flash)
+    return payload

@@ -199,6 +199,13 @@ def registry_keys() -> Iterator[tuple[str, str]]:
 DYNAMIC = [
     # engine/transition.py: text_too_long / control_characters name field="note"
     "field.note",
+    # notifiers/history_text.py: f"history.actor.{actor}" and f"history.{trigger}"
+    *(f"history.actor.{a}" for a in ("catalog", "scheduler", "system")),
+    "history.comment",
+    "history.contribute",
+    # web/templates/worklist.html: _("board.agency_role." ~ r) for engine.worklist.AGENCY_ROLES
+    "board.agency_role.lead",
+    "board.agency_role.co",
     # engine/fields.py: InvalidInput(f"field_not_a_{kind}") for the kinds that must hold a digit
     "error.field_not_a_document_number",
     "error.field_not_a_figure",

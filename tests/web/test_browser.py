@@ -95,7 +95,10 @@ def test_a_coordinator_issues_2_1_from_the_browser(
     driver.find_element(By.ID, "name").send_keys("lan")
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "signin").click()
-    driver.find_element(By.LINK_TEXT, "kon-tum-2013").click()
+    # A coordinator lands on the worklist: what is overdue, how late, who leads.
+    assert driver.find_element(By.ID, "worklist")
+    driver.find_element(By.LINK_TEXT, "Kế hoạch").click()
+    driver.find_element(By.LINK_TEXT, "Quyết định 835/QĐ-UBND").click()
     assert driver.find_element(By.CSS_SELECTOR, "svg.timeline")
     driver.find_element(By.CSS_SELECTOR, 'a[href="/tasks/kon-tum-2013:2.1"]').click()
 
@@ -107,17 +110,15 @@ def test_a_coordinator_issues_2_1_from_the_browser(
 
     for trigger in ("consult", "appraise", "submit"):
         submit(f"do-{trigger}")
-        assert "saved=1" in driver.current_url
+        assert "Đã ghi nhận" in driver.find_element(By.CSS_SELECTOR, "p.ok").text
     driver.find_element(By.ID, "issue-document_number").send_keys("05/CT-UBND")
-    # A date input's typing order follows the browser's locale; set it as its picker would.
-    date_input = driver.find_element(By.ID, "issue-document_date")
-    assert date_input.get_attribute("type") == "date"
-    driver.execute_script("arguments[0].value = '2014-06-10'", date_input)
+    # Typed as a Vietnamese officer writes it, whatever the browser's locale.
+    driver.find_element(By.ID, "issue-document_date").send_keys("10/06/2014")
     submit("do-issue")
     assert "Đã ban hành" in driver.find_element(By.ID, "state").text
     history = driver.find_element(By.ID, "history").text
-    assert "Số văn bản = 05/CT-UBND" in history and "Ngày ban hành = 2014-06-10" in history
-    assert "Ban hành: Đã trình UBND tỉnh → Đã ban hành" in history and "lan" in history
+    assert "Số văn bản: 05/CT-UBND" in history and "Ngày ban hành: 10/06/2014" in history
+    assert "lan (Sở Công Thương) ban hành → «Đã ban hành»" in history
     shot = tmp_path / "issued.png"
     assert driver.save_screenshot(str(shot))
     assert shot.stat().st_size > 1000

@@ -1,4 +1,4 @@
-"""the day work counts as done; people's full names
+"""the day work counts as done; people's full names; the board's flashes
 
 Revision ID: 0005
 Revises: 0002
@@ -12,6 +12,9 @@ moment alone decided, so a directive issued on time but recorded later was
 counted late. Existing rows are filled from their history the same way.
 
 ``users.full_name`` is how pages and history name a person.
+
+``board_flashes`` holds what a board form leaves for the page it redirects
+to (a refusal and what was typed), too long for a cookie.
 """
 
 from __future__ import annotations
@@ -52,6 +55,15 @@ def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("full_name", sa.String(200), nullable=True))
 
+    op.create_table(
+        "board_flashes",
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_board_flashes")),
+    )
+    op.create_index("ix_board_flashes_created_at", "board_flashes", ["created_at"])
+
     bind = op.get_bind()
     done = bind.execute(
         sa.text("SELECT id, completed_at FROM occurrences WHERE completed_at IS NOT NULL")
@@ -80,6 +92,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_board_flashes_created_at", table_name="board_flashes")
+    op.drop_table("board_flashes")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("full_name")
     with op.batch_alter_table("occurrences") as batch:

@@ -1,0 +1,107 @@
+"""An occurrence's history as people read it: who did what, to which state, on which day.
+
+``"Nguyễn Thị Lan (Sở Công Thương) trình UBND tỉnh → Đã trình UBND tỉnh"``
+instead of ``lan submit: appraisal → submitted``. The history rows are the
+engine's (``engine.views.occurrence_record``); people and agencies are named
+by ``People`` and ``engine.names.AgencyNames``; every word is the catalog's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.names import AgencyNames
+from notifiers.i18n import Words
+from workflows.fields import field
+
+# Who acts when no person does: catalog loading, the scheduler, successions.
+SYSTEM_ACTORS = ("catalog", "scheduler", "system")
+# Facts the engine adds to an event of its own (engine.catalog, engine.transition).
+_WINDOW = ("window_start", "due")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    full_name: str | None
+    agency: str | None
+
+
+class People:
+    """The people a page names, read once: ``{user name: Person}``."""
+
+    def __init__(self, people: dict[str, Person]) -> None:
+        self._people = people
+
+    def get(self, name: str) -> Person:
+        return self._people.get(name) or Person(name, None, None)
+
+
+def _lower_first(label: str) -> str:
+    """``Trình UBND tỉnh`` → ``trình UBND tỉnh``; ``UBND …`` keeps its capitals."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def who(w: Words, actor: str, people: People, names: AgencyNames) -> str:
+    """``Nguyễn Thị Lan (Sở Công Thương)``, or the system's name for an automatic step."""
+    if actor in SYSTEM_ACTORS:
+        return w(f"history.actor.{actor}")
+    person = people.get(actor)
+    shown = person.full_name or person.name
+    if person.agency:
+        return w("history.person", person=shown, agency=names.short(person.agency, w.lang))
+    return shown
+
+
+def event_sentence(
+    w: Words, event: dict[str, Any], workflow: str, people: People, names: AgencyNames
+) -> str:
+    """One history row as a sentence (without its day and its details)."""
+    actor = who(w, event["actor"], people, names)
+    trigger = event["trigger"]
+    if trigger == "create":
+        return w("history.created", actor=actor, state=w.state(workflow, event["to"]))
+    if trigger == "replan":
+        return w("history.replanned", actor=actor)
+    if trigger in ("comment", "contribute"):
+        return w(f"history.{trigger}", actor=actor)
+    action = _lower_first(w.trigger(workflow, trigger))
+    if event["from"] == event["to"]:
+        return w("history.step_same_state", actor=actor, action=action)
+    return w("history.step", actor=actor, action=action, state=w.state(workflow, event["to"]))
+
+
+def event_details(w: Words, event: dict[str, Any]) -> list[str]:
+    """The facts an event recorded, each as ``label: value`` (days written as people write them)."""
+    facts = dict(event.get("fields") or {})
+    lines = []
+    if all(isinstance(facts.get(k), list) for k in _WINDOW):
+        # A replanned window: [old, new] of each end (engine.catalog).
+        (old_start, new_start), (old_due, new_due) = facts.pop("window_start"), facts.pop("due")
+        lines.append(
+            w(
+                "history.window_moved",
+                old_start=w.date(old_start),
+                old_due=w.date(old_due),
+                start=w.date(new_start),
+                due=w.date(new_due),
+            )
+        )
+    elif all(k in facts for k in _WINDOW):
+        start, due = facts.pop("window_start"), facts.pop("due")
+        lines.append(w("history.window", start=w.date(start), due=w.date(due)))
+    if isinstance(facts.get("due"), str) and "->" in facts["due"]:
+        old, new = (part.strip() for part in facts.pop("due").split("->", 1))
+        lines.append(w("history.due_moved", old=w.date(old), new=w.date(new)))
+    for name, value in sorted(facts.items()):
+        shown = w.date(value) if field(name).kind == "date" and _is_day(value) else str(value)
+        lines.append(w("history.field", field=w.field(name), value=shown))
+    return lines
+
+
+def _is_day(value: object) -> bool:
+    text = str(value)
+    return len(text) == 10 and text[4] == "-" and text[7] == "-"
