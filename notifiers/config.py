@@ -10,6 +10,12 @@ The file is ``config.toml`` in the user's config directory (or the path in
     outbox_dir = "~/dondoc-outbox"   # relative paths are relative to this file
     timeout = 10                     # seconds, for SMTP and webhooks
 
+    [web]
+    base_url = "https://dondoc.sct.example.gov.vn"   # the board's public address
+
+With ``base_url`` (or ``DONDOC_BASE_URL``) every task a mail names links to
+its page on the board.
+
 The SMTP password and the webhook secret never appear in ``repr()``,
 ``describe()`` or an error message.
 """
@@ -35,6 +41,7 @@ ENV_SMTP_URL = "DONDOC_SMTP_URL"
 ENV_SMTP_FROM = "DONDOC_SMTP_FROM"
 ENV_WEBHOOK_SECRET = "DONDOC_WEBHOOK_SECRET"
 ENV_OUTBOX_DIR = "DONDOC_OUTBOX_DIR"
+ENV_BASE_URL = "DONDOC_BASE_URL"
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_SENDER = "dondoc@localhost"
@@ -76,6 +83,8 @@ class NotifyConfig:
     outbox_dir: Path
     webhook_secret: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
+    #: The board's public address; mails link their tasks to it when set.
+    base_url: str | None = None
 
     def describe(self) -> str:
         """Say where each kind of notification goes, with secrets masked."""
@@ -152,6 +161,7 @@ def load_config(
             outbox_dir = file_path.parent / outbox_dir
 
     return NotifyConfig(
+        base_url=_base_url(env, file_path),
         smtp=smtp,
         sender=sender,
         outbox_dir=outbox_dir,
@@ -228,3 +238,17 @@ def _check_sender(sender: str, source: str) -> None:
     _, address = email.utils.parseaddr(sender)
     if "\r" in sender or "\n" in sender or "@" not in address:
         raise InvalidInput("bad_sender", source=source)
+
+
+def _base_url(env: Mapping[str, str], file_path: Path) -> str | None:
+    """``DONDOC_BASE_URL``, else ``[web] base_url`` of the config file: an http(s) address."""
+    value = env.get(ENV_BASE_URL) or read_section(file_path, "web", required=False).get("base_url")
+    origin = ENV_BASE_URL if env.get(ENV_BASE_URL) else f"{file_path} [web] base_url"
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput("bad_base_url", value=str(value)[:80], origin=origin)
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InvalidInput("bad_base_url", value=value[:80], origin=origin)
+    return value.strip().rstrip("/")

@@ -101,7 +101,7 @@ def dispatch_pending(
     now = now or utcnow()
     result = DispatchResult()
     channels: dict[str, Channel] = {}
-    for claimed in _claim(factory, now, limit):
+    for claimed in _claim(factory, now, limit, config.base_url):
         outcome = _send_one(claimed, config, channels)
         _record(factory, claimed, outcome, now, max_attempts, result)
     return result
@@ -140,7 +140,9 @@ class _Claimed:
     composed: Composed | None = None
 
 
-def _claim(factory: sessionmaker[Session], now: dt.datetime, limit: int) -> list[_Claimed]:
+def _claim(
+    factory: sessionmaker[Session], now: dt.datetime, limit: int, base_url: str | None = None
+) -> list[_Claimed]:
     due = or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending")
     with transaction(factory) as session:
         rows = session.scalars(
@@ -154,17 +156,17 @@ def _claim(factory: sessionmaker[Session], now: dt.datetime, limit: int) -> list
         for row in rows:
             row.status = "sending"
             row.next_attempt_at = now + LEASE
-            claimed.append(_as_claimed(row))
+            claimed.append(_as_claimed(row, base_url))
     return claimed
 
 
-def _as_claimed(row: OutboxMessage) -> _Claimed:
+def _as_claimed(row: OutboxMessage, base_url: str | None = None) -> _Claimed:
     """The row as a message to send, its words written out now if it was queued as facts."""
     composed = None
     subject, text, html = row.subject, row.body_text, row.body_html
     if subject is None or text is None:
         try:
-            composed = compose(row.kind, dict(row.payload or {}), row.lang)
+            composed = compose(row.kind, dict(row.payload or {}), row.lang, base_url)
         except Exception as error:  # noqa: BLE001 - one unwritable message must not stop the rest
             problem = error if isinstance(error, DondocError) else None
             return _Claimed(

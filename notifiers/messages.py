@@ -27,15 +27,19 @@ class Composed:
     html: str
 
 
-def compose(kind: str, facts: dict[str, Any], lang: str) -> Composed:
-    """The message a notice of ``kind`` makes of ``facts`` in ``lang``."""
+def compose(kind: str, facts: dict[str, Any], lang: str, base_url: str | None = None) -> Composed:
+    """The message a notice of ``kind`` makes of ``facts`` in ``lang``.
+
+    With ``base_url`` (the board's public address, ``DONDOC_BASE_URL``) every
+    task it names links to its page on the board.
+    """
     w = words(lang)
     if kind == "digest":
         subject = digest_subject(facts, w)
         return Composed(
             subject,
-            render("digest", "text", facts, lang=lang),
-            render("digest", "html", facts, lang=lang),
+            render("digest", "text", facts, lang=lang, base_url=base_url),
+            render("digest", "html", facts, lang=lang, base_url=base_url),
         )
     if kind == "escalation":
         view = escalation_view(facts, w)
@@ -45,8 +49,8 @@ def compose(kind: str, facts: dict[str, Any], lang: str) -> Composed:
         raise InvalidInput("unknown_notice_kind", kind=kind, kinds=list(KINDS))
     return Composed(
         view["subject"],
-        render(kind, "text", view, lang=lang),
-        render(kind, "html", view, lang=lang),
+        render(kind, "text", view, lang=lang, base_url=base_url),
+        render(kind, "html", view, lang=lang, base_url=base_url),
     )
 
 
@@ -115,8 +119,7 @@ def _notice_view(facts: dict[str, Any], w: Words) -> dict[str, Any]:
     names = facts.get("agencies") or {}
 
     def agency(code: str) -> str:
-        name = (names.get(code) or {}).get(w.lang) or code
-        return f"{name} ({code})"
+        return (names.get(code) or {}).get(w.lang) or code
 
     plan = facts["plan"]
     workflow = facts["workflow"]
@@ -130,33 +133,26 @@ def _notice_view(facts: dict[str, Any], w: Words) -> dict[str, Any]:
             else plan["title_vi"],
         },
         "ref": facts["ref"],
+        "code": facts.get("code"),
+        "year": facts.get("year"),
         "title": facts["title"],
         "state": state,
         "owner": agency(facts["owner"]),
         "target": agency(facts.get("target") or facts["owner"]),
         "told": [agency(code) for code in facts.get("told", [])],
-        "call": w(
-            "msg.call",
-            name=(names.get(facts["responsible"]) or {}).get(w.lang) or "",
-            code=facts["responsible"],
-        ),
-        "commands": [_command(facts["ref"], workflow, t, w) for t in facts.get("allowed", [])],
-        "commands_intro": w("msg.commands", state=state),
-        "no_command": w("msg.no_command", state=state),
+        "call": w("msg.call", name=agency(facts["responsible"])),
+        "steps": [_step(workflow, t, w) for t in facts.get("allowed", [])],
+        "steps_intro": w("msg.steps", state=state),
+        "no_step": w("msg.no_step", state=state),
     }
 
 
-def _command(ref: str, workflow: str, t: dict[str, Any], w: Words) -> dict[str, Any]:
-    """The exact command line for one allowed trigger, its required fields as placeholders."""
-    fields = [*t["requires"], *t["requires_any"][:1]]
-    command = " ".join(
-        [f"dondoc advance {ref} {t['trigger']}", *(f"--field {f}=..." for f in fields)]
-    )
-    alternatives = t["requires_any"][1:]
+def _step(workflow: str, t: dict[str, Any], w: Words) -> dict[str, str]:
+    """One step the task may take next, in words, with what it asks for."""
+    needs = [w.field(f) for f in t["requires"]]
+    if t["requires_any"]:
+        needs.append(w("msg.one_of", fields=" / ".join(w.field(f) for f in t["requires_any"])))
     return {
-        "command": command,
         "label": w.trigger(workflow, t["trigger"]),
-        "alternatives": (
-            w("msg.alternatives", fields="/".join(alternatives)) if alternatives else ""
-        ),
+        "needs": w("msg.needs", fields="; ".join(needs)) if needs else "",
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -81,10 +82,17 @@ def render(
     if fmt not in FORMATS:
         raise InvalidInput("unknown_format", format=fmt, formats=list(FORMATS))
     template = _ENV.get_template(f"{name}.{FORMATS[fmt]}.j2")
+    base = (base_url or "").rstrip("/")
+
+    def task_url(ref: str) -> str:
+        """The board's page of the occurrence ``ref``."""
+        return f"{base}/tasks/{quote(ref, safe=':@')}"
+
     return template.render(
         d=data,
         lang=check_lang(lang),
         colours=COLOURS,
-        base_url=(base_url or "").rstrip("/"),
+        base_url=base,
+        task_url=task_url,
         **jinja_globals(lang),
     )

@@ -70,20 +70,25 @@ def test_escalation_mail_arrives_once_as_vietnamese_multipart_to_the_ubnd(
     assert str(mail["Cc"]) == "sct@kontum.example.vn, cacso@kontum.example.vn"
     text, html = _parts(mail)
     for phrase in (
-        "Văn bản: Quyết định 835/QĐ-UBND (kon-tum-2013)",
-        "Nhiệm vụ: kon-tum-2013:2.1 — Xây dựng, trình UBND tỉnh ban hành Chỉ thị",
-        "Cơ quan chủ trì: Sở Công Thương tỉnh Kon Tum (kon-tum/sct)",
+        "Văn bản: Quyết định 835/QĐ-UBND",
+        "Nhiệm vụ: 2.1 — Xây dựng, trình UBND tỉnh ban hành Chỉ thị",
+        "Cơ quan chủ trì: Sở Công Thương tỉnh Kon Tum",
         "Hạn: 31/12/2014 (quá hạn 46 ngày làm việc)",
         "Trạng thái: Đang dự thảo",
-        "Đôn đốc cấp 3, gửi Ủy ban nhân dân tỉnh Kon Tum (kon-tum/ubnd).",
+        "Đôn đốc cấp 3, gửi Ủy ban nhân dân tỉnh Kon Tum.",
         "Đã đến cấp 3 trong thời gian dondoc không chạy; các cấp 1, 2 cũng đã được ghi nhận.",
-        f"dondoc advance {PLAN}:2.1 consult",
-        f"dondoc advance {PLAN}:2.1 suspend --field reason=...",
+        # What can be done next, in words: no command lines for civil servants.
+        "- Gửi lấy ý kiến",
+        "- Tạm dừng (cần nhập Lý do)",
     ):
         assert phrase in text
+    assert "dondoc advance" not in text and "--field" not in text
+    assert "kon-tum/" not in text
     assert "Đồng gửi: " in text and "Các Sở, ngành" in text
     assert "Ủy ban nhân dân tỉnh Kon Tum" in html
-    assert f"dondoc advance {PLAN}:2.1 consult</code>" in html
+    assert "<b>Gửi lấy ý kiến</b>" in html
+    # Without the board's address there is nothing to link to.
+    assert "/tasks/" not in html
     assert "<style" not in html  # mail clients drop style sheets: inline styles only
 
 
@@ -106,7 +111,7 @@ def test_level_one_mail_goes_to_the_owner_with_co_operating_agencies_in_copy(
     assert team["Cc"] == "khcn@kontum.example.vn"
     text, _ = _parts(team)
     assert "Hạn: 31/12/2014 (quá hạn 1 ngày làm việc)" in text
-    assert "Đồng gửi: Các tổ chức khoa học và công nghệ (kon-tum/to-chuc-khcn)." in text
+    assert "Đồng gửi: Các tổ chức khoa học và công nghệ." in text
     assert "cũng đã được ghi nhận" not in text
 
 
@@ -122,9 +127,36 @@ def test_escalation_mail_is_english_with_lang_en(
     mail = _by_key(smtp)[f"esc:{PLAN}:3.1:overdue:3"]
     assert mail["Subject"] == f"[dondoc] {PLAN}:3.1 overdue: escalation level 3"
     text, html = _parts(mail)
-    assert "Legal reference: Quyết định 835/QĐ-UBND (kon-tum-2013)" in text
+    assert "Legal reference: Quyết định 835/QĐ-UBND" in text
     assert "Escalation level 3, addressed to Kon Tum Provincial People's Committee" in text
     assert "Reached level 3 while dondoc was not running; level(s) 1, 2 also recorded." in text
     assert "Due: 2014-12-31 (46 working day(s) overdue)" in text
-    assert "the plan's responsible department" in text
+    assert "contact Kon Tum Department of Industry and Trade" in text
     assert "Kon Tum Provincial People&#39;s Committee" in html
+
+
+def test_with_the_boards_address_every_task_links_to_its_page(
+    kon_tum: sessionmaker[Session],
+    run: Callable[..., Result],
+    smtp: SmtpAt,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _mail_setup(run, smtp, monkeypatch)
+    monkeypatch.setenv("DONDOC_BASE_URL", "https://dondoc.sct.example.gov.vn/")
+    run("--lang", "vi", "escalate", "--as-of", "2015-03-16")
+    run("notify", "dispatch")
+    text, html = _parts(_by_key(smtp)[f"esc:{PLAN}:2.1:overdue:3"])
+    link = f"https://dondoc.sct.example.gov.vn/tasks/{PLAN}:2.1"
+    assert f"Mở nhiệm vụ trên dondoc: {link}" in text
+    assert f'<a href="{link}"' in html
+
+
+def test_a_base_url_that_is_not_a_web_address_is_refused_in_one_sentence(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DONDOC_BASE_URL", "dondoc.local/board")
+    refused = run("notify", "dispatch", ok=False)
+    assert refused.exit_code == 1
+    assert "DONDOC_BASE_URL: 'dondoc.local/board' is not the address of the dondoc board" in (
+        refused.output
+    )
