@@ -81,7 +81,7 @@ def test_a_caught_up_sweep_sends_one_message_naming_the_highest_level(
     assert message.agency_code == "kon-tum/ubnd"
     body = worded(message).text
     assert "các cấp 1, 2 cũng đã được ghi nhận" in body
-    assert f"dondoc advance {PLAN}:2.1" in body
+    assert "Nhiệm vụ: 2.1 — " in body
     assert "31/12/2014" in body
     # The ledger row keeps why, as facts: recorded late because no sweep ran that day.
     assert all(json.loads(r.reason)["caught_up"] for r in rows)
