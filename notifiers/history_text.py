@@ -78,30 +78,33 @@ def event_details(w: Words, event: dict[str, Any]) -> list[str]:
     """The facts an event recorded, each as ``label: value`` (days written as people write them)."""
     facts = dict(event.get("fields") or {})
     lines = []
-    if all(isinstance(facts.get(k), list) for k in _WINDOW):
+    if all(isinstance(facts.get(k), list) and len(facts[k]) == 2 for k in _WINDOW):
         # A replanned window: [old, new] of each end (engine.catalog).
         (old_start, new_start), (old_due, new_due) = facts.pop("window_start"), facts.pop("due")
         lines.append(
             w(
                 "history.window_moved",
-                old_start=w.date(old_start),
-                old_due=w.date(old_due),
-                start=w.date(new_start),
-                due=w.date(new_due),
+                old_start=_day(w, old_start),
+                old_due=_day(w, old_due),
+                start=_day(w, new_start),
+                due=_day(w, new_due),
             )
         )
     elif all(k in facts for k in _WINDOW):
         start, due = facts.pop("window_start"), facts.pop("due")
-        lines.append(w("history.window", start=w.date(start), due=w.date(due)))
+        lines.append(w("history.window", start=_day(w, start), due=_day(w, due)))
     if isinstance(facts.get("due"), str) and "->" in facts["due"]:
         old, new = (part.strip() for part in facts.pop("due").split("->", 1))
-        lines.append(w("history.due_moved", old=w.date(old), new=w.date(new)))
+        lines.append(w("history.due_moved", old=_day(w, old), new=_day(w, new)))
     for name, value in sorted(facts.items()):
-        shown = w.date(value) if field(name).kind == "date" and _is_day(value) else str(value)
+        shown = _day(w, value) if field(name).kind == "date" else str(value)
         lines.append(w("history.field", field=w.field(name), value=shown))
     return lines
 
 
-def _is_day(value: object) -> bool:
-    text = str(value)
-    return len(text) == 10 and text[4] == "-" and text[7] == "-"
+def _day(w: Words, value: object) -> str:
+    """A stored day as people write it; anything else (older history) exactly as it was stored."""
+    try:
+        return w.date(str(value))
+    except ValueError:
+        return str(value)
