@@ -56,13 +56,20 @@ def _task_url(ref: str, anchor: str = "") -> str:
     return f"/tasks/{quote(ref, safe=':@')}" + (f"#{anchor}" if anchor else "")
 
 
-def _already_done(session: Session, user: User, ref: str, trigger: str) -> bool:
-    """Whether the latest step on ``ref`` is this user's ``trigger`` (a form sent twice)."""
+def _already_done(session: Session, user: User, ref: str, typed: dict[str, Any]) -> bool:
+    """Whether the latest step on ``ref`` is this very form, sent before by this user.
+
+    Same person, trigger, note and fields: the back button or a double click.
+    A second, different comment on a page left open is not "already done".
+    """
     occ = load_occurrence(session, ref)
     last = session.scalar(
         select(Event).where(Event.occurrence_id == occ.id).order_by(Event.seq.desc()).limit(1)
     )
-    return last is not None and last.actor == user.name and last.trigger == trigger
+    if last is None or last.actor != user.name or last.trigger != typed["trigger"]:
+        return False
+    given = {k: v for k, v in (last.fields or {}).items() if k in typed["fields"]}
+    return last.note == typed["note"] and given == typed["fields"]
 
 
 async def advance_form(request: Request) -> Response:
@@ -98,7 +105,7 @@ async def advance_form(request: Request) -> Response:
         done = await as_signed_in(request, work)
         flash = {"kind": "saved", "trigger": trigger}
     except Conflict:
-        repeated = await as_signed_in(request, _already_done, ref, trigger)
+        repeated = await as_signed_in(request, _already_done, ref, typed)
         if repeated is True:
             flash = {"kind": "already_done", "trigger": trigger}
         else:

@@ -114,3 +114,17 @@ def test_names_are_not_case_sensitive_at_sign_in(client: TestClient, passwords: 
     )
     assert done.status_code == 303
     assert "Đăng xuất" in client.get("/").text
+
+
+def test_a_second_different_comment_from_an_old_page_is_not_called_done(
+    client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, "lan")
+    page = client.get(f"/tasks/{REF}")
+    form = {"csrf_token": csrf_of(page.text), "trigger": "comment", "version": "1"}
+    client.post(f"/tasks/{REF}/advance", data={**form, "note": "Lần một"})
+    second = client.post(
+        f"/tasks/{REF}/advance", data={**form, "note": "Lần hai"}, follow_redirects=False
+    )
+    shown = shown_after(client, second).text
+    assert "Người khác vừa thay đổi" in shown and "Lần hai</textarea>" in shown
