@@ -65,8 +65,8 @@ def _strings(args: list[ast.expr]) -> list[str | None]:
     ]
 
 
-def python_keys() -> Iterator[tuple[str, str]]:
-    """(key, where) for every key a Python module names."""
+def _nodes() -> Iterator[tuple[ast.AST, str]]:
+    """(node, module path) for every node of the project's modules, migrations aside."""
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             if "migrations" in path.parts:
@@ -74,13 +74,18 @@ def python_keys() -> Iterator[tuple[str, str]]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             where = str(path.relative_to(ROOT))
             for node in ast.walk(tree):
-                if isinstance(node, ast.Tuple):
-                    yield from _table_keys(node, where)
-                if isinstance(node, ast.ClassDef):
-                    yield from _default_codes(node, where)
-                if not isinstance(node, ast.Call):
-                    continue
-                yield from _call_keys(node, where)
+                yield node, where
+
+
+def python_keys() -> Iterator[tuple[str, str]]:
+    """(key, where) for every key a Python module names."""
+    for node, where in _nodes():
+        if isinstance(node, ast.Tuple):
+            yield from _table_keys(node, where)
+        if isinstance(node, ast.ClassDef):
+            yield from _default_codes(node, where)
+        if isinstance(node, ast.Call):
+            yield from _call_keys(node, where)
 
 
 def _default_codes(node: ast.ClassDef, where: str) -> Iterator[tuple[str, str]]:
@@ -325,23 +330,17 @@ _CLASS_FACTS = {
 
 def raised_facts() -> Iterator[tuple[str, set[str] | None, str]]:
     """(key, the facts a raise site passes or None if it passes ``**facts``, where) per raise site."""
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            if "migrations" in path.parts:
-                continue
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            where = str(path.relative_to(ROOT))
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call):
-                    continue
-                name = _name(node.func)
-                texts = _strings(node.args)
-                code = texts[0] if texts else None
-                if not code or name not in (ERRORS | {"NotAllowed"}) - {"InvalidDefinition"}:
-                    continue
-                key = f"error.not_allowed.{code}" if name == "NotAllowed" else f"error.{code}"
-                if any(k.arg is None for k in node.keywords):
-                    yield key, None, where
-                    continue
-                facts = {k.arg for k in node.keywords if k.arg} | _CLASS_FACTS.get(name, set())
-                yield key, facts, f"{where}:{node.lineno}"
+    for node, where in _nodes():
+        if not isinstance(node, ast.Call):
+            continue
+        name = _name(node.func)
+        texts = _strings(node.args)
+        code = texts[0] if texts else None
+        if not code or name not in (ERRORS | {"NotAllowed"}) - {"InvalidDefinition"}:
+            continue
+        key = f"error.not_allowed.{code}" if name == "NotAllowed" else f"error.{code}"
+        if any(k.arg is None for k in node.keywords):
+            yield key, None, where
+            continue
+        facts = {k.arg for k in node.keywords if k.arg} | _CLASS_FACTS.get(name, set())
+        yield key, facts, f"{where}:{node.lineno}"
