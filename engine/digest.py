@@ -18,7 +18,8 @@ from engine import status
 from engine.errors import NotFound
 from engine.ladder import days_overdue
 from engine.lookup import get_plan
-from engine.models import Agency, Escalation, Event, Occurrence, Plan, Task
+from engine.models import Escalation, Event, Occurrence, Plan, Task
+from engine.names import AgencyNames
 from engine.views import occurrence_query, occurrence_row, task_rows
 from engine.workdays import VIETNAM_TZ, PlanCalendars
 
@@ -59,10 +60,8 @@ def digest_data(
 def agency_names(session: Session) -> dict[str, dict[str, str]]:
     """Every agency's names by language, read once: the digest names what it mentions."""
     return {
-        code: {"vi": name_vi, "en": name_en or name_vi}
-        for code, name_vi, name_en in session.execute(
-            select(Agency.code, Agency.name_vi, Agency.name_en)
-        )
+        code: {"vi": names["vi"], "en": names["en"]}
+        for code, names in AgencyNames.read(session).as_dict().items()
     }
 
 
