@@ -35,6 +35,17 @@ COLOURS = {
     "cancelled": "#424242",
     "due-soon": "#8a5300",
 }
+# A mark per status drawn on the colour, so that a picture is never read by colour alone.
+MARKS = {
+    "completed-on-time": "✓",
+    "completed-late": "✓!",
+    "in-progress": "…",
+    "overdue": "!",
+    "not-started": "○",
+    "suspended": "‖",
+    "cancelled": "✕",
+    "due-soon": "⏰",
+}
 
 
 def oneline(value: Any) -> str:

@@ -23,7 +23,7 @@ from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
 from engine.worklist import AGENCY_ROLES, Filters, completion_by, worklist
 from notifiers.i18n import words
-from notifiers.render import COLOURS
+from notifiers.render import COLOURS, MARKS
 from web import timeline
 from web.board import Namer
 from web.forms import field_input
@@ -112,6 +112,7 @@ def _plans(session: Session, user: User, namer: Namer, request: Request) -> dict
         "as_of": day,
         "categories": _categories(),
         "colours": COLOURS,
+        "marks": MARKS,
     }
 
 
@@ -156,6 +157,7 @@ def _plan(
         "statuses": list(views.STATUS_FILTERS),
         "categories": _categories(),
         "colours": COLOURS,
+        "marks": MARKS,
         "timeline": timeline.build(rows, day, words(lang)),
     }
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from notifiers.i18n import Words
-from notifiers.render import COLOURS
+from notifiers.render import COLOURS, MARKS
 
 LABEL_WIDTH = 70
 YEAR_WIDTH = 90
@@ -25,6 +25,7 @@ class Bar:
     y: float
     width: float
     colour: str
+    mark: str
     ref: str
     title: str
 
@@ -45,10 +46,17 @@ def _x(day: dt.date, first_year: int) -> float:
     return LABEL_WIDTH + ((day.year - first_year) + (day - start).days / length) * YEAR_WIDTH
 
 
-def build(rows: list[dict[str, Any]], as_of: dt.date, w: Words) -> Timeline | None:
-    """One line per task code, one bar per occurrence, coloured by status category.
+def _occurrence(w: Words, row: dict[str, Any]) -> str:
+    year = row.get("year")
+    return w("words.code_in_year", code=row["code"], year=year) if year else str(row["code"])
 
-    Each bar's title names its window and status in ``w``'s language.
+
+def build(rows: list[dict[str, Any]], as_of: dt.date, w: Words) -> Timeline | None:
+    """One line per task code, one bar per occurrence, coloured and marked by status category.
+
+    Each bar's title names the occurrence as printed (``1.2 (năm 2015)``), its
+    window and status in ``w``'s language; the mark (``!`` overdue, ``✓`` done)
+    says the status without its colour, as the legend shows.
     """
     if not rows:
         return None
@@ -69,10 +77,11 @@ def build(rows: list[dict[str, Any]], as_of: dt.date, w: Words) -> Timeline | No
                 x=round(x0, 1),
                 y=line[r["code"]] + 3,
                 width=round(max(x1 - x0, 2), 1),
-                colour=COLOURS.get(r["status_category"], "#9e9e9e"),
+                colour=COLOURS.get(r["status_category"], "#616161"),
+                mark=MARKS.get(r["status_category"], ""),
                 ref=r["ref"],
                 title=(
-                    f"{r['ref']}: {w.date(r['start'])} – {w.date(r['due'])} "
+                    f"{_occurrence(w, r)}: {w.date(r['start'])} – {w.date(r['due'])} "
                     f"({w.status(r['status_category'])})"
                 ),
             )
