@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import DondocError, InvalidInput, NotFound
 from engine.models import ApiToken, Base, LoginFailure, User, utcnow
-from engine.users import get_user
+from engine.users import add_user, get_user
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1_000
@@ -88,6 +88,27 @@ def set_password(session: Session, name: str, password: str) -> User:
     user.password_hash = _hasher.hash(password)
     session.flush()
     return user
+
+
+#: The demonstration coordinator ``dondoc quickstart`` creates, so a newcomer sees the board at once.
+DEMO_USER = "demo"
+
+
+def demo_coordinator(session: Session, agency_code: str) -> tuple[User, str | None]:
+    """The demonstration coordinator of ``agency_code``, with a new password the first time.
+
+    Returns ``(user, password)`` when the account is created now, and
+    ``(user, None)`` when it exists already: its password was shown once, when
+    it was made, and is never stored or shown again (``users passwd demo``
+    sets a new one).
+    """
+    existing = session.scalar(select(User).where(User.name == DEMO_USER))
+    if existing is not None:
+        return existing, None
+    user = add_user(session, DEMO_USER, agency_code, "coordinator")
+    password = secrets.token_urlsafe(12)
+    set_password(session, DEMO_USER, password)
+    return user, password
 
 
 def _recent_failures(session: Session, name: str, now: dt.datetime) -> int:

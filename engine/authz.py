@@ -17,8 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from engine.errors import NotAllowed
 from engine.models import Plan, Task, User
+from engine.names import named_agencies
+from workflows.errors import Named
 
 ROLES = ("coordinator", "officer", "contributor", "viewer")
 # Triggers that add to the history without changing state.
@@ -79,8 +83,14 @@ def offer(user: User, plan: Plan, task: Task, *, archived: bool = False) -> Offe
 
 
 def actor_facts(user: User) -> dict[str, Any]:
-    """Who was refused, as the facts of a ``NotAllowed``."""
-    return {"actor": user.name, "role": user.role, "agency": user.agency_code}
+    """Who was refused, as the facts of a ``NotAllowed``: agencies by name in the sentence."""
+    return {"actor": user.name, "role": user.role, "agency": _named(user, user.agency_code)}
+
+
+def _named(anchor: object, code: str) -> Named | str:
+    """``code`` as a ``Named`` agency, read through ``anchor``'s session (the code without one)."""
+    session = object_session(anchor)
+    return named_agencies(session, code)[0] if session is not None else code
 
 
 def require(user: User, plan: Plan, task: Task, trigger: str, ref: str) -> None:
@@ -107,8 +117,8 @@ def require(user: User, plan: Plan, task: Task, trigger: str, ref: str) -> None:
         ref=ref,
         trigger=trigger,
         workflow=task.workflow,
-        responsible=plan.responsible_code,
-        owner=task.leads[0] if task.leads else plan.responsible_code,
+        responsible=_named(plan, plan.responsible_code),
+        owner=_named(plan, task.leads[0] if task.leads else plan.responsible_code),
         **actor_facts(user),
     )
 
@@ -117,7 +127,10 @@ def require_backdate(user: User, plan: Plan, ref: str) -> None:
     """Raise ``NotAllowed`` unless ``user`` may record a step of ``plan`` on an earlier day."""
     if not can_backdate(user, plan):
         raise NotAllowed(
-            "backdate", ref=ref, responsible=plan.responsible_code, **actor_facts(user)
+            "backdate",
+            ref=ref,
+            responsible=_named(plan, plan.responsible_code),
+            **actor_facts(user),
         )
 
 

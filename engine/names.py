@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import Agency
+from workflows.errors import Named
 
 # The committees' usual abbreviations, longest first (Vietnamese; English keeps its names).
 _ABBREVIATIONS = (
@@ -127,3 +128,9 @@ def _english_place(name_en: str | None) -> str | None:
             head = name_en.split(word, 1)[0]
             return head if head and len(head.split()) <= 3 else None
     return None
+
+
+def named_agencies(session: Session, *codes: str) -> list[Named]:
+    """Agencies as facts of an error: the code for scripts, the short names for sentences."""
+    names = AgencyNames.read(session)
+    return [Named(c, {lang: names.short(c, lang) for lang in ("vi", "en")}) for c in codes]

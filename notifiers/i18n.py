@@ -40,6 +40,7 @@ from workflows.errors import (
     InvalidDefinition,
     InvalidInput,
     MissingFields,
+    Named,
     Phrase,
     Problem,
 )
@@ -280,6 +281,8 @@ class Words:
         for name, value in facts.items():
             if isinstance(value, Phrase):
                 out[name] = self.phrase(value)
+            elif isinstance(value, Named):
+                out[name] = value.names.get(self.lang) or value.code
             elif isinstance(value, list | tuple | set | frozenset) and any(
                 isinstance(v, Phrase) for v in value
             ):

@@ -34,6 +34,21 @@ class Phrase:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Named:
+    """A thing people know by name and scripts by code, as a fact of an error (an agency).
+
+    Sentences show its name in the reader's language (``names[lang]``); ``str()``
+    is the code, so logs and scripts keep what they match on.
+    """
+
+    code: str
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class DondocError(Exception):
     """Base of every error dondoc reports to a user: a code and its facts."""
 
@@ -227,6 +242,7 @@ __all__ = [
     "InvalidDefinition",
     "InvalidInput",
     "MissingFields",
+    "Named",
     "NotAllowed",
     "NotFound",
     "Phrase",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cli import cli
 from engine import authz, db
-from engine.errors import NotAllowed
+from engine.errors import Named, NotAllowed
 from engine.models import Event, Occurrence, User
 from engine.transition import advance
 from engine.workdays import VIETNAM_TZ
@@ -75,14 +75,16 @@ def test_the_command_line_refuses_an_officers_earlier_day_and_keeps_a_coordinato
 ) -> None:
     refused = cli_run("--lang", "vi", "--as", "hung", "advance", REF, "consult", "--at", EARLIER)
     assert refused.exit_code == 1
+    # Agencies are named as people know them, never by code.
+    sct = Named("kon-tum/sct", {"vi": "Sở Công Thương", "en": "Department of Industry and Trade"})
     expected = words("vi").error(
         NotAllowed(
-            "backdate", ref=REF, responsible="kon-tum/sct", actor="hung", role="officer",
-            agency="kon-tum/sct",
+            "backdate", ref=REF, responsible=sct, actor="hung", role="officer", agency=sct,
         )
     )  # fmt: skip
     assert refused.stderr == f"Lỗi: {expected}\n"
-    assert "chỉ cán bộ điều phối của kon-tum/sct được điều chỉnh ngày ghi nhận" in refused.stderr
+    assert "chỉ cán bộ điều phối của Sở Công Thương được điều chỉnh ngày ghi nhận" in refused.stderr
+    assert "kon-tum/sct" not in refused.stderr
     assert _history(kon_tum) == [("create", "catalog")]
 
     done = cli_run("--as", "lan", "advance", REF, "consult", "--at", EARLIER)

@@ -99,7 +99,8 @@ def test_a_coordinator_of_a_department_that_is_not_responsible_is_refused_with_t
             advance(s, get_user(s, "coord_stnmt"), REF, "consult")
         s.rollback()
     assert english(refused.value).startswith(
-        "coord_stnmt (coordinator, kon-tum/stnmt) may not consult kon-tum-2013:2.1"
+        "coord_stnmt (coordinator, Department of Natural Resources and Environment) may not"
+        " consult kon-tum-2013:2.1"
     )
 
 

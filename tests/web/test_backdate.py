@@ -32,7 +32,7 @@ def test_the_board_refuses_an_officers_earlier_day_with_the_same_reason(
         follow_redirects=False,
     )
     shown = shown_after(client, posted)
-    assert "chỉ cán bộ điều phối của kon-tum/sct được điều chỉnh ngày ghi nhận" in shown.text
+    assert "chỉ cán bộ điều phối của Sở Công Thương được điều chỉnh ngày ghi nhận" in shown.text
     assert _history(kon_tum) == [("create", "catalog")]
 
 
@@ -57,7 +57,8 @@ def test_the_api_refuses_an_officers_earlier_day_with_the_same_reason(
     assert body["code"] == "not_allowed.backdate"
     assert body["detail"] == body["error"]
     assert (
-        "only a coordinator of kon-tum/sct corrects the day a step is recorded on" in body["detail"]
+        "only a coordinator of Department of Industry and Trade corrects the day a step is recorded on"
+        in body["detail"]
     )
     assert "chỉ cán bộ điều phối" in post("hung", "vi").json()["detail"]
     assert _history(kon_tum) == [("create", "catalog")]
