@@ -305,7 +305,7 @@ def _changes(session: Session, as_of: dt.date, refs: list[str] | None) -> list[d
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), VIETNAM_TZ)
     start = end - dt.timedelta(days=CHANGES_DAYS)
     query = (
-        select(Event, Occurrence.ref, Task.workflow)
+        select(Event, Occurrence.ref, Task.workflow, Task.code, Occurrence.year)
         .join(Occurrence, Event.occurrence_id == Occurrence.id)
         .join(Task, Occurrence.task_id == Task.id)
         .where(
@@ -327,6 +327,8 @@ def _changes(session: Session, as_of: dt.date, refs: list[str] | None) -> list[d
             "to": ev.to_state,
             "note": ev.note,
             "workflow": workflow,
+            "code": code,
+            "year": year,
         }
-        for ev, ref, workflow in session.execute(query)
+        for ev, ref, workflow, code, year in session.execute(query)
     ]

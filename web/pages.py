@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from engine import authz, status, views
-from engine.errors import DondocError, InvalidInput
+from engine.errors import InvalidInput
 from engine.fields import parse_day
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
@@ -27,9 +27,8 @@ from notifiers.render import COLOURS, MARKS
 from web import timeline
 from web.board import Namer
 from web.forms import field_input
-from web.render import refusal_page, signed_in_page, to_signin
+from web.render import signed_in_page
 from web.security import lang_of
-from web.store import SIGNED_OUT, as_signed_in
 
 # Days dondoc reads: a plan's time and a little past it, never an overflow.
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -194,31 +193,27 @@ async def task_page(request: Request) -> Response:
 # ---------------------------------------------------------------- digest and audit
 
 
-async def digest_preview(request: Request) -> Response:
-    """The weekly digest exactly as its HTML e-mail would read, links to the board included."""
-    lang = lang_of(request)
+def _digest(session: Session, user: User, namer: Namer, request: Request) -> dict[str, Any]:
+    """The weekly digest as the HTML e-mail reads, links to the board included, inside the board."""
+    from markupsafe import Markup
+
+    from engine.digest import digest_data
+    from notifiers.render import render as render_digest
+
     q = request.query_params
+    data = digest_data(
+        session,
+        plan_id=q.get("plan") or None,
+        agency=q.get("agency") or user.agency_code,
+        as_of=as_of(request),
+    )
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    body = render_digest("digest_body", "html", data, lang=namer.lang, base_url=base)
+    return {"body": Markup(body)}  # noqa: S704 - rendered by the autoescaping notifier templates
 
-    def work(session: Session, user: User) -> str:
-        from engine.digest import digest_data
-        from notifiers.render import render as render_digest
 
-        data = digest_data(
-            session,
-            plan_id=q.get("plan") or None,
-            agency=q.get("agency") or user.agency_code,
-            as_of=as_of(request),
-        )
-        base = f"{request.url.scheme}://{request.url.netloc}"
-        return render_digest("digest", "html", data, lang=lang, base_url=base)
-
-    try:
-        html = await as_signed_in(request, work)
-    except DondocError as exc:
-        return await refusal_page(request, exc)
-    if html is SIGNED_OUT:
-        return to_signin(request)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+async def digest_preview(request: Request) -> Response:
+    return await signed_in_page(request, "digest.html", _digest, request)
 
 
 def _audit(session: Session, user: User, namer: Namer, plan_id: str, lang: str) -> dict[str, Any]:
