@@ -7,7 +7,7 @@ import sys
 import click
 
 from cli.context import Context, pass_ctx
-from cli.output import print_rows
+from cli.output import emit_json, print_rows
 
 
 @click.group()
@@ -47,16 +47,25 @@ def users_add(obj: Context, name: str, agency: str, role: str) -> None:
 @pass_ctx
 def users_list(obj: Context, as_json: bool) -> None:
     """List users.  Example: dondoc users list --json"""
+    from engine.names import AgencyNames
     from engine.users import list_users
 
+    w = obj.w
     with obj.session() as s:
         rows = [{"name": u.name, "agency": u.agency_code, "role": u.role} for u in list_users(s)]
+        names = AgencyNames.read(s)
+    if as_json:
+        emit_json(rows)
+        return
+    shown = [
+        {**r, "agency": names.short(r["agency"], w.lang), "role": w.role(r["role"])} for r in rows
+    ]
     columns = [
         ("name", "cli.col.user", 30),
-        ("agency", "cli.col.agency", 30),
-        ("role", "cli.col.role", 12),
+        ("agency", "cli.col.agency", 40),
+        ("role", "cli.col.role", 24),
     ]
-    print_rows(rows, columns, as_json, obj.w)
+    print_rows(shown, columns, False, w)
 
 
 @users.command("passwd")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.context import Context, pass_ctx
+
+if TYPE_CHECKING:
+    from notifiers.naming import Namer
 from cli.output import emit_json, parse_day, parse_fields, parse_moment, print_rows, render_table
 
 
@@ -16,18 +19,22 @@ from cli.output import emit_json, parse_day, parse_fields, parse_moment, print_r
 @pass_ctx
 def plans(obj: Context, as_of: str | None, as_json: bool) -> None:
     """List loaded plans with counts by status.  Example: dondoc plans"""
+    from engine.names import AgencyNames
     from engine.views import plan_rows
 
     w = obj.w
     with obj.session() as s:
         rows = plan_rows(s, parse_day(as_of, "--as-of", w))
+        names = AgencyNames.read(s)
     if as_json:
         emit_json(rows)
         return
     for r in rows:
         r["status"] = ", ".join(f"{w.status(k)} {v}" for k, v in sorted(r["by_status"].items()))
+        r["province_name"] = names.province(r["province"])
     columns = [
         ("id", "cli.col.plan", 20),
+        ("province_name", "cli.col.province", 16),
         ("legal_ref", "cli.col.legal_ref", 30),
         ("period", "cli.col.period", 10),
         ("tasks", "cli.col.tasks", 5),
@@ -56,6 +63,7 @@ def tasks(
     \b
     Example: dondoc tasks --plan kon-tum-2013 --status overdue --as-of 2015-03-16
     """
+    from engine.names import AgencyNames
     from engine.views import task_rows
 
     w = obj.w
@@ -67,14 +75,21 @@ def tasks(
             status_filter=status,
             as_of=parse_day(as_of, "--as-of", w),
         )
+        names = AgencyNames.read(s)
     if as_json:
         emit_json(rows)
         return
+    # People read names and days as they write them; the reference stays, it is what
+    # ``show`` and ``advance`` take (and --json keeps every code). Within one plan the
+    # province goes without saying; across plans the full name tells them apart.
+    name_of = names.short if plan_id else names.full
     shown = [
         {
             **r,
             "state": w.state(r["workflow"], r["state"]),
             "status_category": w.status(r["status_category"]),
+            "due": w.date(r["due"]),
+            "owner": name_of(r["owner"], w.lang) if r["owner"] else "",
         }
         for r in rows
     ]
@@ -84,7 +99,7 @@ def tasks(
         ("state", "cli.col.state", 22),
         ("status_category", "cli.col.status", 24),
         ("due", "cli.col.due", 10),
-        ("owner", "cli.col.owner", 22),
+        ("owner", "cli.col.owner", 30),
     ]
     print_rows(shown, columns, False, w, footer=w.plural("cli.tasks.count", len(rows)))
 
@@ -101,19 +116,19 @@ def show(obj: Context, ref: str, as_of: str | None, as_json: bool) -> None:
     Example: dondoc show kon-tum-2013:2.1
     """
     from engine.views import occurrence_record
+    from notifiers.naming import Namer
     from notifiers.workflow_text import label_record
 
     with obj.session() as s:
         rec = occurrence_record(s, ref, parse_day(as_of, "--as-of", obj.w))
+        namer = Namer.read(s, obj.w.lang)
     if as_json:
         emit_json(label_record(rec))
         return
-    _print_record(rec, obj)
+    _print_record(rec, obj, namer)
 
 
-def _print_record(rec: dict[str, Any], obj: Context) -> None:
-    from engine.workdays import local_time_text
-
+def _print_record(rec: dict[str, Any], obj: Context, n: Namer) -> None:
     w = obj.w
     wf = rec["workflow"]
     click.echo(f"{rec['ref']}  {rec['title']}")
@@ -127,9 +142,12 @@ def _print_record(rec: dict[str, Any], obj: Context) -> None:
             version=rec["version"],
         )
     )
-    click.echo("  " + w("cli.show.window", start=rec["window"]["start"], due=rec["window"]["due"]))
-    click.echo("  " + w("cli.show.leads", agencies=rec["leads"]))
-    click.echo("  " + w("cli.show.co", agencies=rec["co_agencies"]))
+    window = rec["window"]
+    click.echo(
+        "  " + w("cli.show.window", start=w.date(window["start"]), due=w.date(window["due"]))
+    )
+    click.echo("  " + w("cli.show.leads", agencies=[n.agency_text(c) for c in rec["leads"]]))
+    click.echo("  " + w("cli.show.co", agencies=[n.agency_text(c) for c in rec["co_agencies"]]))
     if rec["depends_on"]:
         click.echo("  " + w("cli.show.depends_on", tasks=rec["depends_on"]))
     click.echo("  " + w("cli.show.allowed"))
@@ -140,13 +158,10 @@ def _print_record(rec: dict[str, Any], obj: Context) -> None:
         click.echo(f"    {t['trigger']:<18} -> {dest:<24} {w.trigger(wf, t['trigger'])}{needs}")
     click.echo("  " + w("cli.show.history"))
     for h in rec["history"]:
-        extra = f"  {h['note']}" if h["note"] else ""
-        given = "  " + ", ".join(f"{k}={v}" for k, v in h["fields"].items()) if h["fields"] else ""
-        moved = f"{w.state(wf, h['from'])} -> {w.state(wf, h['to'])}"
-        trigger = w.trigger(wf, h["trigger"])
-        click.echo(
-            f"    {local_time_text(h['at'])}  {h['actor']:<12} {trigger:<24} {moved}{extra}{given}"
-        )
+        # A sentence per step, as the board writes it ("lan (Sở Công Thương) trình …").
+        click.echo(f"    {n.moment(h['at'])}  {n.event(h, wf)}")
+        for detail in n.details(h):
+            click.echo(f"        {detail}")
     if rec.get("escalations"):
         click.echo("  " + w("cli.show.escalations"))
         for e in rec["escalations"]:
@@ -156,8 +171,8 @@ def _print_record(rec: dict[str, Any], obj: Context) -> None:
                     "cli.show.escalation",
                     e["days_overdue"],
                     level=e["level"],
-                    target=e["target"],
-                    day=e["at"],
+                    target=n.agency_text(e["target"]),
+                    day=w.date(e["at"]),
                 )
             )
 

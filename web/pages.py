@@ -23,9 +23,9 @@ from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
 from engine.worklist import AGENCY_ROLES, Filters, completion_by, worklist
 from notifiers.i18n import words
+from notifiers.naming import Namer
 from notifiers.render import COLOURS, MARKS
 from web import timeline
-from web.board import Namer
 from web.forms import field_input
 from web.render import signed_in_page
 from web.security import lang_of

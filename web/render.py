@@ -21,8 +21,8 @@ from engine.errors import DondocError
 from engine.models import User
 from engine.workdays import local_time_text
 from notifiers.i18n import LANGS, jinja_globals, words
+from notifiers.naming import Namer
 from web.api import status_for
-from web.board import Namer
 from web.security import CSRF_FIELD, csrf_token, lang_of
 from web.store import SIGNED_OUT, as_signed_in, pop_flash
 

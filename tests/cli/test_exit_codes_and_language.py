@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pytest
 from click.testing import Result
+from sqlalchemy.orm import Session, sessionmaker
 
 Run = Callable[..., Result]
 
@@ -96,3 +97,18 @@ def test_json_keeps_the_codes_scripts_rely_on_whatever_the_language(loaded: Run)
     assert record["state_label"] == "Đang dự thảo"  # the Vietnamese label, as it always was
     consult = next(t for t in record["allowed"] if t["trigger"] == "consult")
     assert (consult["label_vi"], consult["label_en"]) == ("Gửi lấy ý kiến", "Send for consultation")
+
+
+def test_vietnamese_tables_show_agency_names_and_days_as_people_write_them(
+    kon_tum: sessionmaker[Session], run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DONDOC_LANG")
+    listed = run("tasks", "--plan", "kon-tum-2013", "--as-of", "2015-03-16").output
+    assert "31/12/2014" in listed and "Sở Công Thương" in listed
+    assert "kon-tum/sct" not in listed and "2014-12-31" not in listed
+    shown = run("show", "kon-tum-2013:2.1").output
+    assert "chủ trì    Sở Công Thương" in shown and "thời gian  24/10/2013 .. 31/12/2014" in shown
+    users = run("users", "list").output
+    assert "Cán bộ điều phối" in users and "kon-tum/sct" not in users
+    # Scripts keep the codes.
+    assert '"owner": "kon-tum/sct"' in run("tasks", "--plan", "kon-tum-2013", "--json").output

@@ -1,6 +1,6 @@
 """What a page needs to name things as people do: agencies, people, history, days.
 
-A page's work function builds one ``Namer`` in its unit of work
+A page's work function (or a command) builds one ``Namer`` in its unit of work
 (``Namer.read(session, lang)``) and hands it to the template as ``N``:
 ``N.agency(code)`` is the short name with the full one on hover,
 ``N.event(row, workflow)`` a history row as a sentence, ``N.date(day)`` a day as
