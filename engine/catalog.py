@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +23,12 @@ from engine import ladder
 from engine.errors import Conflict, InvalidDefinition
 from engine.history import GENESIS, new_event
 from engine.models import Agency, Occurrence, Plan, Task, TaskAgency, utcnow
-from engine.plan_spec import AgencySpec, PlanSpec, TaskSpec
+from engine.plan_spec import AgencySpec, PlanSpec, SuccessionSpec, TaskSpec
 from engine.refs import format_ref
+from engine.succession import apply_due, sync_successions
 from engine.users import CATALOG_ACTOR
 from engine.windows import occurrence_windows
+from engine.workdays import local_day
 
 
 @dataclass
@@ -42,6 +45,7 @@ class LoadReport:
     occurrences_added: list[str] = field(default_factory=list)
     occurrences_replanned: list[str] = field(default_factory=list)
     occurrences_archived: list[str] = field(default_factory=list)
+    succeeded: int = 0  # occurrences and plans re-pointed by a succession
 
 
 def sync_agencies(session: Session, agencies: dict[str, AgencySpec]) -> int:
@@ -62,6 +66,8 @@ def sync_agencies(session: Session, agencies: dict[str, AgencySpec]) -> int:
         row.also_reports_to = list(spec.also_reports_to)
         row.aliases = list(spec.aliases)
         row.is_group = spec.group
+        row.valid_from = spec.valid_from
+        row.valid_until = spec.valid_until
     session.flush()
     return added
 
@@ -99,6 +105,7 @@ def load_plan(
     digest: str,
     archive_removed: bool = False,
     now: dt.datetime | None = None,
+    successions: Sequence[SuccessionSpec] = (),
 ) -> LoadReport:
     """Create or update ``spec`` in the database inside the caller's transaction.
 
@@ -109,9 +116,11 @@ def load_plan(
     now = now or utcnow()
     report = LoadReport(plan_id=spec.id)
     report.agencies_added = sync_agencies(session, agencies)
+    sync_successions(session, successions)
     plan = session.get(Plan, spec.id)
     if plan is not None and plan.catalog_sha256 == digest:
         report.unchanged = True
+        report.succeeded = len(apply_due(session, local_day(now)))
         return report
     if plan is None:
         plan = Plan(id=spec.id)
@@ -150,6 +159,8 @@ def load_plan(
                 occ.archived = True
             report.tasks_archived.append(code)
     session.flush()
+    # Data loaded after a succession's day is followed as of that day.
+    report.succeeded = len(apply_due(session, local_day(now)))
     return report
 
 

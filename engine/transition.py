@@ -198,7 +198,7 @@ def _step(
     plan = task.plan
     if occ.archived:
         raise NotAllowed("archived", ref=occ.ref)
-    authz.require(actor, plan, task, trigger, occ.ref)
+    authz.require(actor, plan, task, trigger, occ.ref, occ)
     if at is not None and local_day(at) < local_day(utcnow()):
         # Recording a step on an earlier day is a coordinator's correction;
         # a time given for today is no correction.

@@ -8,12 +8,20 @@ folder by code, or refuses with every problem found.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from engine.errors import InvalidDefinition, Problem
-from engine.plan_spec import AgencySpec, DirectorySpec
+from engine.plan_spec import AgencySpec, DirectorySpec, SuccessionSpec
 from tasks_catalog.files import AGENCIES_FORMAT, catalog_dir, read_top
+from tasks_catalog.successions import (
+    expand,
+    read_province_merges,
+    read_successions,
+    succession_problems,
+)
 
 
 def load_directory(path: str | Path) -> DirectorySpec:
@@ -32,6 +40,8 @@ def load_directory(path: str | Path) -> DirectorySpec:
                 also_reports_to=reader.texts(raw, "also_reports_to", where),
                 aliases=reader.texts(raw, "aliases", where),
                 group=reader.get(raw, "group", where, bool, False, required=False),
+                valid_from=reader.get(raw, "valid_from", where, dt.date, None, required=False),
+                valid_until=reader.get(raw, "valid_until", where, dt.date, None, required=False),
             )
         )
     directory = DirectorySpec(
@@ -39,6 +49,8 @@ def load_directory(path: str | Path) -> DirectorySpec:
         name_vi=reader.text(data, "name_vi", None),
         agencies=tuple(agencies),
         source=str(path),
+        successions=read_successions(reader, data),
+        province_merges=read_province_merges(reader, data),
     )
     for agency in directory.agencies:
         if agency.code and agency.province != directory.province:
@@ -87,11 +99,39 @@ def validate_directories(directories: Iterable[DirectorySpec]) -> list[Problem]:
     return problems
 
 
+def directory_folders(dir: str | Path | None = None) -> list[Path]:
+    """Folders of directory files: ``dir``, else those ``DONDOC_CATALOG_PATH`` lists, then the shipped one."""
+    if dir is not None:
+        return [Path(dir)]
+    extra = [
+        Path(p) / "agencies"
+        for p in os.environ.get("DONDOC_CATALOG_PATH", "").split(os.pathsep)
+        if p
+    ]
+    return [*(p for p in extra if p.is_dir()), catalog_dir() / "agencies"]
+
+
+def load_directories(
+    dir: str | Path | None = None,
+) -> tuple[dict[str, AgencySpec], list[SuccessionSpec]]:
+    """Every agency (with its life) and every succession of the directory files, checked together."""
+    folders = directory_folders(dir)
+    directories = [
+        load_directory(path) for folder in folders for path in sorted(folder.glob("*.yaml"))
+    ]
+    problems = validate_directories(directories)
+    agencies, successions = expand(directories)
+    if not problems:
+        problems = succession_problems(agencies, successions)
+    if problems:
+        raise InvalidDefinition(
+            "directories_inconsistent",
+            problems=problems,
+            folder=str(folders[-1] if dir is None else folders[0]),
+        )
+    return agencies, successions
+
+
 def load_all_directories(dir: str | Path | None = None) -> dict[str, AgencySpec]:
     """Every agency of every directory file in ``dir`` (default: the shipped ones), by code."""
-    folder = Path(dir) if dir is not None else catalog_dir() / "agencies"
-    directories = [load_directory(path) for path in sorted(folder.glob("*.yaml"))]
-    problems = validate_directories(directories)
-    if problems:
-        raise InvalidDefinition("directories_inconsistent", problems=problems, folder=str(folder))
-    return {agency.code: agency for d in directories for agency in d.agencies}
+    return load_directories(dir)[0]

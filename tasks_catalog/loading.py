@@ -27,9 +27,15 @@ def load_plan_file(
 ) -> LoadReport:
     """Validate a catalog file and load it (with every shipped agency directory)."""
     spec = schema.load_and_validate(path)
-    agencies = schema.load_all_directories()
+    agencies, successions = schema.load_directories()
     return load_plan(
-        session, spec, agencies, digest=file_digest(path), archive_removed=archive_removed, now=now
+        session,
+        spec,
+        agencies,
+        digest=file_digest(path),
+        archive_removed=archive_removed,
+        now=now,
+        successions=successions,
     )
 
 
