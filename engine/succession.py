@@ -175,6 +175,11 @@ def pending_moves(session: Session, as_of: dt.date) -> list[Move]:
     )
     if not successions:
         return []
+    return moves_for(successions, *open_work(session))
+
+
+def open_work(session: Session) -> tuple[list[Occurrence], list[Plan]]:
+    """The occurrences a succession may still re-point, and every plan."""
     occurrences = list(
         session.scalars(
             select(Occurrence)
@@ -188,7 +193,7 @@ def pending_moves(session: Session, as_of: dt.date) -> list[Move]:
         )
     )
     plans = list(session.scalars(select(Plan).options(selectinload(Plan.applied))))
-    return moves_for(successions, occurrences, plans)
+    return occurrences, plans
 
 
 def moves_for(

@@ -9,19 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.models import Agency, Succession, User
+from engine.models import Agency, Succession, SuccessionAgency, User
 from engine.plan_spec import SUCCESSION_KINDS, SuccessionSpec
-from engine.succession import SuccessionBook, sync_successions
+from engine.succession import (
+    Move,
+    SuccessionBook,
+    apply_due,
+    moves_for,
+    open_work,
+    sync_successions,
+)
 
 _DAY = dt.timedelta(days=1)
 
 
-def add_succession(
+def check_succession(
     session: Session,
     *,
     ended: Sequence[str],
@@ -31,12 +39,11 @@ def add_succession(
     kind: str | None = None,
     note: str = "",
     split_default: str | None = None,
-) -> Succession:
-    """A succession given on the command line (``dondoc agencies succeed``), checked and stored.
+) -> SuccessionSpec:
+    """A succession typed on the command line (``dondoc agencies succeed``), checked.
 
-    The ended agencies' last day becomes the eve of ``on``. Raises
-    ``InvalidInput`` for an impossible one (unknown agencies, one that would
-    succeed itself, a successor not alive on ``on``) and ``Conflict`` for one
+    Raises ``InvalidInput`` for an impossible one (unknown agencies, one that
+    would succeed itself, an agency not alive then) and ``Conflict`` for one
     already recorded or one that would close a cycle.
     """
     ended, successors = list(dict.fromkeys(ended)), list(dict.fromkeys(successors))
@@ -45,7 +52,9 @@ def add_succession(
     kind = kind or ("split" if len(successors) > 1 else "merge" if len(ended) > 1 else "rename")
     if kind not in SUCCESSION_KINDS:
         raise InvalidInput("unknown_succession_kind", kind=kind, known=list(SUCCESSION_KINDS))
-    agencies = _checked_agencies(session, ended, successors, on)
+    _checked_agencies(session, ended, successors, on)
+    if split_default is not None and split_default not in successors:
+        raise InvalidInput("split_owner_unknown", agency=split_default, successors=successors)
     spec = SuccessionSpec(
         kind=kind,
         effective=on,
@@ -61,13 +70,55 @@ def add_succession(
     cycle = find_cycle([*edges, (spec.from_codes, spec.to_codes)])
     if cycle:
         raise Conflict("succession_cycle", cycle=" → ".join(cycle))
-    for code in ended:
-        if agencies[code].valid_until is None:
-            agencies[code].valid_until = on - _DAY
+    return spec
+
+
+@dataclass
+class SuccessionPlan:
+    """What a succession moves: open occurrences and plans, and the people left behind."""
+
+    moves: list[Move]
+    users: list[tuple[str, str]]  # (user name, agency)
+    applied: bool
+
+
+def succeed(
+    session: Session, spec: SuccessionSpec, *, today: dt.date, dry_run: bool = False
+) -> SuccessionPlan:
+    """Record ``spec`` and apply it to open work if its day has come; a dry run writes nothing.
+
+    The dry run computes the same moves over the work as it stands, from a
+    succession that is never added to the session.
+    """
+    users = [
+        (u.name, u.agency_code)
+        for u in session.scalars(
+            select(User)
+            .where(User.agency_code.in_(spec.from_codes), User.active.is_(True))
+            .order_by(User.name)
+        )
+    ]
+    if dry_run:
+        draft = Succession(
+            kind=spec.kind,
+            effective=spec.effective,
+            rule={"default": spec.owner_default, "tasks": {}} if spec.kind == "split" else {},
+            agencies=[
+                SuccessionAgency(side=side, position=i, agency_code=code)
+                for side, codes in (("from", spec.from_codes), ("to", spec.to_codes))
+                for i, code in enumerate(codes)
+            ],
+        )
+        moves = moves_for([draft], *open_work(session))
+        return SuccessionPlan(moves, users, applied=False)
+    for code in spec.from_codes:
+        agency = session.get(Agency, code)
+        if agency is not None and agency.valid_until is None:
+            agency.valid_until = spec.effective - _DAY
     sync_successions(session, [spec])
     row = session.scalar(select(Succession).where(Succession.key == spec.key))
-    assert row is not None
-    return row
+    moves = [m for m in apply_due(session, today) if row is not None and m.succession_id == row.id]
+    return SuccessionPlan(moves, users, applied=spec.effective <= today)
 
 
 def find_cycle(edges: Iterable[tuple[Iterable[str], Iterable[str]]]) -> list[str]:
@@ -135,7 +186,7 @@ def move_user(session: Session, name: str, agency_code: str, day: dt.date) -> Us
     """Move a user to another agency (one that exists on ``day``)."""
     user = session.scalar(select(User).where(User.name == name))
     if user is None:
-        raise NotFound("no_user", user=name)
+        raise NotFound("no_user", name=name)
     agency = session.get(Agency, agency_code)
     if agency is None:
         raise NotFound("no_agency", agency=agency_code)
