@@ -132,6 +132,30 @@ def load_directories(
     return agencies, successions
 
 
+def directory_file_problems(path: Path) -> tuple[list[Problem], str]:
+    """``catalog validate`` of a directory file: checked with every other known one.
+
+    Returns the problems and the file's province. A shipped file of the same
+    province is replaced by this one, so a revised copy is checked as it would load.
+    """
+    try:
+        directory = load_directory(path)
+    except InvalidDefinition as exc:
+        return list(exc.problems or [Problem(f"error.{exc.code}", exc.facts)]), ""
+    others = [
+        load_directory(p)
+        for folder in directory_folders()
+        for p in sorted(folder.glob("*.yaml"))
+        if p.resolve() != path.resolve()
+    ]
+    others = [d for d in others if d.province != directory.province]
+    directories = [*others, directory]
+    problems = validate_directories(directories)
+    if not problems:
+        problems = succession_problems(*expand(directories))
+    return problems, directory.province
+
+
 def load_all_directories(dir: str | Path | None = None) -> dict[str, AgencySpec]:
     """Every agency of every directory file in ``dir`` (default: the shipped ones), by code."""
     return load_directories(dir)[0]
