@@ -8,6 +8,7 @@ the ``agencies`` and ``users`` groups.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -87,6 +88,60 @@ def _print_moves(
         click.echo(w.plural("cli.succeed.done", len(moves)))
     else:
         click.echo(w("cli.succeed.later", day=facts["day"]))
+
+
+@agencies.command("add")
+@click.argument("code")
+@click.option("--name", "name_vi", required=True, help="The Vietnamese name.")
+@click.option("--name-en", help="The English name (default: the Vietnamese one).")
+@click.option("--parent", help="Code of the superior agency.")
+@click.option("--group", is_flag=True, help="A group of agencies (e.g. UBND các xã, phường).")
+@click.option("--from", "valid_from", help="First day of the agency, YYYY-MM-DD.")
+@pass_ctx
+def agencies_add(
+    obj: Context,
+    code: str,
+    name_vi: str,
+    name_en: str | None,
+    parent: str | None,
+    group: bool,
+    valid_from: str | None,
+) -> None:
+    """Add an agency that no directory file knows yet.
+
+    \b
+    Example: dondoc agencies add quang-ngai/sct --name "Sở Công Thương tỉnh Quảng Ngãi" \\
+                 --parent quang-ngai/ubnd
+    """
+    from engine.directory import add_agency
+
+    day = parse_day(valid_from, "--from", obj.w)
+    with obj.session() as s:
+        agency = add_agency(
+            s, code, name_vi=name_vi, name_en=name_en, parent=parent, group=group, valid_from=day
+        )
+        click.echo(obj.w("cli.agency.added", agency=agency.code, name=agency.name_vi))
+
+
+@agencies.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def agencies_import(obj: Context, file: Path) -> None:
+    """Load an agency directory file (its agencies and successions) into the database.
+
+    \b
+    Example: dondoc agencies import my-catalog/agencies/quang-ngai.yaml
+    """
+    from engine.views import today
+    from tasks_catalog.loading import import_directory_file
+
+    with obj.session() as s:
+        added, successions, moved = import_directory_file(s, file, today=today())
+    click.echo(
+        obj.w(
+            "cli.agency.imported", path=str(file), added=added, successions=successions, moved=moved
+        )
+    )
 
 
 @users.command("move")

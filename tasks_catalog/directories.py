@@ -9,13 +9,12 @@ folder by code, or refuses with every problem found.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from engine.errors import InvalidDefinition, Problem
 from engine.plan_spec import AgencySpec, DirectorySpec, SuccessionSpec
-from tasks_catalog.files import AGENCIES_FORMAT, catalog_dir, read_top
+from tasks_catalog.files import AGENCIES_FORMAT, catalog_roots, read_top
 from tasks_catalog.successions import (
     expand,
     read_province_merges,
@@ -100,15 +99,20 @@ def validate_directories(directories: Iterable[DirectorySpec]) -> list[Problem]:
 
 
 def directory_folders(dir: str | Path | None = None) -> list[Path]:
-    """Folders of directory files: ``dir``, else those ``DONDOC_CATALOG_PATH`` lists, then the shipped one."""
+    """Folders of directory files: ``dir``, else each catalog folder's ``agencies/``
+    (``tasks_catalog.files.catalog_roots``), the shipped one last."""
     if dir is not None:
         return [Path(dir)]
-    extra = [
-        Path(p) / "agencies"
-        for p in os.environ.get("DONDOC_CATALOG_PATH", "").split(os.pathsep)
-        if p
-    ]
-    return [*(p for p in extra if p.is_dir()), catalog_dir() / "agencies"]
+    return [root / "agencies" for root in catalog_roots() if (root / "agencies").is_dir()]
+
+
+def directory_files(folders: list[Path]) -> list[Path]:
+    """The directory files of ``folders``; a file named like one in a later folder replaces it."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            found.setdefault(path.name, path)
+    return sorted(found.values(), key=lambda p: p.name)
 
 
 def load_directories(
@@ -116,9 +120,7 @@ def load_directories(
 ) -> tuple[dict[str, AgencySpec], list[SuccessionSpec]]:
     """Every agency (with its life) and every succession of the directory files, checked together."""
     folders = directory_folders(dir)
-    directories = [
-        load_directory(path) for folder in folders for path in sorted(folder.glob("*.yaml"))
-    ]
+    directories = [load_directory(path) for path in directory_files(folders)]
     problems = validate_directories(directories)
     agencies, successions = expand(directories)
     if not problems:
@@ -144,8 +146,7 @@ def directory_file_problems(path: Path) -> tuple[list[Problem], str]:
         return list(exc.problems or [Problem(f"error.{exc.code}", exc.facts)]), ""
     others = [
         load_directory(p)
-        for folder in directory_folders()
-        for p in sorted(folder.glob("*.yaml"))
+        for p in directory_files(directory_folders())
         if p.resolve() != path.resolve()
     ]
     others = [d for d in others if d.province != directory.province]

@@ -146,7 +146,11 @@ def _plan(
             "legal_ref": plan.legal_ref,
             "issued": plan.issued,
             "period": f"{plan.period_start}–{plan.period_end}",
-            "responsible": plan.responsible_code,
+            "responsible": plan.responsible_on(day),
+            # The department the plan named, when a succession has since replaced it.
+            "formerly": None
+            if plan.responsible_on(day) == plan.responsible_code
+            else plan.responsible_code,
         },
         "rate": completion_by(session, "plan", day, plan=plan.id).get(plan.id),
         "as_of": day,
