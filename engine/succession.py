@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.errors import Conflict
@@ -31,6 +31,7 @@ from engine.models import (
     SuccessionAgency,
     SuccessionApplied,
     Task,
+    TaskAgency,
     holders_after,
 )
 from engine.plan_spec import SuccessionSpec
@@ -178,13 +179,26 @@ def pending_moves(session: Session, as_of: dt.date) -> list[Move]:
     return moves_for(successions, *open_work(session))
 
 
-def open_work(session: Session) -> tuple[list[Occurrence], list[Plan]]:
-    """The occurrences a succession may still re-point, and every plan."""
+def open_work(
+    session: Session, ended: Iterable[str] | None = None
+) -> tuple[list[Occurrence], list[Plan]]:
+    """The open occurrences a succession may still re-point, and every plan.
+
+    Only tasks printed with an agency that some succession ends (``ended``,
+    default: every one recorded) can be reached, so the sweep does not load
+    the open work of provinces nothing happened to.
+    """
+    if ended is None:
+        ended = session.scalars(
+            select(SuccessionAgency.agency_code).where(SuccessionAgency.side == "from").distinct()
+        ).all()
+    named = select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(list(ended)))
     occurrences = list(
         session.scalars(
             select(Occurrence)
             .where(Occurrence.phase.in_(_FOLLOWING_PHASES))
-            .where(Occurrence.archived.isnot(True))
+            .where(or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
+            .where(Occurrence.task_id.in_(named))
             .options(
                 selectinload(Occurrence.task).selectinload(Task.agencies),
                 selectinload(Occurrence.applied),

@@ -109,7 +109,10 @@ def succeed(
                 for i, code in enumerate(codes)
             ],
         )
-        moves = moves_for([draft], *open_work(session))
+        # The tasks that name an ended agency, directly or through an earlier succession.
+        book = SuccessionBook(session)
+        reached = {p for code in spec.from_codes for p in book.predecessors(code)}
+        moves = moves_for([draft], *open_work(session, reached))
         return SuccessionPlan(moves, users, applied=False)
     for code in spec.from_codes:
         agency = session.get(Agency, code)
