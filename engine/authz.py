@@ -130,11 +130,17 @@ def require(
     allowed = _comments(user, held) if trigger in COMMENT_TRIGGERS else _advances(user, held)
     if allowed:
         return
+    # The annex named the user's agency, but its work has passed to a successor.
+    lost = (
+        _ended(user)
+        and user.agency_code in (*task.leads, *task.co_agencies)
+        and user.agency_code not in (*held.leads, *held.co)
+    )
     if not user.active:
         reason = "inactive"
     elif user.role == "viewer":
         reason = "viewer"
-    elif _ended(user):
+    elif lost:
         reason = "agency_ended"
     elif trigger in COMMENT_TRIGGERS:
         reason = "not_involved"

@@ -31,6 +31,10 @@ from engine.windows import occurrence_windows
 from engine.workdays import local_day
 
 
+# Who writes bookkeeping events rather than steps (engine.succession's actor too).
+_BOOKKEEPING = (CATALOG_ACTOR, "system")
+
+
 @dataclass
 class LoadReport:
     """What a load changed, for the command line to print."""
@@ -190,10 +194,16 @@ def _refuse_removals_with_history(
     with_history = [
         code
         for code, task in existing.items()
-        if code not in kept and not task.archived and any(o.head_seq > 1 for o in task.occurrences)
+        if code not in kept and not task.archived and any(_has_history(o) for o in task.occurrences)
     ]
     if with_history and not archive_removed:
         raise Conflict("drops_tasks_with_history", plan=spec.id, tasks=sorted(with_history))
+
+
+def _has_history(occ: Occurrence) -> bool:
+    """Whether a person recorded anything on ``occ`` (catalog and succession events are
+    bookkeeping: an occurrence with only those may be archived)."""
+    return occ.head_seq > 1 and any(e.actor not in _BOOKKEEPING for e in occ.events)
 
 
 def _task_changed(task: Task, spec: TaskSpec, position: int) -> bool:
@@ -220,7 +230,7 @@ def _task_changed(task: Task, spec: TaskSpec, position: int) -> bool:
 def _apply_task(task: Task, spec: TaskSpec, position: int, plan: PlanSpec) -> None:
     window = spec.window or plan.period
     changes_kind = task.id is not None and task.workflow and task.workflow != spec.workflow
-    if changes_kind and any(o.head_seq > 1 for o in task.occurrences):
+    if changes_kind and any(_has_history(o) for o in task.occurrences):
         raise Conflict(
             "workflow_change_with_history",
             task=f"{plan.id}:{spec.code}",
@@ -272,7 +282,7 @@ def _sync_occurrences(
             _replan(session, occ, start, due, now, report)
     for year, occ in current.items():
         if year not in planned and not occ.archived:
-            if occ.head_seq > 1:
+            if _has_history(occ):
                 raise Conflict("window_drops_history", ref=occ.ref, task=task.code)
             occ.archived = True
             report.occurrences_archived.append(occ.ref)
