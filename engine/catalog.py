@@ -30,7 +30,6 @@ from engine.users import CATALOG_ACTOR
 from engine.windows import occurrence_windows
 from engine.workdays import local_day
 
-
 # Who writes bookkeeping events rather than steps (engine.succession's actor too).
 _BOOKKEEPING = (CATALOG_ACTOR, "system")
 
