@@ -10,6 +10,7 @@ HTML body in the recipient's language when the message is sent.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,13 +21,19 @@ from engine.workdays import local_day
 
 
 def notice_facts(
-    occ: Occurrence, *, told: Iterable[str], agencies: AgencyBook, mentions: Iterable[str] = ()
+    occ: Occurrence,
+    *,
+    told: Iterable[str],
+    agencies: AgencyBook,
+    mentions: Iterable[str] = (),
+    day: dt.date | None = None,
 ) -> dict[str, Any]:
     """What every escalation or reminder names; ``mentions`` are further agencies it names."""
     task = occ.task
     plan = task.plan
     wf = workflows.get(task.workflow)
-    day = local_day(utcnow())
+    # Who holds the task on the sweep's day (engine.succession), today by default.
+    day = day or local_day(utcnow())
     leads = occ.leads_on(day)
     responsible = plan.responsible_on(day)
     owner = leads[0] if leads else responsible

@@ -127,7 +127,7 @@ def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> b
 def _notice(occ: Occurrence, nearest: int, as_of: dt.date, agencies: AgencyBook) -> Notice:
     """The one reminder notice of this run for ``occ``, keyed by its nearest offset."""
     told = occ.co_on(as_of)
-    facts = notice_facts(occ, told=told, agencies=agencies)
+    facts = notice_facts(occ, told=told, agencies=agencies, day=as_of)
     facts.update(days_before=nearest, days_left=(occ.due - as_of).days, due=occ.due.isoformat())
     return Notice(
         key=f"rem:{occ.ref}:{nearest}",
