@@ -75,6 +75,26 @@ def import_directory_file(session: Session, path: Path, *, today: dt.date) -> tu
     return added, new_successions, len(moved)
 
 
+def sync_directories(session: Session, *, today: dt.date) -> int:
+    """Store every known directory's agencies and successions in a database that holds plans,
+    and apply the successions due by ``today``; returns how many occurrences and plans moved.
+
+    A database without plans is left alone (``catalog load`` brings the agencies).
+    """
+    from sqlalchemy import select
+
+    from engine.catalog import sync_agencies
+    from engine.models import Plan
+    from engine.succession import apply_due, sync_successions
+
+    if session.scalar(select(Plan.id).limit(1)) is None:
+        return 0
+    agencies, successions = schema.load_directories()
+    sync_agencies(session, agencies)
+    sync_successions(session, successions)
+    return len(apply_due(session, today))
+
+
 def _known_files() -> list[Path]:
     from tasks_catalog.directories import directory_files, directory_folders
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from tests.conftest import Run
 
 REF = "kon-tum-2013:4.3@2020"
@@ -111,3 +113,25 @@ def test_a_dry_run_succession_prints_what_would_move_and_writes_nothing(run: Run
     assert again.exit_code == 1
     assert "already recorded" in again.output
     assert run("audit", "verify").exit_code == 0
+
+
+def test_init_on_a_database_with_older_history_follows_the_successions_and_the_audit_holds(
+    kon_tum: sessionmaker[Session], run: Run
+) -> None:
+    # History of its time: a step of 2014 and the escalations of 2016, to Kon Tum's bodies.
+    assert (
+        run("advance", "kon-tum-2013:2.1", "consult", "--at", "2014-03-03", user="lan").exit_code
+        == 0
+    )
+    assert run("escalate", "--as-of", "2016-06-20").exit_code == 0
+    upgraded = run("init")
+    assert upgraded.exit_code == 0
+    assert "items to their successor agencies" in upgraded.output
+    assert run("audit", "verify").exit_code == 0
+    swept = json.loads(run("escalate", "--as-of", "2026-12-01", "--json").output)
+    assert swept and not any(r["target"].startswith("kon-tum/") for r in swept)
+    shown = json.loads(run("show", "kon-tum-2013:2.1", "--json").output)
+    assert {e["target"] for e in shown["escalations"]} == {"kon-tum/sct", "kon-tum/ubnd"}
+    assert [h["trigger"] for h in shown["history"]][:2] == ["create", "consult"]
+    assert shown["owner"] == "quang-ngai/sct"
+    assert run("init").output.count("successor") == 0

@@ -77,7 +77,9 @@ def test_a_province_file_from_a_catalog_folder_is_imported_and_followed(
 ) -> None:
     folder = tmp_path / "mine" / "agencies"
     folder.mkdir(parents=True)
-    (folder / "tien-giang.yaml").write_text(TIEN_GIANG, encoding="utf-8")
+    (folder / "tien-giang.yaml").write_text(
+        TIEN_GIANG, encoding="utf-8"
+    )  # replaces the shipped one
     monkeypatch.setenv("DONDOC_CATALOG_PATH", str(tmp_path / "mine"))
     assert "tien-giang/sct" in schema.load_all_directories()
 
