@@ -137,3 +137,21 @@ def test_a_split_gives_each_open_task_to_the_owner_its_rule_names(
         moved = {m.ref: m.new for m in plan.moves}
         assert moved["kon-tum-2013:4.3@2020"][:3] == ["kon-tum/sct", "kon-tum/stnmt", "kon-tum/stp"]
         assert verify(s).ok
+
+
+def test_the_worklist_of_quang_ngai_holds_kon_tums_plan_after_the_merger(
+    kon_tum: sessionmaker[Session],
+) -> None:
+    from engine.worklist import Filters, worklist
+
+    with transaction(kon_tum) as s:
+        apply_due(s, AFTER)
+    with transaction(kon_tum) as s:
+        before = worklist(s, Filters(province="quang-ngai"), as_of=BEFORE)
+        after = worklist(s, Filters(province="quang-ngai"), as_of=AFTER)
+        still = worklist(s, Filters(province="kon-tum"), as_of=AFTER)
+    assert before["rows"] == []
+    assert {r["plan"] for r in after["rows"]} == {"kon-tum-2013"}
+    assert len(still["rows"]) == len(after["rows"])
+    # A succession is bookkeeping, not the last step somebody took.
+    assert all((r.get("last_change") or {}).get("trigger") != "succeed" for r in after["rows"])
