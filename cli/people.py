@@ -44,11 +44,18 @@ def users_add(obj: Context, name: str, agency: str, role: str) -> None:
 
 @users.command("list")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--dissolved", is_flag=True, help="Only users whose agency has ended.")
 @pass_ctx
-def users_list(obj: Context, as_json: bool) -> None:
-    """List users.  Example: dondoc users list --json"""
+def users_list(obj: Context, as_json: bool, dissolved: bool) -> None:
+    """List users.  Example: dondoc users list --dissolved"""
     from engine.names import AgencyNames
     from engine.users import list_users
+
+    if dissolved:
+        from cli.succession import print_dissolved
+
+        print_dissolved(obj, as_json)
+        return
 
     w = obj.w
     with obj.session() as s:

@@ -69,7 +69,7 @@ def _board(factory: sessionmaker[Session], w: Words, as_of: dt.date | None) -> I
         )
         if plan is None:
             return
-        user, password = demo_coordinator(session, plan.responsible_code)
+        user, password = demo_coordinator(session, plan.responsible_on(today()))
         agency = AgencyNames.read(session).full(user.agency_code, w.lang)
     if password:
         yield w("cli.quickstart.demo_created", name=DEMO_USER, agency=agency, password=password)

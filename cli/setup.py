@@ -17,10 +17,18 @@ def init(obj: Context) -> None:
     Example: dondoc --db postgresql://127.0.0.1/dondoc init
     """
     from engine import db
+    from engine.views import today
+    from tasks_catalog.loading import sync_directories
 
     engine = obj.engine(ready=False)
     db.migrate(engine)
     click.echo(obj.w("cli.init.ready", database=db.describe(engine), schema=db.head_revision()))
+    # An upgraded database with plans learns the shipped agencies' lives and
+    # successions now, so the next sweep already follows them (issue 14).
+    with db.transaction(db.session_factory(engine)) as session:
+        moved = sync_directories(session, today=today())
+    if moved:
+        click.echo(obj.w("cli.init.succeeded", moved=moved))
 
 
 @click.command()

@@ -14,14 +14,16 @@ the audit calls ``require_audit``. A refusal is a ``NotAllowed`` whose
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import object_session
 
 from engine.errors import NotAllowed
-from engine.models import Plan, Task, User
+from engine.models import Occurrence, Plan, Task, User, utcnow
 from engine.names import named_agencies
+from engine.workdays import local_day
 from workflows.errors import Named
 
 ROLES = ("coordinator", "officer", "contributor", "viewer")
@@ -38,31 +40,60 @@ class Offer:
     backdate: bool
 
 
-def _coordinates(user: User, plan: Plan) -> bool:
-    return user.active and user.role == "coordinator" and user.agency_code == plan.responsible_code
+@dataclass(frozen=True)
+class Holders:
+    """Who holds a task's roles today: the annex's agencies after the successions applied.
+
+    An officer of the agency that took over (engine.succession) acts on the
+    inherited task; one of the agency that ended no longer does.
+    """
+
+    responsible: str
+    leads: list[str]
+    co: list[str]
+
+    @classmethod
+    def of(cls, plan: Plan, task: Task, occ: Occurrence | None, day: dt.date | None) -> Holders:
+        day = day or local_day(utcnow())
+        if occ is None:
+            return cls(plan.responsible_on(day), list(task.leads), list(task.co_agencies))
+        return cls(plan.responsible_on(day), occ.leads_on(day), occ.co_on(day))
 
 
-def can_advance(user: User, plan: Plan, task: Task) -> bool:
+def _coordinates(user: User, held: Holders) -> bool:
+    return user.active and user.role == "coordinator" and user.agency_code == held.responsible
+
+
+def _advances(user: User, held: Holders) -> bool:
+    if _coordinates(user, held):
+        return True
+    return user.active and user.role == "officer" and user.agency_code in held.leads
+
+
+def _comments(user: User, held: Holders) -> bool:
+    if _advances(user, held):
+        return True
+    return user.active and user.role in ("contributor", "officer") and user.agency_code in held.co
+
+
+def can_advance(
+    user: User, plan: Plan, task: Task, occ: Occurrence | None = None, day: dt.date | None = None
+) -> bool:
     """Fire the task's workflow triggers: the plan's coordinators and the lead agencies' officers."""
-    if _coordinates(user, plan):
-        return True
-    return user.active and user.role == "officer" and user.agency_code in task.leads
+    return _advances(user, Holders.of(plan, task, occ, day))
 
 
-def can_comment(user: User, plan: Plan, task: Task) -> bool:
+def can_comment(
+    user: User, plan: Plan, task: Task, occ: Occurrence | None = None, day: dt.date | None = None
+) -> bool:
     """Comment or add a contribution: whoever may advance, and the co-operating agencies."""
-    if can_advance(user, plan, task):
-        return True
-    return (
-        user.active
-        and user.role in ("contributor", "officer")
-        and user.agency_code in task.co_agencies
-    )
+    return _comments(user, Holders.of(plan, task, occ, day))
 
 
-def can_backdate(user: User, plan: Plan) -> bool:
+def can_backdate(user: User, plan: Plan, day: dt.date | None = None) -> bool:
     """Record a step on an earlier day than today: a coordinator's correction of the record."""
-    return _coordinates(user, plan)
+    held = Holders(plan.responsible_on(day or local_day(utcnow())), [], [])
+    return _coordinates(user, held)
 
 
 def can_audit(user: User) -> bool:
@@ -70,15 +101,18 @@ def can_audit(user: User) -> bool:
     return user.active and user.role == "coordinator"
 
 
-def offer(user: User, plan: Plan, task: Task, *, archived: bool = False) -> Offer:
-    """What ``user`` may do on an occurrence of ``task``; nothing on an archived one."""
+def offer(
+    user: User, plan: Plan, task: Task, *, archived: bool = False, occ: Occurrence | None = None
+) -> Offer:
+    """What ``user`` may do on an occurrence of ``task`` today; nothing on an archived one."""
     if archived:
         return Offer(advance=False, comment=False, backdate=False)
-    advance = can_advance(user, plan, task)
+    held = Holders.of(plan, task, occ, None)
+    advance = _advances(user, held)
     return Offer(
         advance=advance,
-        comment=can_comment(user, plan, task),
-        backdate=advance and can_backdate(user, plan),
+        comment=_comments(user, held),
+        backdate=advance and _coordinates(user, held),
     )
 
 
@@ -93,22 +127,34 @@ def _named(anchor: object, code: str) -> Named | str:
     return named_agencies(session, code)[0] if session is not None else code
 
 
-def require(user: User, plan: Plan, task: Task, trigger: str, ref: str) -> None:
-    """Raise ``NotAllowed`` unless ``user`` may fire ``trigger`` on the task."""
-    allowed = (
-        can_comment(user, plan, task)
-        if trigger in COMMENT_TRIGGERS
-        else can_advance(user, plan, task)
-    )
+def require(
+    user: User,
+    plan: Plan,
+    task: Task,
+    trigger: str,
+    ref: str,
+    occ: Occurrence | None = None,
+) -> None:
+    """Raise ``NotAllowed`` unless ``user`` may fire ``trigger`` on the task today."""
+    held = Holders.of(plan, task, occ, None)
+    allowed = _comments(user, held) if trigger in COMMENT_TRIGGERS else _advances(user, held)
     if allowed:
         return
+    # The annex named the user's agency, but its work has passed to a successor.
+    lost = (
+        _ended(user)
+        and user.agency_code in (*task.leads, *task.co_agencies)
+        and user.agency_code not in (*held.leads, *held.co)
+    )
     if not user.active:
         reason = "inactive"
     elif user.role == "viewer":
         reason = "viewer"
+    elif lost:
+        reason = "agency_ended"
     elif trigger in COMMENT_TRIGGERS:
         reason = "not_involved"
-    elif user.agency_code in task.co_agencies:
+    elif user.agency_code in held.co:
         reason = "co_operating_only"
     else:
         reason = "not_lead"
@@ -117,10 +163,16 @@ def require(user: User, plan: Plan, task: Task, trigger: str, ref: str) -> None:
         ref=ref,
         trigger=trigger,
         workflow=task.workflow,
-        responsible=_named(plan, plan.responsible_code),
-        owner=_named(plan, task.leads[0] if task.leads else plan.responsible_code),
+        responsible=_named(plan, held.responsible),
+        owner=_named(plan, held.leads[0] if held.leads else held.responsible),
         **actor_facts(user),
     )
+
+
+def _ended(user: User) -> bool:
+    """Whether the user's agency has ended (a succession took its work over)."""
+    until = user.agency.valid_until if user.agency is not None else None
+    return until is not None and until < local_day(utcnow())
 
 
 def require_backdate(user: User, plan: Plan, ref: str) -> None:
@@ -129,7 +181,7 @@ def require_backdate(user: User, plan: Plan, ref: str) -> None:
         raise NotAllowed(
             "backdate",
             ref=ref,
-            responsible=_named(plan, plan.responsible_code),
+            responsible=_named(plan, plan.responsible_on(local_day(utcnow()))),
             **actor_facts(user),
         )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +23,15 @@ from engine import ladder
 from engine.errors import Conflict, InvalidDefinition
 from engine.history import GENESIS, new_event
 from engine.models import Agency, Occurrence, Plan, Task, TaskAgency, utcnow
-from engine.plan_spec import AgencySpec, PlanSpec, TaskSpec
+from engine.plan_spec import AgencySpec, PlanSpec, SuccessionSpec, TaskSpec
 from engine.refs import format_ref
+from engine.succession import apply_due, sync_successions
 from engine.users import CATALOG_ACTOR
 from engine.windows import occurrence_windows
+from engine.workdays import local_day
+
+# Who writes bookkeeping events rather than steps (engine.succession's actor too).
+_BOOKKEEPING = (CATALOG_ACTOR, "system")
 
 
 @dataclass
@@ -42,6 +48,7 @@ class LoadReport:
     occurrences_added: list[str] = field(default_factory=list)
     occurrences_replanned: list[str] = field(default_factory=list)
     occurrences_archived: list[str] = field(default_factory=list)
+    succeeded: int = 0  # occurrences and plans re-pointed by a succession
 
 
 def sync_agencies(session: Session, agencies: dict[str, AgencySpec]) -> int:
@@ -62,6 +69,8 @@ def sync_agencies(session: Session, agencies: dict[str, AgencySpec]) -> int:
         row.also_reports_to = list(spec.also_reports_to)
         row.aliases = list(spec.aliases)
         row.is_group = spec.group
+        row.valid_from = spec.valid_from
+        row.valid_until = spec.valid_until
     session.flush()
     return added
 
@@ -99,6 +108,7 @@ def load_plan(
     digest: str,
     archive_removed: bool = False,
     now: dt.datetime | None = None,
+    successions: Sequence[SuccessionSpec] = (),
 ) -> LoadReport:
     """Create or update ``spec`` in the database inside the caller's transaction.
 
@@ -109,9 +119,11 @@ def load_plan(
     now = now or utcnow()
     report = LoadReport(plan_id=spec.id)
     report.agencies_added = sync_agencies(session, agencies)
+    sync_successions(session, successions)
     plan = session.get(Plan, spec.id)
     if plan is not None and plan.catalog_sha256 == digest:
         report.unchanged = True
+        report.succeeded = len(apply_due(session, local_day(now)))
         return report
     if plan is None:
         plan = Plan(id=spec.id)
@@ -150,6 +162,8 @@ def load_plan(
                 occ.archived = True
             report.tasks_archived.append(code)
     session.flush()
+    # Data loaded after a succession's day is followed as of that day.
+    report.succeeded = len(apply_due(session, local_day(now)))
     return report
 
 
@@ -179,10 +193,16 @@ def _refuse_removals_with_history(
     with_history = [
         code
         for code, task in existing.items()
-        if code not in kept and not task.archived and any(o.head_seq > 1 for o in task.occurrences)
+        if code not in kept and not task.archived and any(_has_history(o) for o in task.occurrences)
     ]
     if with_history and not archive_removed:
         raise Conflict("drops_tasks_with_history", plan=spec.id, tasks=sorted(with_history))
+
+
+def _has_history(occ: Occurrence) -> bool:
+    """Whether a person recorded anything on ``occ`` (catalog and succession events are
+    bookkeeping: an occurrence with only those may be archived)."""
+    return occ.head_seq > 1 and any(e.actor not in _BOOKKEEPING for e in occ.events)
 
 
 def _task_changed(task: Task, spec: TaskSpec, position: int) -> bool:
@@ -209,7 +229,7 @@ def _task_changed(task: Task, spec: TaskSpec, position: int) -> bool:
 def _apply_task(task: Task, spec: TaskSpec, position: int, plan: PlanSpec) -> None:
     window = spec.window or plan.period
     changes_kind = task.id is not None and task.workflow and task.workflow != spec.workflow
-    if changes_kind and any(o.head_seq > 1 for o in task.occurrences):
+    if changes_kind and any(_has_history(o) for o in task.occurrences):
         raise Conflict(
             "workflow_change_with_history",
             task=f"{plan.id}:{spec.code}",
@@ -261,7 +281,7 @@ def _sync_occurrences(
             _replan(session, occ, start, due, now, report)
     for year, occ in current.items():
         if year not in planned and not occ.archived:
-            if occ.head_seq > 1:
+            if _has_history(occ):
                 raise Conflict("window_drops_history", ref=occ.ref, task=task.code)
             occ.archived = True
             report.occurrences_archived.append(occ.ref)

@@ -117,9 +117,11 @@ class DigestBook:
         self._by_agency: dict[str, list[int]] = {}
         for occ in session.scalars(query):
             index = len(self._rows)
-            self._rows.append(occurrence_row(occ, as_of))
+            row = occurrence_row(occ, as_of)
+            self._rows.append(row)
             self._by_plan.setdefault(occ.task.plan_id, []).append(index)
-            for code in dict.fromkeys(a.agency_code for a in occ.task.agencies):
+            # The agencies that hold the work on the day (engine.succession).
+            for code in dict.fromkeys([*row["leads"], *row["co_agencies"]]):
                 self._by_agency.setdefault(code, []).append(index)
         plan_query = select(Plan).order_by(Plan.id)
         if plan_id:
@@ -182,7 +184,7 @@ def _assemble(
     mentioned = dict.fromkeys(
         [
             *([agency] if agency else []),
-            *(p.responsible_code for p in plans),
+            *(p.responsible_on(as_of) for p in plans),
             *(item["owner"] for item in [*overdue, *due_soon] if item["owner"]),
         ]
     )
@@ -227,6 +229,7 @@ def _plan_header(plan: Plan, as_of: dt.date) -> dict[str, Any]:
         )
     return {
         **plan.facts(),
+        "responsible": plan.responsible_on(as_of),
         "targets": targets,
     }
 

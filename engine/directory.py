@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -9,9 +10,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import Agency
 
+_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
@@ -59,5 +61,44 @@ def set_contacts(
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise InvalidInput("bad_webhook", value=webhook)
         agency.webhook = webhook or None
+    session.flush()
+    return agency
+
+
+def add_agency(
+    session: Session,
+    code: str,
+    *,
+    name_vi: str,
+    name_en: str | None = None,
+    parent: str | None = None,
+    group: bool = False,
+    valid_from: dt.date | None = None,
+) -> Agency:
+    """A new agency typed at the command line (``dondoc agencies add``).
+
+    ``code`` is ``<province>/<abbr>`` in lower-case ASCII with hyphens; the
+    parent, if given, must exist; a code is never reused.
+    """
+    if not _CODE.match(code) or len(code) > 80:
+        raise InvalidInput("bad_agency_code", code=code[:80])
+    if not name_vi.strip():
+        raise InvalidInput("agency_name_missing", agency=code)
+    if session.get(Agency, code) is not None:
+        raise Conflict("agency_exists", agency=code)
+    if parent is not None:
+        get_agency(session, parent)
+    agency = Agency(
+        code=code,
+        province=code.split("/", 1)[0],
+        name_vi=name_vi.strip(),
+        name_en=(name_en or name_vi).strip(),
+        parent_code=parent,
+        also_reports_to=[],
+        aliases=[],
+        is_group=group,
+        valid_from=valid_from,
+    )
+    session.add(agency)
     session.flush()
     return agency

@@ -35,10 +35,11 @@ from sqlalchemy.orm import Session
 
 from engine import ladder
 from engine.ledger import SessionSource, recorded_levels, unit_of_work
-from engine.models import OPEN_PHASES, Occurrence, Plan, Task
+from engine.models import OPEN_PHASES, Occurrence, Plan
 from engine.outbox import AgencyBook
 from engine.plan_spec import LadderStep
 from engine.state_limits import limited_states, state_limit_query, sweep_state_limits
+from engine.succession import SuccessionBook, apply_due
 from engine.sweep_record import (
     OVERDUE,
     REMINDER,
@@ -105,6 +106,9 @@ def sweep(
     language the notices will be written in.
     """
     with unit_of_work(source, dry_run) as session:
+        if not dry_run:
+            # Successions due by then re-point open work first (engine.succession).
+            apply_due(session, as_of)
         ctx = SweepContext(as_of, dry_run, lang, AgencyBook(session), PlanCalendars(calendar))
         records = _sweep_overdue(session, ctx)
         records += sweep_state_limits(session, ctx)
@@ -117,6 +121,7 @@ def sweep(
 def _sweep_overdue(session: Session, ctx: SweepContext) -> list[EscalationRecord]:
     occurrences = candidates(session, overdue_query(ctx.as_of))
     done = recorded_levels(session, [o.id for o in occurrences], OVERDUE)
+    book = SuccessionBook(session)
 
     def due_of(occ: Occurrence) -> Due | None:
         plan = occ.task.plan
@@ -124,8 +129,8 @@ def _sweep_overdue(session: Session, ctx: SweepContext) -> list[EscalationRecord
         steps = [
             Step(
                 level=s.level,
-                target=_resolve(s, occ.task, plan, ctx.agencies),
-                cc=occ.task.co_agencies if ladder.copies_co_operating(s) else [],
+                target=_resolve(s, occ, plan, ctx.agencies, book, ctx.as_of),
+                cc=occ.co_on(ctx.as_of) if ladder.copies_co_operating(s) else [],
                 reached_on=cal.add_working_days(occ.due, s.after_working_days),
             )
             for s in ladder.pending_levels(
@@ -179,11 +184,21 @@ class _Parents(dict[str, str | None]):
         return self[code] if code else default
 
 
-def _resolve(step: LadderStep, task: Task, plan: Plan, agencies: AgencyBook) -> str:
-    return ladder.resolve_target(
+def _resolve(
+    step: LadderStep,
+    occ: Occurrence,
+    plan: Plan,
+    agencies: AgencyBook,
+    book: SuccessionBook,
+    as_of: dt.date,
+) -> str:
+    """The agency a step presses on ``as_of``: followed through every succession by then
+    (after 1/7/2025 Kon Tum's committee is Quảng Ngãi's, engine.succession)."""
+    target = ladder.resolve_target(
         step.target,
-        leads=task.leads,
-        responsible=plan.responsible_code,
+        leads=occ.leads_on(as_of),
+        responsible=plan.responsible_on(as_of),
         parents=_Parents(agencies),
         province=plan.province,
     )
+    return book.holder(target, as_of)

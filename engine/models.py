@@ -1,6 +1,7 @@
 """The database schema: SQLAlchemy 2 typed models for everything dondoc stores.
 
 Changes to this file go with an Alembic migration in ``engine/migrations``.
+long-module: the schema is read as one page, table after table, next to its migrations.
 Times are stored in UTC (see ``UTCDateTime``); calendar dates (windows, due
 dates) are plain dates in the province's time zone.
 """
@@ -103,6 +104,16 @@ class Agency(Base):
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(300))
     webhook: Mapped[str | None] = mapped_column(String(500))
+    # The agency's life (revision 0006): None means "since before dondoc's
+    # records" / "still in office". A dissolved agency keeps its row and code.
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+    def alive_on(self, day: dt.date) -> bool:
+        """Whether the agency exists on ``day``."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
 class User(Base):
@@ -120,6 +131,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(viewonly=True)
 
 
 class ApiToken(Base):
@@ -169,6 +182,15 @@ class Plan(Base):
     loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.position")
+    applied: Mapped[list[SuccessionApplied]] = relationship(
+        primaryjoin="Plan.id == SuccessionApplied.plan_id",
+        order_by="SuccessionApplied.effective, SuccessionApplied.id",
+        viewonly=True,
+    )
+
+    def responsible_on(self, day: dt.date) -> str:
+        """The responsible department on ``day``, after the successions applied to the plan."""
+        return holders_after(self.applied, [self.responsible_code], day)[0]
 
     def facts(self) -> dict[str, Any]:
         """How digests, notices, reports and listings name the plan (plain JSON)."""
@@ -274,6 +296,22 @@ class Occurrence(Base):
 
     task: Mapped[Task] = relationship(back_populates="occurrences")
     events: Mapped[list[Event]] = relationship(back_populates="occurrence", order_by="Event.seq")
+    applied: Mapped[list[SuccessionApplied]] = relationship(
+        primaryjoin="Occurrence.id == SuccessionApplied.occurrence_id",
+        order_by="SuccessionApplied.effective, SuccessionApplied.id",
+        viewonly=True,
+    )
+
+    def leads_on(self, day: dt.date) -> list[str]:
+        """The lead agencies on ``day``: the annex's, followed through applied successions."""
+        return holders_after(self.applied, self.task.leads, day)
+
+    def co_on(self, day: dt.date) -> list[str]:
+        """The co-operating agencies on ``day`` (never one that also leads then)."""
+        leads = set(self.leads_on(day))
+        return [
+            c for c in holders_after(self.applied, self.task.co_agencies, day) if c not in leads
+        ]
 
     # The ORM adds "AND version = <read version>" to every UPDATE and raises
     # StaleDataError when another transaction got there first.
@@ -368,3 +406,15 @@ class BoardFlash(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONText)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# The succession tables live in their own module (one concept each); imported
+# here so that every mapper is known whenever the models are.
+from engine.succession_models import (  # noqa: E402
+    Succession,
+    SuccessionAgency,
+    SuccessionApplied,
+    holders_after,
+)
+
+__all__ = ["Succession", "SuccessionAgency", "SuccessionApplied", "holders_after"]

@@ -131,6 +131,7 @@ def _english_place(name_en: str | None) -> str | None:
 
 
 def named_agencies(session: Session, *codes: str) -> list[Named]:
-    """Agencies as facts of an error: the code for scripts, the short names for sentences."""
+    """Agencies as facts of an error: the code for scripts, the full names for sentences
+    (a refusal may name agencies of two provinces, or one that has ended)."""
     names = AgencyNames.read(session)
-    return [Named(c, {lang: names.short(c, lang) for lang in ("vi", "en")}) for c in codes]
+    return [Named(c, {lang: names.full(c, lang) for lang in ("vi", "en")}) for c in codes]

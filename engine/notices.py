@@ -10,24 +10,35 @@ HTML body in the recipient's language when the message is sent.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 import workflows
-from engine.models import Occurrence
+from engine.models import Occurrence, utcnow
 from engine.outbox import AgencyBook
+from engine.workdays import local_day
 
 
 def notice_facts(
-    occ: Occurrence, *, told: Iterable[str], agencies: AgencyBook, mentions: Iterable[str] = ()
+    occ: Occurrence,
+    *,
+    told: Iterable[str],
+    agencies: AgencyBook,
+    mentions: Iterable[str] = (),
+    day: dt.date | None = None,
 ) -> dict[str, Any]:
     """What every escalation or reminder names; ``mentions`` are further agencies it names."""
     task = occ.task
     plan = task.plan
     wf = workflows.get(task.workflow)
-    owner = task.leads[0] if task.leads else plan.responsible_code
+    # Who holds the task on the sweep's day (engine.succession), today by default.
+    day = day or local_day(utcnow())
+    leads = occ.leads_on(day)
+    responsible = plan.responsible_on(day)
+    owner = leads[0] if leads else responsible
     told = list(told)
-    named = dict.fromkeys([owner, plan.responsible_code, *told, *mentions])
+    named = dict.fromkeys([owner, responsible, *told, *mentions])
     return {
         "plan": plan.facts(),
         "ref": occ.ref,
@@ -45,7 +56,7 @@ def notice_facts(
             for t in wf.allowed(occ.state)
         ],
         "owner": owner,
-        "responsible": plan.responsible_code,
+        "responsible": responsible,
         "told": told,
         "agencies": {code: agencies.names(code) for code in named},
     }

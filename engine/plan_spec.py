@@ -26,10 +26,48 @@ class AgencySpec:
     also_reports_to: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     group: bool = False
+    # The agency's life; None is open-ended (engine.models.Agency.valid_from).
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
 
     @property
     def province(self) -> str:
         return self.code.split("/", 1)[0]
+
+    @property
+    def abbr(self) -> str:
+        return self.code.split("/", 1)[-1]
+
+
+#: Kinds of succession: one → one, many → one, one → many.
+SUCCESSION_KINDS = ("rename", "merge", "split")
+
+
+@dataclass(frozen=True)
+class SuccessionSpec:
+    """Agencies that end on ``effective`` and those that take over their work.
+
+    For a split, ``owner_default`` takes each open task unless ``owner_tasks``
+    names its new owner (``{"PLAN:CODE": agency}``).
+    """
+
+    kind: str
+    effective: dt.date
+    from_codes: tuple[str, ...]
+    to_codes: tuple[str, ...]
+    basis_number: str
+    basis_date: dt.date | None = None
+    basis_title: str = ""
+    note: str = ""
+    province_merge: bool = False
+    owner_default: str | None = None
+    owner_tasks: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable identity across loads: who ended on which day."""
+        return f"{'+'.join(self.from_codes)}>{self.effective.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -40,6 +78,28 @@ class DirectorySpec:
     name_vi: str
     agencies: tuple[AgencySpec, ...]
     source: str = ""
+    successions: tuple[SuccessionSpec, ...] = ()
+    # Province merges as written (expanded by role in tasks_catalog.successions).
+    province_merges: tuple[ProvinceMergeSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProvinceMergeSpec:
+    """One statement: every agency of ``from_province`` passes to its counterpart by role.
+
+    The counterpart of ``kon-tum/sct`` is ``quang-ngai/sct``; ``exceptions``
+    name another successor for some agencies; an agency with neither passes
+    to the successor of its parent.
+    """
+
+    from_province: str
+    to_province: str
+    effective: dt.date
+    basis_number: str
+    basis_date: dt.date | None = None
+    basis_title: str = ""
+    note: str = ""
+    exceptions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def remind(
         created: list[EscalationRecord] = []
         notices: list[Notice] = []
         for occ in occurrences:
-            if not occ.task.leads:
+            if not occ.leads_on(as_of):
                 continue
             reached = [
                 (occ.due - day).days
@@ -78,9 +78,9 @@ def remind(
                     ref=occ.ref,
                     kind=REMINDER,
                     level=offset,
-                    target=occ.task.leads[0],
+                    target=occ.leads_on(as_of)[0],
                     days_overdue=0,
-                    cc=tuple(occ.task.co_agencies),
+                    cc=tuple(occ.co_on(as_of)),
                 )
                 for offset in won
             ]
@@ -112,8 +112,8 @@ def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> b
                 "kind": REMINDER,
                 "scope": "",
                 "level": offset,
-                "target_code": occ.task.leads[0],
-                "cc": occ.task.co_agencies,
+                "target_code": occ.leads_on(as_of)[0],
+                "cc": occ.co_on(as_of),
                 "reason": json.dumps({"days_before": offset, "due": occ.due.isoformat()}),
                 "as_of": as_of,
                 "days_overdue": 0,
@@ -126,13 +126,13 @@ def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> b
 
 def _notice(occ: Occurrence, nearest: int, as_of: dt.date, agencies: AgencyBook) -> Notice:
     """The one reminder notice of this run for ``occ``, keyed by its nearest offset."""
-    told = occ.task.co_agencies
-    facts = notice_facts(occ, told=told, agencies=agencies)
+    told = occ.co_on(as_of)
+    facts = notice_facts(occ, told=told, agencies=agencies, day=as_of)
     facts.update(days_before=nearest, days_left=(occ.due - as_of).days, due=occ.due.isoformat())
     return Notice(
         key=f"rem:{occ.ref}:{nearest}",
         kind="reminder",
-        agency_code=occ.task.leads[0],
+        agency_code=occ.leads_on(as_of)[0],
         facts=facts,
         cc=tuple(told),
         occurrence_id=occ.id,

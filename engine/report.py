@@ -23,7 +23,7 @@ from engine.views import category_of, completion_day, today
 from engine.workdays import VIETNAM_TZ, local_day
 
 # Catalog bookkeeping carries no result worth reporting.
-_QUIET_TRIGGERS = ("create", "replan")
+_QUIET_TRIGGERS = ("create", "replan", "succeed")
 
 
 def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:

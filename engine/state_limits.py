@@ -84,12 +84,12 @@ def sweep_state_limits(session: Session, ctx: SweepContext) -> list[EscalationRe
         scope = f"{occ.state}@{entered.isoformat()}"
         cal = ctx.calendars.for_plan(occ.task.plan.id, occ.task.plan.details)
         late = ladder.days_overdue(cal, limit_due, ctx.as_of)
-        if late < 1 or 1 in done.get((occ.id, scope), set()) or not occ.task.leads:
+        if late < 1 or 1 in done.get((occ.id, scope), set()) or not occ.leads_on(ctx.as_of):
             return None
         step = Step(
             level=1,
-            target=occ.task.leads[0],
-            cc=occ.task.co_agencies,
+            target=occ.leads_on(ctx.as_of)[0],
+            cc=occ.co_on(ctx.as_of),
             reached_on=cal.next_working_day(limit_due),
             extra={"state": occ.state, "limit_days": days, "limit_due": limit_due},
         )

@@ -225,7 +225,9 @@ def _notice(
     # their targets are told in copy of the one notice.
     earlier = [code for s in won[:-1] for code in (s.target, *s.cc)]
     told = [c for c in dict.fromkeys([*top.cc, *earlier]) if c != top.target]
-    facts = notice_facts(occ, told=told, agencies=ctx.agencies, mentions=[top.target])
+    facts = notice_facts(
+        occ, told=told, agencies=ctx.agencies, mentions=[top.target], day=ctx.as_of
+    )
     facts.update(
         kind=kind,
         scope=scope,

@@ -33,6 +33,9 @@ from engine.workdays import PlanCalendars, WorkingCalendar, local_day
 from workflows.fields import completion_day_field
 
 MAX_NOTE = 10_000
+# Who records bookkeeping, not steps: a person may still record a step that
+# happened before it (a load of the catalog, a succession of agencies).
+BOOKKEEPING_ACTORS = (CATALOG_ACTOR, "system")
 MAX_FIELD = 2_000
 SUSPENDED = "suspended"
 CANCELLED = "cancelled"
@@ -198,7 +201,7 @@ def _step(
     plan = task.plan
     if occ.archived:
         raise NotAllowed("archived", ref=occ.ref)
-    authz.require(actor, plan, task, trigger, occ.ref)
+    authz.require(actor, plan, task, trigger, occ.ref, occ)
     if at is not None and local_day(at) < local_day(utcnow()):
         # Recording a step on an earlier day is a coordinator's correction;
         # a time given for today is no correction.
@@ -206,14 +209,14 @@ def _step(
     if expected_version is not None and expected_version != occ.version:
         raise Conflict("stale_version", ref=occ.ref, expected=expected_version, current=occ.version)
     wf = workflows.get(task.workflow)
-    # Catalog bookkeeping (create, replan) happens at load time; a person may
-    # still record that a step happened earlier, but not before another person's step.
+    # Catalog bookkeeping (create, replan) and successions are not steps; a person
+    # may still record that a step happened earlier, but not before another person's step.
     # _check_time compares that last time only with a given --at, so the common
     # advance (at "now") skips the query.
     last_at = (
         session.scalar(
             select(Event.at)
-            .where(Event.occurrence_id == occ.id, Event.actor != CATALOG_ACTOR)
+            .where(Event.occurrence_id == occ.id, Event.actor.notin_(BOOKKEEPING_ACTORS))
             .order_by(Event.seq.desc())
             .limit(1)
         )

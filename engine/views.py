@@ -17,6 +17,7 @@ from engine import status
 from engine.errors import InvalidInput
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Escalation, Event, Occurrence, Plan, Task, TaskAgency
+from engine.succession import SuccessionBook
 from engine.workdays import local_day
 from workflows.fields import completion_day_field
 
@@ -76,11 +77,16 @@ def task_rows(
         get_plan(session, plan_id)
         query = query.where(Task.plan_id == plan_id)
     if agency:
-        involved = select(TaskAgency.task_id).where(TaskAgency.agency_code == agency)
+        # Tasks printed with the agency or with one whose work it took over
+        # (engine.succession); who holds them on ``as_of`` is decided per row.
+        named = SuccessionBook(session).predecessors(agency)
+        involved = select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(named))
         query = query.where(Task.id.in_(involved))
     rows = []
     for occ in session.scalars(query):
         row = occurrence_row(occ, as_of, agency)
+        if agency and agency not in (*row["leads"], *row["co_agencies"]):
+            continue
         cat = row["status_category"]
         if wanted == "due-soon":
             if not status.is_due_soon(cat.replace("-", "_"), due=occ.due, as_of=as_of):
@@ -96,7 +102,10 @@ def occurrence_query(*, include_archived: bool = False) -> Select[Occurrence]:
     query = (
         select(Occurrence)
         .join(Task)
-        .options(selectinload(Occurrence.task).selectinload(Task.agencies))
+        .options(
+            selectinload(Occurrence.task).selectinload(Task.agencies),
+            selectinload(Occurrence.applied),
+        )
         .order_by(Task.plan_id, Task.position, Occurrence.due)
     )
     if not include_archived:
@@ -107,7 +116,8 @@ def occurrence_query(*, include_archived: bool = False) -> Select[Occurrence]:
 def occurrence_row(occ: Occurrence, as_of: dt.date, agency: str | None = None) -> dict[str, Any]:
     """The listing row of one occurrence (``role`` only when seen from ``agency``)."""
     task = occ.task
-    leads = task.leads
+    leads = occ.leads_on(as_of)
+    co_agencies = occ.co_on(as_of)
     return {
         "ref": occ.ref,
         "plan": task.plan_id,
@@ -121,14 +131,13 @@ def occurrence_row(occ: Occurrence, as_of: dt.date, agency: str | None = None) -
         "due": occ.due.isoformat(),
         "owner": leads[0] if leads else None,
         "leads": leads,
-        "co_agencies": task.co_agencies,
+        "co_agencies": co_agencies,
         "version": occ.version,
-        "role": _role(task, agency) if agency else None,
+        "role": _role(leads, agency) if agency else None,
     }
 
 
-def _role(task: Task, agency: str) -> str:
-    leads = task.leads
+def _role(leads: list[str], agency: str) -> str:
     if leads and leads[0] == agency:
         return "owner"
     return "lead" if agency in leads else "co"
@@ -165,7 +174,7 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
         .where(Escalation.occurrence_id == occ.id, Escalation.kind != "reminder")
         .order_by(Escalation.created_at, Escalation.level)
     )
-    leads = task.leads
+    leads = occ.leads_on(as_of)
     return {
         "ref": occ.ref,
         "plan": plan.id,
@@ -189,9 +198,9 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
         "completed_on": day.isoformat() if (day := completion_day(occ)) else None,
         "owner": leads[0] if leads else None,
         "leads": leads,
-        "co_agencies": task.co_agencies,
+        "co_agencies": occ.co_on(as_of),
         "depends_on": list(task.depends_on),
-        "responsible": plan.responsible_code,
+        "responsible": plan.responsible_on(as_of),
         "archived": bool(occ.archived),
         "allowed": allowed_transitions(occ, wf),
         "history": [
@@ -236,7 +245,7 @@ def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, 
                 "legal_ref": plan.legal_ref,
                 "issued": plan.issued.isoformat(),
                 "period": f"{plan.period_start}-{plan.period_end}",
-                "responsible": plan.responsible_code,
+                "responsible": plan.responsible_on(as_of),
                 "title_vi": plan.title_vi,
                 "title_en": plan.title_en,
                 "tasks": len([t for t in plan.tasks if not t.archived]),

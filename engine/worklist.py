@@ -31,7 +31,7 @@ from engine.workdays import PlanCalendars
 DEFAULT_STATUSES = ("overdue", "due-soon")
 AGENCY_ROLES = ("lead", "co")
 # Catalog bookkeeping is not a change anybody made.
-_BOOKKEEPING = ("create", "replan")
+_BOOKKEEPING = ("create", "replan", "succeed")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,15 @@ def worklist(session: Session, filters: Filters, as_of: dt.date | None = None) -
     rows = task_rows(session, plan_id=f.plan, agency=f.agency, as_of=as_of)
     plans = {p.id: p for p in session.scalars(select(Plan))}
     if f.province:
-        rows = [r for r in rows if plans[r["plan"]].province == f.province]
+        # A plan is the province's that adopted it, and the province of its
+        # responsible department on the day (Kon Tum's plan is Quảng Ngãi's too
+        # after 1/7/2025, engine.succession).
+        of_province = {
+            p.id
+            for p in plans.values()
+            if f.province in (p.province, p.responsible_on(as_of).split("/", 1)[0])
+        }
+        rows = [r for r in rows if r["plan"] in of_province]
     rows = [r for r in rows if _selected(r, f, as_of)]
     counts = kpi.Buckets.of(r["status_category"] for r in rows)
     items = [r for r in rows if _wanted(r, f, as_of)]

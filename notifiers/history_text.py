@@ -74,8 +74,9 @@ def event_sentence(
     return w("history.step", actor=actor, action=action, state=w.state(workflow, event["to"]))
 
 
-def event_details(w: Words, event: dict[str, Any]) -> list[str]:
-    """The facts an event recorded, each as ``label: value`` (days written as people write them)."""
+def event_details(w: Words, event: dict[str, Any], names: AgencyNames | None = None) -> list[str]:
+    """The facts an event recorded, each as ``label: value`` (days written as people write them,
+    agencies by their names when ``names`` is given)."""
     facts = dict(event.get("fields") or {})
     lines = []
     if all(isinstance(facts.get(k), list) and len(facts[k]) == 2 for k in _WINDOW):
@@ -98,6 +99,8 @@ def event_details(w: Words, event: dict[str, Any]) -> list[str]:
         lines.append(w("history.due_moved", old=_day(w, old), new=_day(w, new)))
     for name, value in sorted(facts.items()):
         shown = _day(w, value) if field(name).kind == "date" else str(value)
+        if names is not None and name.endswith("agencies") and isinstance(value, str):
+            shown = ", ".join(names.full(code.strip(), w.lang) for code in value.split(","))
         lines.append(w("history.field", field=w.field(name), value=shown))
     return lines
 

@@ -56,7 +56,16 @@ MAX_LISTED = 12
 STRICT_ENV = "DONDOC_STRICT_WORDS"
 _COMMON_STATES = (SUSPENDED, CANCELLED)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_COMMON_TRIGGERS = ("suspend", "resume", "cancel", "comment", "contribute", "create", "replan")
+_COMMON_TRIGGERS = (
+    "suspend",
+    "resume",
+    "cancel",
+    "comment",
+    "contribute",
+    "create",
+    "replan",
+    "succeed",
+)
 
 
 def po_path(lang: str) -> Path:

@@ -69,7 +69,7 @@ class Namer:
         return event_sentence(self.w, row, workflow, self.people, self.names)
 
     def details(self, row: dict[str, Any]) -> list[str]:
-        return event_details(self.w, row)
+        return event_details(self.w, row, self.names)
 
     def date(self, value: str | dt.date | None) -> str:
         return self.w.date(value)

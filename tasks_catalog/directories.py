@@ -8,12 +8,19 @@ folder by code, or refuses with every problem found.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
 from engine.errors import InvalidDefinition, Problem
-from engine.plan_spec import AgencySpec, DirectorySpec
-from tasks_catalog.files import AGENCIES_FORMAT, catalog_dir, read_top
+from engine.plan_spec import AgencySpec, DirectorySpec, SuccessionSpec
+from tasks_catalog.files import AGENCIES_FORMAT, catalog_roots, read_top
+from tasks_catalog.successions import (
+    expand,
+    read_province_merges,
+    read_successions,
+    succession_problems,
+)
 
 
 def load_directory(path: str | Path) -> DirectorySpec:
@@ -32,6 +39,8 @@ def load_directory(path: str | Path) -> DirectorySpec:
                 also_reports_to=reader.texts(raw, "also_reports_to", where),
                 aliases=reader.texts(raw, "aliases", where),
                 group=reader.get(raw, "group", where, bool, False, required=False),
+                valid_from=reader.get(raw, "valid_from", where, dt.date, None, required=False),
+                valid_until=reader.get(raw, "valid_until", where, dt.date, None, required=False),
             )
         )
     directory = DirectorySpec(
@@ -39,6 +48,8 @@ def load_directory(path: str | Path) -> DirectorySpec:
         name_vi=reader.text(data, "name_vi", None),
         agencies=tuple(agencies),
         source=str(path),
+        successions=read_successions(reader, data),
+        province_merges=read_province_merges(reader, data),
     )
     for agency in directory.agencies:
         if agency.code and agency.province != directory.province:
@@ -87,11 +98,65 @@ def validate_directories(directories: Iterable[DirectorySpec]) -> list[Problem]:
     return problems
 
 
+def directory_folders(dir: str | Path | None = None) -> list[Path]:
+    """Folders of directory files: ``dir``, else each catalog folder's ``agencies/``
+    (``tasks_catalog.files.catalog_roots``), the shipped one last."""
+    if dir is not None:
+        return [Path(dir)]
+    return [root / "agencies" for root in catalog_roots() if (root / "agencies").is_dir()]
+
+
+def directory_files(folders: list[Path]) -> list[Path]:
+    """The directory files of ``folders``; a file named like one in a later folder replaces it."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            found.setdefault(path.name, path)
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+def load_directories(
+    dir: str | Path | None = None,
+) -> tuple[dict[str, AgencySpec], list[SuccessionSpec]]:
+    """Every agency (with its life) and every succession of the directory files, checked together."""
+    folders = directory_folders(dir)
+    directories = [load_directory(path) for path in directory_files(folders)]
+    problems = validate_directories(directories)
+    agencies, successions = expand(directories)
+    if not problems:
+        problems = succession_problems(agencies, successions)
+    if problems:
+        raise InvalidDefinition(
+            "directories_inconsistent",
+            problems=problems,
+            folder=str(folders[-1] if dir is None else folders[0]),
+        )
+    return agencies, successions
+
+
+def directory_file_problems(path: Path) -> tuple[list[Problem], str]:
+    """``catalog validate`` of a directory file: checked with every other known one.
+
+    Returns the problems and the file's province. A shipped file of the same
+    province is replaced by this one, so a revised copy is checked as it would load.
+    """
+    try:
+        directory = load_directory(path)
+    except InvalidDefinition as exc:
+        return list(exc.problems or [Problem(f"error.{exc.code}", exc.facts)]), ""
+    others = [
+        load_directory(p)
+        for p in directory_files(directory_folders())
+        if p.resolve() != path.resolve()
+    ]
+    others = [d for d in others if d.province != directory.province]
+    directories = [*others, directory]
+    problems = validate_directories(directories)
+    if not problems:
+        problems = succession_problems(*expand(directories))
+    return problems, directory.province
+
+
 def load_all_directories(dir: str | Path | None = None) -> dict[str, AgencySpec]:
     """Every agency of every directory file in ``dir`` (default: the shipped ones), by code."""
-    folder = Path(dir) if dir is not None else catalog_dir() / "agencies"
-    directories = [load_directory(path) for path in sorted(folder.glob("*.yaml"))]
-    problems = validate_directories(directories)
-    if problems:
-        raise InvalidDefinition("directories_inconsistent", problems=problems, folder=str(folder))
-    return {agency.code: agency for d in directories for agency in d.agencies}
+    return load_directories(dir)[0]

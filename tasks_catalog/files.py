@@ -10,6 +10,7 @@ only the first. The faces word each problem from the message catalog.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,17 +43,42 @@ def catalog_dir() -> Path:
     return Path(__file__).resolve().parent
 
 
+def catalog_roots() -> list[Path]:
+    """Catalog folders, searched in order: ``DONDOC_CATALOG_PATH`` (``:``-separated),
+    the ``[catalog] paths`` of ``config.toml``, then the shipped catalog.
+
+    Each may hold ``plans/`` and ``agencies/``: a province's own files, used
+    without touching the package.
+    """
+    from engine.config_file import config_path, read_section
+
+    listed = [p for p in os.environ.get("DONDOC_CATALOG_PATH", "").split(os.pathsep) if p]
+    path, explicit = config_path()
+    if explicit or path.is_file():
+        configured = read_section(path, "catalog", required=False).get("paths") or []
+        listed += [str(p) for p in configured if isinstance(p, str)]
+    return [*(Path(p).expanduser() for p in listed), catalog_dir()]
+
+
+def _plan_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for root in catalog_roots():
+        for path in sorted((root / "plans").glob("*.yaml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
 def list_plan_ids() -> list[str]:
-    """Ids of the plans shipped in ``plans/``, sorted."""
-    return sorted(path.stem for path in (catalog_dir() / "plans").glob("*.yaml"))
+    """Ids of the plans in every catalog folder's ``plans/``, sorted."""
+    return sorted(_plan_files())
 
 
 def plan_path(plan_id: str) -> Path:
-    """The shipped file of a plan id; raises NotFound naming the known ids."""
-    path = catalog_dir() / "plans" / f"{plan_id}.yaml"
-    if not path.is_file():
-        raise NotFound("no_shipped_plan", plan=plan_id, known=list_plan_ids())
-    return path
+    """The file of a plan id (the first catalog folder that has it); NotFound names the known ids."""
+    files = _plan_files()
+    if plan_id not in files:
+        raise NotFound("no_shipped_plan", plan=plan_id, known=sorted(files))
+    return files[plan_id]
 
 
 class Reader:

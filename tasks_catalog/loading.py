@@ -27,9 +27,15 @@ def load_plan_file(
 ) -> LoadReport:
     """Validate a catalog file and load it (with every shipped agency directory)."""
     spec = schema.load_and_validate(path)
-    agencies = schema.load_all_directories()
+    agencies, successions = schema.load_directories()
     return load_plan(
-        session, spec, agencies, digest=file_digest(path), archive_removed=archive_removed, now=now
+        session,
+        spec,
+        agencies,
+        digest=file_digest(path),
+        archive_removed=archive_removed,
+        now=now,
+        successions=successions,
     )
 
 
@@ -38,3 +44,58 @@ def catalog_path(plan: str) -> Path:
     if plan.endswith((".yaml", ".yml")) or "/" in plan or "\\" in plan:
         return Path(plan)
     return schema.plan_path(plan)
+
+
+def import_directory_file(session: Session, path: Path, *, today: dt.date) -> tuple[int, int, int]:
+    """``dondoc agencies import FILE``: a directory file checked with every known one, then stored.
+
+    Returns (agencies added, successions added, occurrences and plans re-pointed);
+    refuses with every problem of the file, writing nothing.
+    """
+    from engine.catalog import sync_agencies
+    from engine.errors import InvalidDefinition
+    from engine.succession import apply_due, sync_successions
+    from tasks_catalog.directories import directory_file_problems, load_directory
+    from tasks_catalog.successions import expand
+
+    problems, _province = directory_file_problems(path)
+    if problems:
+        raise InvalidDefinition(
+            "invalid_file", problems=problems, file=str(path), what="agency_directory"
+        )
+    directory = load_directory(path)
+    agencies, successions = expand(
+        [d for d in (load_directory(p) for p in _known_files()) if d.province != directory.province]
+        + [directory]
+    )
+    mine = {c: a for c, a in agencies.items() if a.province == directory.province}
+    added = sync_agencies(session, {**agencies, **mine})
+    new_successions = sync_successions(session, successions)
+    moved = apply_due(session, today)
+    return added, new_successions, len(moved)
+
+
+def sync_directories(session: Session, *, today: dt.date) -> int:
+    """Store every known directory's agencies and successions in a database that holds plans,
+    and apply the successions due by ``today``; returns how many occurrences and plans moved.
+
+    A database without plans is left alone (``catalog load`` brings the agencies).
+    """
+    from sqlalchemy import select
+
+    from engine.catalog import sync_agencies
+    from engine.models import Plan
+    from engine.succession import apply_due, sync_successions
+
+    if session.scalar(select(Plan.id).limit(1)) is None:
+        return 0
+    agencies, successions = schema.load_directories()
+    sync_agencies(session, agencies)
+    sync_successions(session, successions)
+    return len(apply_due(session, today))
+
+
+def _known_files() -> list[Path]:
+    from tasks_catalog.directories import directory_files, directory_folders
+
+    return directory_files(directory_folders())

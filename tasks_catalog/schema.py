@@ -37,7 +37,12 @@ from engine.plan_spec import (
     Window,
 )
 from engine.workdays import WorkingCalendar
-from tasks_catalog.directories import load_all_directories, load_directory, validate_directories
+from tasks_catalog.directories import (
+    load_all_directories,
+    load_directories,
+    load_directory,
+    validate_directories,
+)
 from tasks_catalog.files import (
     AGENCIES_FORMAT,
     PLAN_FORMAT,
@@ -55,6 +60,7 @@ __all__ = [
     "catalog_dir",
     "list_plan_ids",
     "load_all_directories",
+    "load_directories",
     "load_and_validate",
     "load_directory",
     "load_plan",

@@ -18,7 +18,8 @@ from engine import ladder
 from engine.errors import InvalidDefinition, Problem
 from engine.plan_spec import RECURRENCES, AgencySpec, PlanSpec, TaskSpec
 from tasks_catalog import schema
-from tasks_catalog.files import Reader, Where
+from tasks_catalog.directories import directory_file_problems
+from tasks_catalog.files import AGENCIES_FORMAT, Reader, Where, read_yaml
 
 REPORT_PERIODS = ("year", "half-year")
 
@@ -49,6 +50,12 @@ def validate_files(paths: list[Path]) -> tuple[list[Problem], list[tuple[str, Pa
         if not path.is_file():
             problems.append(Problem("no_such_file", source=str(path)))
             continue
+        if _is_directory_file(path):
+            found, province = directory_file_problems(path)
+            problems.extend(found)
+            if not found:
+                valid.append((province, path))
+            continue
         try:
             plan = schema.load_plan(path)
         except InvalidDefinition as exc:
@@ -60,6 +67,15 @@ def validate_files(paths: list[Path]) -> tuple[list[Problem], list[tuple[str, Pa
         else:
             valid.append((plan.id, path))
     return problems, valid
+
+
+def _is_directory_file(path: Path) -> bool:
+    """Whether ``path`` says it is an agency directory (``format: dondoc-agencies/1``)."""
+    try:
+        data = read_yaml(path)
+    except InvalidDefinition:
+        return False
+    return isinstance(data, dict) and data.get("format") == AGENCIES_FORMAT
 
 
 def _check_agency(

@@ -9,6 +9,7 @@ when CI=true: in CI a missing database is an error, never a silent skip.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -140,11 +141,20 @@ KON_TUM_USERS = {
 }
 
 
+BEFORE_2025 = dt.datetime(2024, 6, 1, 1, 0, tzinfo=dt.UTC)
+
+
 @pytest.fixture
 def kon_tum(factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    """A database with Kon Tum loaded and one user per role."""
+    """A database with Kon Tum loaded and one user per role.
+
+    Loaded as of 1/6/2024, before the 2025 reorganisation: the tests act as
+    Kon Tum's own officers on the history of their time. Successions reach
+    these tasks when something applies them (a sweep after 1/7/2025,
+    ``agencies succeed``), as tests/engine/test_succession.py does.
+    """
     with db.transaction(factory) as session:
-        load_plan_file(session, schema.plan_path("kon-tum-2013"))
+        load_plan_file(session, schema.plan_path("kon-tum-2013"), now=BEFORE_2025)
         for name, (agency, role) in KON_TUM_USERS.items():
             add_user(session, name, agency, role)
     return factory

@@ -146,7 +146,11 @@ def _plan(
             "legal_ref": plan.legal_ref,
             "issued": plan.issued,
             "period": f"{plan.period_start}–{plan.period_end}",
-            "responsible": plan.responsible_code,
+            "responsible": plan.responsible_on(day),
+            # The department the plan named, when a succession has since replaced it.
+            "formerly": None
+            if plan.responsible_on(day) == plan.responsible_code
+            else plan.responsible_code,
         },
         "rate": completion_by(session, "plan", day, plan=plan.id).get(plan.id),
         "as_of": day,
@@ -173,7 +177,7 @@ async def plan_page(request: Request) -> Response:
 def _task(session: Session, user: User, namer: Namer, ref: str) -> dict[str, Any]:
     record = views.occurrence_record(session, ref)
     occ = load_occurrence(session, ref)
-    offer = authz.offer(user, occ.task.plan, occ.task, archived=bool(occ.archived))
+    offer = authz.offer(user, occ.task.plan, occ.task, archived=bool(occ.archived), occ=occ)
     plan = occ.task.plan
     return {
         "task": record,

@@ -16,9 +16,11 @@ Run = Callable[..., Result]
 
 @pytest.fixture
 def loaded(run: Run) -> Run:
+    # Loaded today, after the 2025 reorganisation: Kon Tum's plan is Quảng Ngãi's
+    # Sở Công Thương's to coordinate (engine.succession); minh's Sở TN&MT has ended.
     assert run("catalog", "load", "kon-tum-2013").exit_code == 0
     assert (
-        run("users", "add", "lan", "--agency", "kon-tum/sct", "--role", "coordinator").exit_code
+        run("users", "add", "lan", "--agency", "quang-ngai/sct", "--role", "coordinator").exit_code
         == 0
     )
     assert (
@@ -84,7 +86,8 @@ def test_show_json_carries_the_contract_keys(loaded: Run) -> None:
     assert {"trigger": "consult", "dest": "consulting", "requires": []}.items() <= rec["allowed"][
         0
     ].items()
-    assert [h["trigger"] for h in rec["history"]] == ["create"]
+    # Created from the catalog, then passed to Quảng Ngãi on 1/7/2025.
+    assert [h["trigger"] for h in rec["history"]] == ["create", "succeed", "succeed"]
     assert set(rec["history"][0]) >= {"at", "actor", "trigger", "from", "to", "note", "fields"}
 
 
@@ -103,7 +106,8 @@ def test_the_readme_tour_walks_the_directive_to_issued_and_the_audit_holds(loade
     )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
-        "kon-tum-2013:2.1: Submitted for signature -> Issued (Issue), version 5."
+        # Version 2 came with the succession of 1/7/2025 (engine.succession).
+        "kon-tum-2013:2.1: Submitted for signature -> Issued (Issue), version 6."
     )
     rec = json.loads(loaded("show", "kon-tum-2013:2.1", "--json").output)
     assert rec["state"] == "issued"
@@ -186,7 +190,8 @@ def test_audit_verify_exits_1_naming_the_edited_event(loaded: Run, db_url: str) 
     engine.dispose()
     result = loaded("audit", "verify")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: History tampered: kon-tum-2013:2.1: event #2 (id ")
+    # #1 created it, #2 and #3 passed it to Quảng Ngãi (1/7/2025), #4 is the consult.
+    assert result.stderr.startswith("Error: History tampered: kon-tum-2013:2.1: event #4 (id ")
     assert result.stderr.endswith("was edited after it was recorded.\n")
 
 

@@ -76,14 +76,20 @@ def test_the_command_line_refuses_an_officers_earlier_day_and_keeps_a_coordinato
     refused = cli_run("--lang", "vi", "--as", "hung", "advance", REF, "consult", "--at", EARLIER)
     assert refused.exit_code == 1
     # Agencies are named as people know them, never by code.
-    sct = Named("kon-tum/sct", {"vi": "Sở Công Thương", "en": "Department of Industry and Trade"})
+    sct = Named(
+        "kon-tum/sct",
+        {"vi": "Sở Công Thương tỉnh Kon Tum", "en": "Kon Tum Department of Industry and Trade"},
+    )
     expected = words("vi").error(
         NotAllowed(
             "backdate", ref=REF, responsible=sct, actor="hung", role="officer", agency=sct,
         )
     )  # fmt: skip
     assert refused.stderr == f"Lỗi: {expected}\n"
-    assert "chỉ cán bộ điều phối của Sở Công Thương được điều chỉnh ngày ghi nhận" in refused.stderr
+    assert (
+        "chỉ cán bộ điều phối của Sở Công Thương tỉnh Kon Tum được điều chỉnh ngày ghi nhận"
+        in refused.stderr
+    )
     assert "kon-tum/sct" not in refused.stderr
     assert _history(kon_tum) == [("create", "catalog")]
 

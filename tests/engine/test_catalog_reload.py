@@ -1,4 +1,8 @@
-"""Reloading a plan: updates in place, keeps every state and history, refuses silent loss."""
+"""Reloading a plan: updates in place, keeps every state and history, refuses silent loss.
+
+Reloaded as of the fixture's day (before the 2025 reorganisation), so that
+only the reload changes anything (tests/succession covers loading later).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from engine.models import Event, Occurrence, Task
 from engine.transition import advance
 from tasks_catalog import schema
 from tasks_catalog.loading import load_plan_file
+from tests.conftest import BEFORE_2025
 from tests.engine.helpers import snapshot, user
 from tests.words import english
 
@@ -36,7 +41,7 @@ def _task(data: dict, code: str) -> dict:  # type: ignore[type-arg]
 def test_loading_the_same_file_twice_changes_nothing(kon_tum: sessionmaker[Session]) -> None:
     before = snapshot(kon_tum, "kon-tum-2013:2.1")
     with transaction(kon_tum) as s:
-        report = load_plan_file(s, schema.plan_path("kon-tum-2013"))
+        report = load_plan_file(s, schema.plan_path("kon-tum-2013"), now=BEFORE_2025)
     assert report.unchanged
     assert snapshot(kon_tum, "kon-tum-2013:2.1") == before
 
@@ -54,7 +59,7 @@ def test_a_new_title_and_agencies_keep_the_state_and_history(
         task["co"] = ["kon-tum/stnmt", "kon-tum/stp"]
 
     with transaction(kon_tum) as s:
-        report = load_plan_file(s, _edited_copy(tmp_path, edit))
+        report = load_plan_file(s, _edited_copy(tmp_path, edit), now=BEFORE_2025)
     assert report.tasks_updated == ["2.1"]
     assert report.occurrences_added == report.occurrences_replanned == []
     with transaction(kon_tum) as s:
@@ -76,7 +81,7 @@ def test_widening_a_yearly_window_adds_occurrences_and_keeps_the_old_ones(
         _task(data, "1.3")["window"] = {"start": 2013, "end": 2021}
 
     with transaction(kon_tum) as s:
-        report = load_plan_file(s, _edited_copy(tmp_path, edit))
+        report = load_plan_file(s, _edited_copy(tmp_path, edit), now=BEFORE_2025)
     assert "kon-tum-2013:1.3@2021" in report.occurrences_added
     assert snapshot(kon_tum, "kon-tum-2013:1.3@2014") == kept
 
@@ -100,7 +105,7 @@ def test_changing_a_window_replans_open_occurrences_with_an_event_and_leaves_fin
         _task(data, "3.2")["window"] = {"start": 2013, "end": 2015}
 
     with transaction(kon_tum) as s:
-        report = load_plan_file(s, _edited_copy(tmp_path, edit))
+        report = load_plan_file(s, _edited_copy(tmp_path, edit), now=BEFORE_2025)
     assert report.occurrences_replanned == ["kon-tum-2013:2.1"]
     with transaction(kon_tum) as s:
         occ = load_occurrence(s, "kon-tum-2013:2.1")
@@ -118,7 +123,7 @@ def test_dropping_a_task_with_history_is_refused_and_changes_nothing(
         advance(s, user(s, "lan"), "kon-tum-2013:2.4", "consult")
     path = _edited_copy(tmp_path, lambda d: d["tasks"].remove(_task(d, "2.4")))
     with pytest.raises(Conflict) as caught, transaction(kon_tum) as s:
-        load_plan_file(s, path)
+        load_plan_file(s, path, now=BEFORE_2025)
     assert "drops task(s) 2.4 that already have history" in english(caught.value)
     assert "--archive-removed" in english(caught.value)
     with transaction(kon_tum) as s:
@@ -134,7 +139,7 @@ def test_dropping_a_task_with_history_archives_it_on_request_and_keeps_its_event
         events_before = s.scalar(select(func.count()).select_from(Event))
     path = _edited_copy(tmp_path, lambda d: d["tasks"].remove(_task(d, "2.4")))
     with transaction(kon_tum) as s:
-        report = load_plan_file(s, path, archive_removed=True)
+        report = load_plan_file(s, path, archive_removed=True, now=BEFORE_2025)
     assert report.tasks_archived == ["2.4"]
     with transaction(kon_tum) as s:
         occ = s.scalar(select(Occurrence).where(Occurrence.ref == "kon-tum-2013:2.4"))

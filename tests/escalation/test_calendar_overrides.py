@@ -127,8 +127,9 @@ def test_resuming_gives_back_the_lost_working_days_on_the_plans_own_calendar(
     # 12 January pushes the tenth working day to Monday 19 January.
     path = _plan_with(tmp_path, "calendar:\n  extra_days_off: [2015-01-12]\n")
     with transaction(factory) as s:
+        # Loaded today: Quảng Ngãi's SCT coordinates Kon Tum's plan since 1/7/2025.
         load_plan_file(s, path)
-        lan = add_user(s, "lan", "kon-tum/sct", "coordinator")
+        lan = add_user(s, "lan", "quang-ngai/sct", "coordinator")
         at = [dt.datetime(2014, 3, d, 2, tzinfo=dt.UTC) for d in (3, 10, 24)]
         advance(s, lan, "kon-tum-2013:2.1", "consult", at=at[0])
         advance(s, lan, "kon-tum-2013:2.1", "suspend", fields={"reason": "chờ"}, at=at[1])

@@ -187,8 +187,8 @@ def registry_keys() -> Iterator[tuple[str, str]]:
             )
             yield key, f"workflow {name}"
             fields.update(t.requires, t.requires_any)
-    for trigger in ("comment", "contribute", "create", "replan"):
-        yield f"trigger.{trigger}", "engine.authz / engine.catalog"
+    for trigger in ("comment", "contribute", "create", "replan", "succeed"):
+        yield f"trigger.{trigger}", "engine.authz / engine.catalog / engine.succession"
     for category in status.CATEGORIES:
         yield f"status.{category.replace('_', '-')}", "engine.status"
     yield "status.due-soon", "engine.views"
@@ -249,6 +249,8 @@ DYNAMIC = [
             "plan",
             "state",
             "transition",
+            "succession",
+            "province_merge",
         )
     ),
     # notifiers/audit_text.py: f"audit.{problem}"
@@ -300,6 +302,24 @@ DYNAMIC = [
             "backdate",
             "audit",
             "archived",
+            "agency_ended",
+        )
+    ),
+    # engine/succession.py: event_facts, the facts of a succeed event
+    *(f"field.{f}" for f in ("basis", "basis_date", "from_agencies", "to_agencies")),
+    # cli/succession.py: a moved occurrence or plan
+    "cli.succeed.occurrence",
+    "cli.succeed.plan",
+    # tasks_catalog/successions.py: found(s, key, what) for each succession problem
+    *(
+        f"problem.{p}"
+        for p in (
+            "split_owner_unknown",
+            "split_without_owner",
+            "succession_cycle",
+            "succession_empty_side",
+            "succession_outside_life",
+            "succession_shape",
         )
     ),
     # tasks_catalog/files.py: the kind a field must hold

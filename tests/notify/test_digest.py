@@ -18,6 +18,7 @@ from engine.digest_job import digest_key, queue_digests
 from engine.digest_job import run as run_weekly
 from tasks_catalog import schema
 from tasks_catalog.loading import load_plan_file
+from tests.conftest import BEFORE_2025
 from tests.notify.conftest import SmtpAt
 
 AS_OF = dt.date(2015, 3, 16)
@@ -212,9 +213,13 @@ def test_the_weekly_job_queues_each_plan_once_a_week(kon_tum: sessionmaker[Sessi
 
 
 def _with_dong_thap(factory: sessionmaker[Session]) -> None:
-    """Đồng Tháp's plan 50/KH-UBND: issued 14 March 2016, period 2016-2020."""
+    """Đồng Tháp's plan 50/KH-UBND: issued 14 March 2016, period 2016-2020.
+
+    Loaded on the Kon Tum fixture's day, before the 2025 reorganisation (a load
+    applies every succession due by its day, engine.succession).
+    """
     with db.transaction(factory) as s:
-        load_plan_file(s, schema.plan_path("dong-thap-2016"))
+        load_plan_file(s, schema.plan_path("dong-thap-2016"), now=BEFORE_2025)
 
 
 def test_the_digest_book_gives_digest_data_for_every_plan_and_agency(

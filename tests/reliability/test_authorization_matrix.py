@@ -99,7 +99,7 @@ def test_a_coordinator_of_a_department_that_is_not_responsible_is_refused_with_t
             advance(s, get_user(s, "coord_stnmt"), REF, "consult")
         s.rollback()
     assert english(refused.value).startswith(
-        "coord_stnmt (coordinator, Department of Natural Resources and Environment) may not"
+        "coord_stnmt (coordinator, Kon Tum Department of Natural Resources and Environment) may not"
         " consult kon-tum-2013:2.1"
     )
 

@@ -157,7 +157,8 @@ def test_a_sqlite_file_locked_at_start_is_waited_for_and_the_change_then_recorde
     factory = db.session_factory(engine)
     with db.transaction(factory) as s:
         load_plan_file(s, schema.plan_path("kon-tum-2013"))
-        add_user(s, "lan", "kon-tum/sct", "coordinator")
+        # Loaded today: Quảng Ngãi's SCT holds Kon Tum's plan since 1/7/2025.
+        add_user(s, "lan", "quang-ngai/sct", "coordinator")
     # engine.db fixes the busy timeout at 15 s with no setting to shorten it, so
     # a lock held past it would cost this test 15 s: hold it briefly instead.
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

@@ -32,7 +32,10 @@ def test_the_board_refuses_an_officers_earlier_day_with_the_same_reason(
         follow_redirects=False,
     )
     shown = shown_after(client, posted)
-    assert "chỉ cán bộ điều phối của Sở Công Thương được điều chỉnh ngày ghi nhận" in shown.text
+    assert (
+        "chỉ cán bộ điều phối của Sở Công Thương tỉnh Kon Tum được điều chỉnh ngày ghi nhận"
+        in shown.text
+    )
     assert _history(kon_tum) == [("create", "catalog")]
 
 
@@ -57,7 +60,7 @@ def test_the_api_refuses_an_officers_earlier_day_with_the_same_reason(
     assert body["code"] == "not_allowed.backdate"
     assert body["detail"] == body["error"]
     assert (
-        "only a coordinator of Department of Industry and Trade corrects the day a step is recorded on"
+        "only a coordinator of Kon Tum Department of Industry and Trade corrects the day a step is recorded on"
         in body["detail"]
     )
     assert "chỉ cán bộ điều phối" in post("hung", "vi").json()["detail"]
