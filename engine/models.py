@@ -354,6 +354,9 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id"))
+    # The token of the claim that holds the message (revision 0008): only its
+    # holder may renew the lease or record the outcome.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class BoardFlash(Base):
