@@ -9,6 +9,11 @@ Kept in the engine so that the command line (``dondoc users passwd``,
   holds across web processes and restarts: after ``MAX_FAILURES`` failures for
   a name within ``FAILURE_WINDOW`` further attempts are refused, even with the
   right password, until the oldest failure leaves the window.
+- The count and the new failure are one step per name: on PostgreSQL a
+  transaction-scoped advisory lock on the name's hash serialises attempts on
+  one name (READ COMMITTED would let 40 parallel attempts each read "4
+  failures" and each check a password); SQLite's ``BEGIN IMMEDIATE`` write
+  lock already serialises them.
 - API tokens are random (``secrets.token_urlsafe``), shown once, and stored as
   their SHA-256 hash: a stolen database does not yield usable tokens, and a
   token's entropy makes a slow hash unnecessary.
@@ -30,7 +35,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from engine.errors import DondocError, InvalidInput, NotFound
@@ -100,6 +105,12 @@ def _recent_failures(session: Session, name: str, now: dt.datetime) -> int:
     return int(count or 0)
 
 
+def _lock_name(session: Session, name: str) -> None:
+    """Hold ``name``'s sign-in lock until the transaction ends (PostgreSQL; SQLite holds its own)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+
+
 def _user_named(session: Session, lowered: str) -> User | None:
     """The user whose name is ``lowered`` ignoring case; the exact name first if two differ by case."""
     found = list(session.scalars(select(User).where(func.lower(User.name) == lowered)))
@@ -120,6 +131,7 @@ def check_password(
     # People type their names as they please ("Lan", "LAN"): the count of
     # failures and the lookup both go by the name in lower case.
     name = name.strip()[:200].lower()
+    _lock_name(session, name)
     if _recent_failures(session, name, now) >= MAX_FAILURES:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         raise Throttled(name=name, minutes=minutes)
