@@ -9,6 +9,7 @@ import click
 
 from cli.context import CommandError, Context, pass_ctx
 from cli.output import emit_json, parse_day
+from engine.days import FIRST_DAY, LAST_DAY
 
 
 @click.group()
@@ -68,7 +69,7 @@ def report() -> None:
 
 @report.command("annual")
 @click.option("--plan", "plan_id", required=True)
-@click.option("--year", required=True, type=int)
+@click.option("--year", required=True, type=click.IntRange(FIRST_DAY.year, LAST_DAY.year))
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="md", show_default=True)
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx
@@ -109,6 +110,7 @@ def export_ics(
     \b
     Example: dondoc export ics --plan kon-tum-2013 --agency kon-tum/sct -o han.ics
     """
+    from engine.files import write_atomically
     from notifiers.ics import deadline_calendar
 
     w = obj.w
@@ -120,7 +122,7 @@ def export_ics(
             as_of=parse_day(as_of, "--as-of", w),
             lang=obj.lang,
         )
-    output.write_bytes(data)
+    write_atomically(output, data)
     click.echo(w.plural("cli.ics.wrote", data.count(b"BEGIN:VEVENT"), path=str(output)))
 
 

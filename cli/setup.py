@@ -25,7 +25,7 @@ def init(obj: Context) -> None:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @pass_ctx
 def serve(obj: Context, host: str, port: int) -> None:
     """Run the web board and REST API with uvicorn.

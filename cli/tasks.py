@@ -7,7 +7,15 @@ from typing import Any
 import click
 
 from cli.context import Context, pass_ctx
-from cli.output import emit_json, parse_day, parse_fields, parse_moment, print_rows, render_table
+from cli.output import (
+    MAX_ID,
+    emit_json,
+    parse_day,
+    parse_fields,
+    parse_moment,
+    print_rows,
+    render_table,
+)
 
 
 @click.command()
@@ -178,7 +186,9 @@ def _print_record(rec: dict[str, Any], obj: Context) -> None:
     help="When it happened (YYYY-MM-DD[THH:MM], Vietnam time), default now; coordinators only.",
 )
 @click.option(
-    "--expect-version", type=int, help="Refuse if the occurrence is no longer at this version."
+    "--expect-version",
+    type=click.IntRange(0, MAX_ID),
+    help="Refuse if the occurrence is no longer at this version.",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import DondocError, InvalidInput, NotFound
 from engine.models import ApiToken, Base, LoginFailure, User, utcnow
+from engine.text import storable
 from engine.users import get_user
 
 MIN_PASSWORD = 10
@@ -131,6 +132,9 @@ def check_password(
     # People type their names as they please ("Lan", "LAN"): the count of
     # failures and the lookup both go by the name in lower case.
     name = name.strip()[:200].lower()
+    if not storable(name):
+        # No user has such a name, and PostgreSQL cannot even compare it.
+        raise AuthenticationFailed("wrong_password")
     _lock_name(session, name)
     if _recent_failures(session, name, now) >= MAX_FAILURES:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)

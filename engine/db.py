@@ -46,8 +46,8 @@ def resolve_url(url: str | None) -> str:
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise InvalidInput("bad_database_url", url=url) from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise InvalidInput("bad_database_url", url=url[:200]) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         # psycopg 3 is the supported driver; a bare postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -99,10 +99,15 @@ def make_engine(url: str | None = None, *, echo: bool = False, create: bool = Tr
         timeout_ms = busy_timeout_ms()  # before touching the disk: a bad value changes nothing
         if parsed.database and parsed.database != ":memory:":
             path = Path(parsed.database)
-            if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            elif not path.exists():
-                raise StorageError("no_database", path=str(path))
+            try:
+                if create:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                elif not path.exists():
+                    raise StorageError("no_database", path=str(path)[:200])
+            except OSError as exc:  # a name too long, a folder that cannot be made
+                raise StorageError(
+                    "cannot_open", database=str(path)[:200], reason=exc.strerror or str(exc)
+                ) from exc
         engine = create_engine(resolved, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas(timeout_ms))
         event.listen(engine, "begin", _sqlite_begin_immediate)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from engine.files import write_atomically
 from notifiers.i18n import words
 
 # (message key of the heading, column width)
@@ -72,4 +74,6 @@ def write_xlsx(report: dict[str, Any], path: Path, *, lang: str = "vi") -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, (_key, width) in enumerate(_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(path, buffer.getvalue())

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from engine.errors import InvalidInput, Problem
+from engine.files import write_atomically
 from engine.plan_spec import AgencySpec
 from tasks_catalog.importer.agency_names import AgencyMatcher
 from tasks_catalog.importer.annex import walk
@@ -55,16 +56,9 @@ class ImportResult:
 
     def write(self, out_path: str | Path, report_lines: list[str], header: list[str]) -> Path:
         """Write OUT (YAML) and OUT.report.txt; return the YAML path."""
-        out = Path(out_path)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(self.to_yaml(report_lines, header), encoding="utf-8")
-            report = out.with_name(out.name + ".report.txt")
-            report.write_text("\n".join(report_lines) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInput(
-                "cannot_write", path=str(out), reason=exc.strerror or str(exc)
-            ) from exc
+        # Each file whole or not at all: a kill leaves the previous draft intact.
+        out = write_atomically(out_path, self.to_yaml(report_lines, header))
+        write_atomically(out.with_name(out.name + ".report.txt"), "\n".join(report_lines) + "\n")
         return out
 
 

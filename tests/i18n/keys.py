@@ -269,6 +269,12 @@ DYNAMIC = [
         for face in ("board", "api")
         for code in ("http_not_found", "http_method_not_allowed", "http_error")
     ),
+    # web/limits.py and web/app.py: refusals before the handler, worded by face
+    *(
+        f"{face}.{code}"
+        for face in ("board", "api")
+        for code in ("nul_in_address", "body_too_large", "database_busy")
+    ),
     # engine/errors: TransitionNotAllowed picks one of these codes
     "error.unknown_trigger",
     "error.unknown_trigger_final",
