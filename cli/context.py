@@ -47,11 +47,15 @@ class Context:
         return self._engine
 
     @contextmanager
-    def session(self, *, ready: bool = True) -> Iterator[Session]:
-        """One transaction: committed when the command's work is done."""
+    def session(self, *, ready: bool = True, reads: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the command's work is done.
+
+        ``reads`` for a command that only reads: it never holds SQLite's write lock.
+        """
         from engine import db
 
-        with db.transaction(db.session_factory(self.engine(ready=ready))) as session:
+        factory = db.session_factory(self.engine(ready=ready))
+        with db.transaction(factory, reads=reads) as session:
             yield session
 
     def close(self) -> None:

@@ -128,7 +128,7 @@ def notify_list(obj: Context, status: str | None, as_json: bool) -> None:
     from notifiers.dispatch import list_messages
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rows = list_messages(s, status, lang=obj.lang)
     if as_json:
         emit_json(rows)
@@ -207,7 +207,7 @@ def digest(
 
     w = obj.w
     day = parse_day(as_of, "--as-of", w) or today()
-    with obj.session() as s:
+    with obj.session(reads=not send) as s:
         if send:
             result = queue_digests(s, as_of=day, plan_id=plan_id, agency=agency, lang=obj.lang)
         else:

@@ -34,7 +34,7 @@ def audit_verify(obj: Context, plan_id: str | None, as_json: bool) -> None:
     from notifiers.audit_text import audit_problem_text
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         result = run_audit(s, obj.acting_user(s), plan_id)
     if as_json:
         emit_json(
@@ -83,7 +83,7 @@ def report_annual(obj: Context, plan_id: str, year: int, fmt: str, xlsx: Path | 
     from notifiers.render import render
     from notifiers.spreadsheet import write_xlsx
 
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         data = annual_report(s, plan_id, year)
     if xlsx is not None:
         write_xlsx(data, xlsx, lang=obj.lang)
@@ -114,7 +114,7 @@ def export_ics(
     from notifiers.ics import deadline_calendar
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         data = deadline_calendar(
             s,
             plan_id=plan_id,

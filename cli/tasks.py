@@ -27,7 +27,7 @@ def plans(obj: Context, as_of: str | None, as_json: bool) -> None:
     from engine.views import plan_rows
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rows = plan_rows(s, parse_day(as_of, "--as-of", w))
     if as_json:
         emit_json(rows)
@@ -67,7 +67,7 @@ def tasks(
     from engine.views import task_rows
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rows = task_rows(
             s,
             plan_id=plan_id,
@@ -111,7 +111,7 @@ def show(obj: Context, ref: str, as_of: str | None, as_json: bool) -> None:
     from engine.views import occurrence_record
     from notifiers.workflow_text import label_record
 
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rec = occurrence_record(s, ref, parse_day(as_of, "--as-of", obj.w))
     if as_json:
         emit_json(label_record(rec))

@@ -3,7 +3,8 @@
 The embedded default is a SQLite file in the user's data directory, opened in
 WAL mode with a busy timeout, foreign keys on and write transactions that take
 the write lock when they begin (``BEGIN IMMEDIATE``), so two writers queue
-instead of failing half way. PostgreSQL is reached through psycopg 3.
+instead of failing half way; work that only reads (``reading``) begins deferred and
+never takes the write lock. PostgreSQL is reached through psycopg 3.
 """
 
 from __future__ import annotations
@@ -82,8 +83,18 @@ def _sqlite_pragmas(timeout_ms: int) -> Any:
     return on_connect
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+# The execution option that marks a connection as only reading (``reading``).
+READ_ONLY = "dondoc_read_only"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A reader takes no lock until it reads and never the write lock: in WAL
+    # mode it sees one snapshot and writers go on. A writer takes the write
+    # lock at BEGIN, so two writers queue instead of failing half way.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None, *, echo: bool = False, create: bool = True) -> Engine:
@@ -110,7 +121,7 @@ def make_engine(url: str | None = None, *, echo: bool = False, create: bool = Tr
                 ) from exc
         engine = create_engine(resolved, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas(timeout_ms))
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
@@ -154,7 +165,7 @@ def current_revision(engine: Engine) -> str | None:
     Plain SQL, as Alembic's ``MigrationContext.get_current_revision`` reads it,
     without importing Alembic.
     """
-    with engine.connect() as conn:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         # Checked first: on PostgreSQL a failed SELECT would abort the transaction.
         if not inspect(conn).has_table("alembic_version"):
             return None
@@ -192,10 +203,23 @@ def has_tables(engine: Engine) -> bool:
 
 
 @contextlib.contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit when the block ends, roll back on any error."""
+def transaction(factory: sessionmaker[Session], *, reads: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back on any error.
+
+    ``reads``: work that only reads (listings, pages, ``audit verify``). On
+    SQLite it begins deferred, so it never holds the write lock and a long
+    read does not stop writers; should it write after all (a page forgetting
+    a flash), SQLite takes the lock then.
+    """
     with factory() as session, session.begin():
+        if reads:
+            session.connection(execution_options={READ_ONLY: True})
         yield session
+
+
+def reading(factory: sessionmaker[Session]) -> contextlib.AbstractContextManager[Session]:
+    """``transaction(factory, reads=True)``: a unit of work that only reads."""
+    return transaction(factory, reads=True)
 
 
 def _first_line(exc: BaseException) -> str:
