@@ -18,7 +18,8 @@ Kept in the engine so that the command line (``dondoc users passwd``,
   their SHA-256 hash: a stolen database does not yield usable tokens, and a
   token's entropy makes a slow hash unnecessary.
 - Browser sessions are stored as tokens of kind "session", so that
-  ``dondoc users token NAME --list`` shows only API tokens.
+  ``dondoc users token NAME --list`` shows only API tokens. Setting a
+  password ends every browser session of the user.
 - The tables do not grow without end: writing a session prunes expired
   sessions and writing a failure prunes failures older than the throttle
   window, at most ``PRUNE_BATCH`` rows each time so that a sign-in never does
@@ -35,7 +36,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.errors import DondocError, InvalidInput, NotFound
@@ -92,6 +93,14 @@ def set_password(session: Session, name: str, password: str) -> User:
     if password.strip() != password or not password.strip():
         raise InvalidInput("password_spaces")
     user.password_hash = _hasher.hash(password)
+    # A new password ends every browser session of the user: whoever signed
+    # in with the old one (a stolen password, a shared computer) is out.
+    # API tokens are separate credentials and stay until revoked.
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.kind == SESSION, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     session.flush()
     return user
 
