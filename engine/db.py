@@ -112,7 +112,7 @@ def make_engine(url: str | None = None, *, echo: bool = False, create: bool = Tr
             path = Path(parsed.database)
             try:
                 if create:
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    _create_private(path)
                 elif not path.exists():
                     raise StorageError("no_database", path=str(path)[:200])
             except OSError as exc:  # a name too long, a folder that cannot be made
@@ -127,6 +127,17 @@ def make_engine(url: str | None = None, *, echo: bool = False, create: bool = Tr
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = 10
     return create_engine(resolved, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600, a new folder 0700).
+
+    It holds password hashes; SQLite gives its -wal and -shm files the same mode.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def describe(engine: Engine) -> str:

@@ -32,9 +32,9 @@ _MISSING = object()
 # The longest text a catalog field may hold, and the largest catalog file read.
 MAX_TEXT = 5_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
-# What a stored text may not hold: C0 controls other than tab and newline, DEL,
-# and lone surrogates (the same rule as notes and fields, engine.transition).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# What a stored text may not hold: C0 controls other than tab and line breaks
+# (CR LF from a Windows annex), DEL, and lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # The kind of value a field must hold, as the problem names it (``kind.<name>``).
 _KIND_NAMES = {
     str: "text",
