@@ -116,6 +116,13 @@ def error_text(exc: BaseException, lang: str) -> str | None:
     if isinstance(exc, DondocError):
         # The command line words some errors its own way, naming its options.
         return w.error(exc, face="cli")
+    if isinstance(exc, OSError) and exc.filename is not None:
+        # The system refused a path the user gave (too long, not a folder, no
+        # permission): its own reason, about that path.
+        from engine.text import excerpt
+
+        path = excerpt(str(exc.filename), 80)
+        return w("error.cannot_use_path", path=path, reason=exc.strerror or type(exc).__name__)
     if isinstance(exc, StaleDataError):
         # A row changed by another process between read and write (a catalog
         # load racing an advance on PostgreSQL): nothing was written.

@@ -146,6 +146,8 @@ def describe(engine: Engine) -> str:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    from engine import seal  # noqa: F401 - registers the seal written after every flush
+
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -280,6 +280,16 @@ class Occurrence(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class OccurrenceSeal(Base):
+    """The facts of an occurrence that decide behaviour, as last written by dondoc (``engine.seal``)."""
+
+    __tablename__ = "occurrence_seals"
+
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class Event(Base):
     """One append-only entry of an occurrence's history, chained by hash."""
 

@@ -260,6 +260,8 @@ DYNAMIC = [
             "edited",
             "no_events",
             "tail_deleted",
+            "unsealed",
+            "seal_edited",
             "state_mismatch",
         )
     ),
@@ -269,6 +271,26 @@ DYNAMIC = [
         for face in ("board", "api")
         for code in ("http_not_found", "http_method_not_allowed", "http_error")
     ),
+    # notifiers/audit_text.py: f"audit.fact.{key}" for each fact engine.seal covers
+    *(
+        f"audit.fact.{key}"
+        for key in (
+            "ref",
+            "head",
+            "state",
+            "phase",
+            "resume_state",
+            "suspended_on",
+            "window_start",
+            "due",
+            "planned_due",
+            "completed_on",
+            "archived",
+            "task_archived",
+            "agencies",
+            "ledger",
+        )
+    ),  # fmt: skip
     # web/limits.py and web/app.py: refusals before the handler, worded by face
     *(
         f"{face}.{code}"
