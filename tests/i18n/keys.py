@@ -262,6 +262,9 @@ DYNAMIC = [
             "tail_deleted",
             "unsealed",
             "seal_edited",
+            "occurrence_deleted",
+            "anchored_event_missing",
+            "anchored_event_changed",
             "state_mismatch",
         )
     ),
