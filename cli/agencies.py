@@ -21,7 +21,7 @@ def agencies_list(obj: Context, province: str | None, as_json: bool) -> None:
     """List agencies.  Example: dondoc agencies list --province kon-tum"""
     from engine.directory import agency_rows
 
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rows = agency_rows(s, province=province)
     name_key = "name_vi" if obj.lang == "vi" else "name_en"
     columns = [

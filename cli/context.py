@@ -47,11 +47,15 @@ class Context:
         return self._engine
 
     @contextmanager
-    def session(self, *, ready: bool = True) -> Iterator[Session]:
-        """One transaction: committed when the command's work is done."""
+    def session(self, *, ready: bool = True, reads: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the command's work is done.
+
+        ``reads`` for a command that only reads: it never holds SQLite's write lock.
+        """
         from engine import db
 
-        with db.transaction(db.session_factory(self.engine(ready=ready))) as session:
+        factory = db.session_factory(self.engine(ready=ready))
+        with db.transaction(factory, reads=reads) as session:
             yield session
 
     def close(self) -> None:
@@ -81,14 +85,14 @@ pass_ctx = click.make_pass_decorator(Context)
 class CommandError(click.ClickException):
     """One sentence on stderr and the exit code the refusal calls for."""
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
+    def __init__(self, message: str, exit_code: int = 1, lang: str | None = None) -> None:
         super().__init__(message)
         # ClickException declares exit_code on the class; click reads it from the instance.
         vars(self)["exit_code"] = exit_code
         # The language is read now: by the time click shows the error its context is gone.
         found = click.get_current_context(silent=True)
         obj = found.find_object(Context) if found is not None else None
-        self.lang = obj.lang if obj is not None else "vi"
+        self.lang = lang or (obj.lang if obj is not None else "vi")
 
     def show(self, file: Any = None) -> None:
         """``Lỗi: …`` in Vietnamese, ``Error: …`` in English, on stderr."""
@@ -100,6 +104,7 @@ class CommandError(click.ClickException):
 def error_text(exc: BaseException, lang: str) -> str | None:
     """The sentence (and, for a file, its problems one per line) of an error we know."""
     from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
 
     from engine.errors import DondocError, InvalidDefinition
     from notifiers.i18n import words
@@ -111,6 +116,19 @@ def error_text(exc: BaseException, lang: str) -> str | None:
     if isinstance(exc, DondocError):
         # The command line words some errors its own way, naming its options.
         return w.error(exc, face="cli")
+    if isinstance(exc, OSError) and exc.filename is not None:
+        # The system refused a path the user gave (too long, not a folder, no
+        # permission): its own reason, about that path.
+        from engine.text import excerpt
+
+        path = excerpt(str(exc.filename), 80)
+        return w("error.cannot_use_path", path=path, reason=exc.strerror or type(exc).__name__)
+    if isinstance(exc, StaleDataError):
+        # A row changed by another process between read and write (a catalog
+        # load racing an advance on PostgreSQL): nothing was written.
+        return w("error.conflict")
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+        return w("error.database_busy")
     if isinstance(exc, OperationalError | DBAPIError):
         detail = str(getattr(exc, "orig", exc)).strip().splitlines()
         first = detail[0].rstrip(".") if detail else type(exc).__name__
@@ -148,8 +166,33 @@ def quiet_after_broken_pipe() -> None:
         os.close(devnull)
 
 
+def _check_arguments(ctx: click.Context, args: list[str]) -> None:
+    """Refuse an argument no database can store: a NUL, or bytes that are not UTF-8.
+
+    Python keeps such bytes of ``argv`` as lone surrogates (``\\udcff``); they
+    used to fail deep inside a command as an unexpected encoding error.
+    """
+    from engine.text import excerpt, storable
+    from notifiers.i18n import words
+
+    given = [*args, *(v for v in ctx.params.values() if v)]
+    for value in given:
+        if isinstance(value, str) and not storable(value):
+            # Checked before the root command's callback: the language is its option's value.
+            lang = str(ctx.params.get("lang") or "vi")
+            raise CommandError(words(lang)("cli.argument_not_text", value=excerpt(value)), 2, lang)
+
+
 class DondocGroup(click.Group):
     """A group whose commands report engine errors as one plain sentence."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            raw = list(args)
+            rest = super().parse_args(ctx, args)
+            _check_arguments(ctx, raw)
+            return rest
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -12,7 +12,7 @@ from cli.context import CommandError, Context, pass_ctx
 if TYPE_CHECKING:
     from notifiers.i18n import Words
 
-from cli.output import emit_json, parse_day, print_rows, render_table
+from cli.output import MAX_ID, emit_json, parse_day, print_rows, render_table
 
 
 def _print_escalations(
@@ -128,7 +128,7 @@ def notify_list(obj: Context, status: str | None, as_json: bool) -> None:
     from notifiers.dispatch import list_messages
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rows = list_messages(s, status, lang=obj.lang)
     if as_json:
         emit_json(rows)
@@ -170,7 +170,7 @@ def notify_dispatch(obj: Context, limit: int, as_json: bool) -> None:
 
 
 @notify.command("retry")
-@click.argument("message_id", required=False, type=int)
+@click.argument("message_id", required=False, type=click.IntRange(1, MAX_ID))
 @click.option("--all-dead", is_flag=True, help="Requeue every dead message.")
 @pass_ctx
 def notify_retry(obj: Context, message_id: int | None, all_dead: bool) -> None:
@@ -207,7 +207,7 @@ def digest(
 
     w = obj.w
     day = parse_day(as_of, "--as-of", w) or today()
-    with obj.session() as s:
+    with obj.session(reads=not send) as s:
         if send:
             result = queue_digests(s, as_of=day, plan_id=plan_id, agency=agency, lang=obj.lang)
         else:

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 Column = tuple[str, str, int]
 
 
+# The largest row id or version a command takes: PostgreSQL's INTEGER, so a
+# 20-digit number is a usage error instead of an overflow in the database.
+MAX_ID = 2**31 - 1
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -69,16 +74,20 @@ def print_rows(
 def parse_day(value: str | None, option: str, w: Words) -> dt.date | None:
     if value is None:
         return None
+    from engine.days import supported
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(w("cli.not_a_day", value=value), param_hint=option) from None
+    return supported(day)
 
 
 def parse_moment(value: str | None, w: Words) -> dt.datetime | None:
     """``--at``: a day or a time; without a zone it is Vietnam time."""
     if value is None:
         return None
+    from engine.days import supported
     from engine.workdays import VIETNAM_TZ
 
     try:
@@ -87,6 +96,7 @@ def parse_moment(value: str | None, w: Words) -> dt.datetime | None:
         raise click.BadParameter(w("cli.not_a_moment", value=value), param_hint="--at") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM_TZ)
+    supported(moment.date())
     return moment
 
 

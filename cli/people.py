@@ -7,7 +7,7 @@ import sys
 import click
 
 from cli.context import Context, pass_ctx
-from cli.output import emit_json, print_rows
+from cli.output import MAX_ID, emit_json, print_rows
 
 
 @click.group()
@@ -103,7 +103,12 @@ def users_passwd(obj: Context, name: str, password_stdin: bool) -> None:
 
 @users.command("token")
 @click.argument("name")
-@click.option("--revoke", "revoke_id", type=int, help="Revoke the token with this number.")
+@click.option(
+    "--revoke",
+    "revoke_id",
+    type=click.IntRange(1, MAX_ID),
+    help="Revoke the token with this number.",
+)
 @click.option("--list", "show_list", is_flag=True, help="List the user's tokens.")
 @pass_ctx
 def users_token(obj: Context, name: str, revoke_id: int | None, show_list: bool) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cli.context import CommandError, Context, pass_ctx
 from cli.output import emit_json, parse_day
+from engine.days import FIRST_DAY, LAST_DAY
 
 
 @click.group()
@@ -18,9 +20,17 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option("--plan", "plan_id")
+@click.option(
+    "--anchor",
+    "anchor_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also check the heads kept by 'audit anchor'.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def audit_verify(obj: Context, plan_id: str | None, as_json: bool) -> None:
+def audit_verify(
+    obj: Context, plan_id: str | None, anchor_file: Path | None, as_json: bool
+) -> None:
     """Verify every hash chain; exit 1 naming the first bad event.
 
     With --as, the user must be a coordinator (as on the board); without it,
@@ -28,13 +38,21 @@ def audit_verify(obj: Context, plan_id: str | None, as_json: bool) -> None:
 
     \b
     Example: dondoc audit verify
+             dondoc audit verify --anchor anchor-2015-03.json
     """
+    from engine.history import AuditResult
     from engine.history import audit as run_audit
     from notifiers.audit_text import audit_problem_text
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         result = run_audit(s, obj.acting_user(s), plan_id)
+        if anchor_file is not None:
+            result = AuditResult(
+                result.occurrences,
+                result.events,
+                [*result.problems, *_anchor_problems(s, anchor_file)],
+            )
     if as_json:
         emit_json(
             {
@@ -61,6 +79,53 @@ def audit_verify(obj: Context, plan_id: str | None, as_json: bool) -> None:
     )
 
 
+def _anchor_problems(session: Any, path: Path) -> list[Any]:
+    import json
+
+    from engine.anchor import check_anchor
+    from engine.errors import InvalidInput
+
+    try:
+        anchor = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise InvalidInput("bad_anchor", file=str(path)[:200], format="dondoc-anchor/1") from exc
+    return check_anchor(session, anchor, str(path))
+
+
+@audit.command("anchor")
+@click.option("--plan", "plan_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def audit_anchor(obj: Context, plan_id: str | None, output: Path | None) -> None:
+    """Print (or write) every occurrence's newest event, to keep outside the database.
+
+    'audit verify --anchor FILE' later names any occurrence deleted and any
+    anchored event gone or changed since, which no check inside the database
+    can see.
+
+    \b
+    Example: dondoc audit anchor -o anchor-2015-03.json
+    """
+    import json
+
+    from engine.anchor import take_anchor
+    from engine.files import write_atomically
+
+    with obj.session(reads=True) as s:
+        user = obj.acting_user(s)
+        if user is not None:  # as for verify: a coordinator, or the administrator
+            from engine.authz import require_audit
+
+            require_audit(user)
+        anchor = take_anchor(s, plan_id)
+    text = json.dumps(anchor, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomically(output, text)
+    click.echo(obj.w("cli.audit.anchored", count=len(anchor["heads"]), path=str(output)))
+
+
 @click.group()
 def report() -> None:
     """Reports a plan owes."""
@@ -68,7 +133,7 @@ def report() -> None:
 
 @report.command("annual")
 @click.option("--plan", "plan_id", required=True)
-@click.option("--year", required=True, type=int)
+@click.option("--year", required=True, type=click.IntRange(FIRST_DAY.year, LAST_DAY.year))
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="md", show_default=True)
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx
@@ -82,7 +147,7 @@ def report_annual(obj: Context, plan_id: str, year: int, fmt: str, xlsx: Path | 
     from notifiers.render import render
     from notifiers.spreadsheet import write_xlsx
 
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         data = annual_report(s, plan_id, year)
     if xlsx is not None:
         write_xlsx(data, xlsx, lang=obj.lang)
@@ -109,10 +174,11 @@ def export_ics(
     \b
     Example: dondoc export ics --plan kon-tum-2013 --agency kon-tum/sct -o han.ics
     """
+    from engine.files import write_atomically
     from notifiers.ics import deadline_calendar
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         data = deadline_calendar(
             s,
             plan_id=plan_id,
@@ -120,7 +186,7 @@ def export_ics(
             as_of=parse_day(as_of, "--as-of", w),
             lang=obj.lang,
         )
-    output.write_bytes(data)
+    write_atomically(output, data)
     click.echo(w.plural("cli.ics.wrote", data.count(b"BEGIN:VEVENT"), path=str(output)))
 
 

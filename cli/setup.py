@@ -33,13 +33,20 @@ def init(obj: Context) -> None:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    envvar="DONDOC_SECURE_COOKIES",
+    help="Mark the session cookie Secure (sent over HTTPS only); use behind TLS.",
+)
 @pass_ctx
-def serve(obj: Context, host: str, port: int) -> None:
+def serve(obj: Context, host: str, port: int, secure_cookies: bool) -> None:
     """Run the web board and REST API with uvicorn.
 
     \b
     Example: dondoc serve --port 8000   (then open http://127.0.0.1:8000/)
+             dondoc serve --secure-cookies   (behind a proxy that serves HTTPS)
     """
     import uvicorn
 
@@ -47,7 +54,7 @@ def serve(obj: Context, host: str, port: int) -> None:
     from web.app import create_app
 
     obj.engine()  # refuse to start on a database that is missing or not initialised
-    app = create_app(db.resolve_url(obj.db))
+    app = create_app(db.resolve_url(obj.db), secure_cookies=secure_cookies)
     click.echo(obj.w("cli.serve.serving", url=f"http://{host}:{port}/"))
     uvicorn.run(app, host=host, port=port, log_level="info")
 

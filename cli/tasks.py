@@ -7,10 +7,18 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import Context, pass_ctx
+from cli.output import (
+    MAX_ID,
+    emit_json,
+    parse_day,
+    parse_fields,
+    parse_moment,
+    print_rows,
+    render_table,
+)
 
 if TYPE_CHECKING:
     from notifiers.naming import Namer
-from cli.output import emit_json, parse_day, parse_fields, parse_moment, print_rows, render_table
 
 
 @click.command()
@@ -23,7 +31,7 @@ def plans(obj: Context, as_of: str | None, as_json: bool) -> None:
     from engine.views import plan_rows
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rows = plan_rows(s, parse_day(as_of, "--as-of", w))
         names = AgencyNames.read(s)
     if as_json:
@@ -67,7 +75,7 @@ def tasks(
     from engine.views import task_rows
 
     w = obj.w
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rows = task_rows(
             s,
             plan_id=plan_id,
@@ -119,7 +127,7 @@ def show(obj: Context, ref: str, as_of: str | None, as_json: bool) -> None:
     from notifiers.naming import Namer
     from notifiers.workflow_text import label_record
 
-    with obj.session() as s:
+    with obj.session(reads=True) as s:
         rec = occurrence_record(s, ref, parse_day(as_of, "--as-of", obj.w))
         namer = Namer.read(s, obj.w.lang)
     if as_json:
@@ -193,7 +201,9 @@ def _print_record(rec: dict[str, Any], obj: Context, n: Namer) -> None:
     help="When it happened (YYYY-MM-DD[THH:MM], Vietnam time), default now; coordinators only.",
 )
 @click.option(
-    "--expect-version", type=int, help="Refuse if the occurrence is no longer at this version."
+    "--expect-version",
+    type=click.IntRange(0, MAX_ID),
+    help="Refuse if the occurrence is no longer at this version.",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx

@@ -9,11 +9,17 @@ Kept in the engine so that the command line (``dondoc users passwd``,
   holds across web processes and restarts: after ``MAX_FAILURES`` failures for
   a name within ``FAILURE_WINDOW`` further attempts are refused, even with the
   right password, until the oldest failure leaves the window.
+- The count and the new failure are one step per name: on PostgreSQL a
+  transaction-scoped advisory lock on the name's hash serialises attempts on
+  one name (READ COMMITTED would let 40 parallel attempts each read "4
+  failures" and each check a password); SQLite's ``BEGIN IMMEDIATE`` write
+  lock already serialises them.
 - API tokens are random (``secrets.token_urlsafe``), shown once, and stored as
   their SHA-256 hash: a stolen database does not yield usable tokens, and a
   token's entropy makes a slow hash unnecessary.
 - Browser sessions are stored as tokens of kind "session", so that
-  ``dondoc users token NAME --list`` shows only API tokens.
+  ``dondoc users token NAME --list`` shows only API tokens. Setting a
+  password ends every browser session of the user.
 - The tables do not grow without end: writing a session prunes expired
   sessions and writing a failure prunes failures older than the throttle
   window, at most ``PRUNE_BATCH`` rows each time so that a sign-in never does
@@ -30,11 +36,12 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.errors import DondocError, InvalidInput, NotFound
 from engine.models import ApiToken, Base, LoginFailure, User, utcnow
+from engine.text import storable
 from engine.users import add_user, get_user
 
 MIN_PASSWORD = 10
@@ -86,6 +93,14 @@ def set_password(session: Session, name: str, password: str) -> User:
     if password.strip() != password or not password.strip():
         raise InvalidInput("password_spaces")
     user.password_hash = _hasher.hash(password)
+    # A new password ends every browser session of the user: whoever signed
+    # in with the old one (a stolen password, a shared computer) is out.
+    # API tokens are separate credentials and stay until revoked.
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.kind == SESSION, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     session.flush()
     return user
 
@@ -121,6 +136,12 @@ def _recent_failures(session: Session, name: str, now: dt.datetime) -> int:
     return int(count or 0)
 
 
+def _lock_name(session: Session, name: str) -> None:
+    """Hold ``name``'s sign-in lock until the transaction ends (PostgreSQL; SQLite holds its own)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+
+
 def _user_named(session: Session, lowered: str) -> User | None:
     """The user whose name is ``lowered`` ignoring case; the exact name first if two differ by case."""
     found = list(session.scalars(select(User).where(func.lower(User.name) == lowered)))
@@ -141,6 +162,10 @@ def check_password(
     # People type their names as they please ("Lan", "LAN"): the count of
     # failures and the lookup both go by the name in lower case.
     name = name.strip()[:200].lower()
+    if not storable(name):
+        # No user has such a name, and PostgreSQL cannot even compare it.
+        raise AuthenticationFailed("wrong_password")
+    _lock_name(session, name)
     if _recent_failures(session, name, now) >= MAX_FAILURES:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         raise Throttled(name=name, minutes=minutes)

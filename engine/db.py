@@ -3,7 +3,8 @@
 The embedded default is a SQLite file in the user's data directory, opened in
 WAL mode with a busy timeout, foreign keys on and write transactions that take
 the write lock when they begin (``BEGIN IMMEDIATE``), so two writers queue
-instead of failing half way. PostgreSQL is reached through psycopg 3.
+instead of failing half way; work that only reads (``reading``) begins deferred and
+never takes the write lock. PostgreSQL is reached through psycopg 3.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # database with it; reading it from the migration scripts would import Alembic
 # (about 150 ms of CPU) on every command. tests/engine/test_db.py pins it to
 # Alembic's own head, so a new migration that forgets to move it fails there.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0008"
 
 
 def default_url() -> str:
@@ -46,8 +47,8 @@ def resolve_url(url: str | None) -> str:
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise InvalidInput("bad_database_url", url=url) from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise InvalidInput("bad_database_url", url=url[:200]) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         # psycopg 3 is the supported driver; a bare postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -82,8 +83,18 @@ def _sqlite_pragmas(timeout_ms: int) -> Any:
     return on_connect
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+# The execution option that marks a connection as only reading (``reading``).
+READ_ONLY = "dondoc_read_only"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A reader takes no lock until it reads and never the write lock: in WAL
+    # mode it sees one snapshot and writers go on. A writer takes the write
+    # lock at BEGIN, so two writers queue instead of failing half way.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None, *, echo: bool = False, create: bool = True) -> Engine:
@@ -99,18 +110,34 @@ def make_engine(url: str | None = None, *, echo: bool = False, create: bool = Tr
         timeout_ms = busy_timeout_ms()  # before touching the disk: a bad value changes nothing
         if parsed.database and parsed.database != ":memory:":
             path = Path(parsed.database)
-            if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            elif not path.exists():
-                raise StorageError("no_database", path=str(path))
+            try:
+                if create:
+                    _create_private(path)
+                elif not path.exists():
+                    raise StorageError("no_database", path=str(path)[:200])
+            except OSError as exc:  # a name too long, a folder that cannot be made
+                raise StorageError(
+                    "cannot_open", database=str(path)[:200], reason=exc.strerror or str(exc)
+                ) from exc
         engine = create_engine(resolved, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas(timeout_ms))
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = 10
     return create_engine(resolved, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600, a new folder 0700).
+
+    It holds password hashes; SQLite gives its -wal and -shm files the same mode.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def describe(engine: Engine) -> str:
@@ -119,6 +146,8 @@ def describe(engine: Engine) -> str:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    from engine import seal  # noqa: F401 - registers the seal written after every flush
+
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -149,7 +178,7 @@ def current_revision(engine: Engine) -> str | None:
     Plain SQL, as Alembic's ``MigrationContext.get_current_revision`` reads it,
     without importing Alembic.
     """
-    with engine.connect() as conn:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         # Checked first: on PostgreSQL a failed SELECT would abort the transaction.
         if not inspect(conn).has_table("alembic_version"):
             return None
@@ -187,10 +216,23 @@ def has_tables(engine: Engine) -> bool:
 
 
 @contextlib.contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit when the block ends, roll back on any error."""
+def transaction(factory: sessionmaker[Session], *, reads: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back on any error.
+
+    ``reads``: work that only reads (listings, pages, ``audit verify``). On
+    SQLite it begins deferred, so it never holds the write lock and a long
+    read does not stop writers; should it write after all (a page forgetting
+    a flash), SQLite takes the lock then.
+    """
     with factory() as session, session.begin():
+        if reads:
+            session.connection(execution_options={READ_ONLY: True})
         yield session
+
+
+def reading(factory: sessionmaker[Session]) -> contextlib.AbstractContextManager[Session]:
+    """``transaction(factory, reads=True)``: a unit of work that only reads."""
+    return transaction(factory, reads=True)
 
 
 def _first_line(exc: BaseException) -> str:

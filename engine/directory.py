@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.addresses import email_ok, webhook_problem
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import Agency
 
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
 def get_agency(session: Session, code: str) -> Agency:
@@ -51,15 +50,16 @@ def set_contacts(
     agency = get_agency(session, code)
     if email is not None:
         email = email.strip()
-        if email and not _EMAIL.match(email):
-            raise InvalidInput("bad_email", value=email)
+        if email and not email_ok(email):
+            raise InvalidInput("bad_email", value=email[:200])
         agency.email = email or None
     if webhook is not None:
         webhook = webhook.strip()
-        if webhook:
-            parts = urlsplit(webhook)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise InvalidInput("bad_webhook", value=webhook)
+        problem = webhook_problem(webhook) if webhook else None
+        if problem == "scheme":
+            raise InvalidInput("bad_webhook", value=webhook[:200])
+        if problem:
+            raise InvalidInput("bad_webhook_host", value=webhook[:200])
         agency.webhook = webhook or None
     session.flush()
     return agency

@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import seal
 from engine.authz import require_audit
 from engine.lookup import get_plan
-from engine.models import Event, Occurrence, User, utcnow
+from engine.models import Event, Occurrence, OccurrenceSeal, User, utcnow
 
 GENESIS = "0" * 64
 
@@ -148,7 +149,8 @@ def _check_chain(occ: Occurrence, events: list[Event]) -> AuditProblem | None:
         return AuditProblem(occ.ref, None, None, "no_events")
     last = events[-1]
     if last.seq != occ.head_seq or last.hash != occ.head_hash:
-        return AuditProblem(occ.ref, occ.head_seq, None, "tail_deleted")
+        # The first missing event: the one after the last that is left.
+        return AuditProblem(occ.ref, min(last.seq, occ.head_seq) + 1, None, "tail_deleted")
     if last.to_state != occ.state:
         return AuditProblem(
             occ.ref,
@@ -178,10 +180,28 @@ def verify(session: Session, plan_id: str | None = None) -> AuditResult:
             )
         )
         n_events += len(events)
-        problem = _check_chain(occ, events)
+        problem = _check_chain(occ, events) or _check_seal(session, occ)
         if problem:
             problems.append(problem)
     return AuditResult(n_occ, n_events, problems)
+
+
+def _check_seal(session: Session, occ: Occurrence) -> AuditProblem | None:
+    """Whether the occurrence's state is as dondoc last wrote it (``engine.seal``)."""
+    stored = session.get(OccurrenceSeal, occ.id)
+    if stored is None:
+        return AuditProblem(occ.ref, None, None, "unsealed")
+    if seal.digest(stored.body) != stored.hash:
+        return AuditProblem(occ.ref, None, None, "seal_edited")
+    try:
+        sealed = json.loads(stored.body)
+    except ValueError:
+        return AuditProblem(occ.ref, None, None, "seal_edited")
+    now = seal.facts_of(occ, seal.ledger_rows(session, [occ.id]).get(occ.id, []))
+    changed = [key for key in now if json.dumps(now[key]) != json.dumps(sealed.get(key))]
+    if changed:
+        return AuditProblem(occ.ref, None, None, "state_changed", {"changed": changed})
+    return None
 
 
 def audit(session: Session, user: User | None, plan_id: str | None = None) -> AuditResult:

@@ -318,6 +318,16 @@ class Occurrence(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class OccurrenceSeal(Base):
+    """The facts of an occurrence that decide behaviour, as last written by dondoc (``engine.seal``)."""
+
+    __tablename__ = "occurrence_seals"
+
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class Event(Base):
     """One append-only entry of an occurrence's history, chained by hash."""
 
@@ -392,6 +402,9 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id"))
+    # The token of the claim that holds the message (revision 0008): only its
+    # holder may renew the lease or record the outcome.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class BoardFlash(Base):

@@ -24,6 +24,7 @@ from engine.ledger import SessionSource, insert_once, unit_of_work
 from engine.models import OPEN_PHASES, Escalation, Occurrence, Task, utcnow
 from engine.notices import notice_facts
 from engine.outbox import AgencyBook, Notice, enqueue_many
+from engine.seal import reseal
 
 
 def remind(
@@ -103,7 +104,7 @@ def _sent(session: Session, ids: list[int]) -> dict[int, set[int]]:
 
 def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> bool:
     """Insert the ledger row of one reminder; True when this call made it."""
-    return (
+    made = (
         insert_once(
             session,
             Escalation,
@@ -122,6 +123,9 @@ def _record(session: Session, occ: Occurrence, offset: int, as_of: dt.date) -> b
         )
         is not None
     )
+    if made:
+        reseal(session, [occ])  # the seal covers the ledger, written here without the ORM
+    return made
 
 
 def _notice(occ: Occurrence, nearest: int, as_of: dt.date, agencies: AgencyBook) -> Notice:

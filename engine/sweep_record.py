@@ -24,6 +24,7 @@ from engine.ledger import insert_many_once
 from engine.models import Escalation, Occurrence, Task, utcnow
 from engine.notices import notice_facts
 from engine.outbox import AgencyBook, Notice, enqueue_many
+from engine.seal import reseal
 from engine.workdays import PlanCalendars
 
 OVERDUE = "overdue"
@@ -177,6 +178,8 @@ def record(session: Session, dues: list[Due], ctx: SweepContext) -> list[Escalat
         inserted = {tuple(row[k] for k in _LEDGER_KEY) for row in rows}
     else:
         inserted = insert_many_once(session, Escalation, rows, _LEDGER_KEY)
+        # Written without the ORM: the seals of these occurrences now cover the new levels.
+        reseal(session, {due.occ for due in dues if due.occ.id in {k[0] for k in inserted}})
     created: list[EscalationRecord] = []
     notices: list[Notice] = []
     for due in dues:

@@ -24,10 +24,12 @@ from sqlalchemy.orm.exc import StaleDataError
 import workflows
 from engine import authz
 from engine import fields as field_values
+from engine.days import supported
 from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.history import new_event
 from engine.lookup import load_occurrence, load_occurrences
 from engine.models import Event, Occurrence, User, utcnow
+from engine.text import excerpt, storable
 from engine.users import CATALOG_ACTOR
 from engine.workdays import PlanCalendars, WorkingCalendar, local_day
 from workflows.fields import completion_day_field
@@ -37,6 +39,7 @@ MAX_NOTE = 10_000
 # happened before it (a load of the catalog, a succession of agencies).
 BOOKKEEPING_ACTORS = (CATALOG_ACTOR, "system")
 MAX_FIELD = 2_000
+MAX_FIELD_NAME = 100
 SUSPENDED = "suspended"
 CANCELLED = "cancelled"
 
@@ -68,11 +71,23 @@ def phase_of(wf: workflows.WorkflowDef, state: str) -> str:
 def _clean_text(field: str, value: str, limit: int) -> str:
     """``value`` if it fits; ``field`` is "note" or the name of a transition field."""
     if len(value) > limit:
-        raise InvalidInput("text_too_long", field=field, length=len(value), limit=limit)
+        raise InvalidInput("text_too_long", field=excerpt(field), length=len(value), limit=limit)
     bad = [c for c in value if ord(c) < 32 and c not in "\n\t"]
-    if bad:
-        raise InvalidInput("control_characters", field=field)
+    if bad or not storable(value):
+        raise InvalidInput("control_characters", field=excerpt(field))
     return value
+
+
+def _clean_name(name: str) -> str:
+    """A field's name: the value rules, on one line and at most ``MAX_FIELD_NAME`` characters."""
+    shown = excerpt(name)
+    if len(name) > MAX_FIELD_NAME:
+        raise InvalidInput(
+            "field_name_too_long", name=shown, length=len(name), limit=MAX_FIELD_NAME
+        )
+    if not storable(name) or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+        raise InvalidInput("field_name_control_characters", name=shown)
+    return name
 
 
 def _check_time(
@@ -81,6 +96,7 @@ def _check_time(
     now = utcnow()
     if at is None:
         return now
+    supported(at.date())
     if at.tzinfo is None:
         raise InvalidInput("naive_step_time", ref=occ.ref)
     if at > now + dt.timedelta(minutes=5):
@@ -137,8 +153,9 @@ def advance(
     calendar: WorkingCalendar | None = None,
 ) -> Advanced:
     """Fire ``trigger`` on the occurrence ``ref`` as ``actor``; one transaction."""
-    item = _cleaned(AdvanceItem(ref, trigger, note, fields, at, expected_version))
+    # The occurrence first: an unknown reference is "not found" whatever else is wrong.
     occ = load_occurrence(session, ref)
+    item = _cleaned(AdvanceItem(ref, trigger, note, fields, at, expected_version))
     step = _step(session, actor, occ, item, calendar)
     _flush(session, occ.ref)
     return step.advanced()
@@ -182,7 +199,9 @@ def advance_many(
 
 def _cleaned(item: AdvanceItem) -> AdvanceItem:
     """The item with its note and fields checked for length and control characters."""
-    fields = {k: _clean_text(k, str(v), MAX_FIELD) for k, v in (item.fields or {}).items()}
+    fields = {
+        _clean_name(k): _clean_text(k, str(v), MAX_FIELD) for k, v in (item.fields or {}).items()
+    }
     note = _clean_text("note", item.note or "", MAX_NOTE)
     return AdvanceItem(item.ref, item.trigger, note, fields, item.at, item.expected_version)
 

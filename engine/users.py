@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.authz import ROLES
@@ -17,15 +17,18 @@ SYSTEM_ACTORS = (CATALOG_ACTOR, "scheduler", "system")
 
 
 def add_user(session: Session, name: str, agency_code: str, role: str) -> User:
-    """Create a user; names are unique and plain (letters, digits, . _ @ -)."""
+    """Create a user; names are plain (letters, digits, . _ @ -) and unique ignoring case."""
     if not _NAME.match(name) or name in SYSTEM_ACTORS:
         raise InvalidInput("bad_user_name", name=name[:80], reserved=list(SYSTEM_ACTORS))
     if role not in ROLES:
         raise InvalidInput("unknown_role", role=role, roles=list(ROLES))
     if session.get(Agency, agency_code) is None:
         raise NotFound("no_agency", agency=agency_code)
-    if session.scalar(select(User).where(User.name == name)) is not None:
-        raise Conflict("user_exists", name=name)
+    # Unique ignoring case: sign-in goes by the name in lower case, so "LAN"
+    # beside "lan" would be a second account nobody can sign in to.
+    taken = session.scalar(select(User.name).where(func.lower(User.name) == name.lower()))
+    if taken is not None:
+        raise Conflict("user_exists", name=taken)
     user = User(name=name, agency_code=agency_code, role=role)
     session.add(user)
     session.flush()

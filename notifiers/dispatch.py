@@ -11,10 +11,23 @@ Rows queued as facts (``engine.outbox``) are written out when claimed
 stored with the outcome, so the outbox keeps what was said. A message that
 cannot be written out is dead-lettered alone; the others go on.
 
-Delivery is at least once: a dispatcher that dies after sending but before
-marking leaves the claim to expire (``next_attempt_at`` is the lease's end),
-and the next run sends again. The idempotency key travels as the e-mail
-Message-ID and the ``X-Dondoc-Key`` header, so receivers can drop the repeat.
+Each claim carries a random token written to the rows it takes. Just before
+a message is sent its lease is renewed, and only while the row still carries
+the token (fencing): a dispatcher slower than its lease finds the messages it
+had not reached taken over by another and skips them, and its outcome is
+recorded only on rows it still holds, so a healthy but slow dispatcher never
+doubles a message. A sent message is never claimed again.
+
+Delivery stays at least once in one window: a dispatcher that dies (or loses
+the database) after a channel accepted a message but before the outcome was
+recorded leaves the claim to expire (``next_attempt_at`` is the lease's end),
+and the next run sends it again; so does a single send that outlasts the
+lease. The idempotency key travels as the e-mail Message-ID and the
+``X-Dondoc-Key`` header, so receivers can drop the repeat.
+
+Every message is sent under its own guard: any exception while writing it
+out or sending it is a failed attempt with the error kept, backed off and
+dead-lettered at the limit, and the others go on.
 
 Claiming uses ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several
 dispatchers share the work without waiting; on SQLite the write lock taken by
@@ -24,7 +37,8 @@ dispatchers share the work without waiting; on SQLite the write lock taken by
 from __future__ import annotations
 
 import datetime as dt
-import json
+import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,13 +46,18 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
-from engine.errors import DondocError, InvalidInput, NotFound, Phrase
+from engine.errors import DondocError
 from engine.models import OutboxMessage, utcnow
 from notifiers.channels import channel_for
 from notifiers.config import NotifyConfig, load_config
-from notifiers.i18n import Words, words
+from notifiers.i18n import words
 from notifiers.message import Channel, DeliveryFailed, Message
 from notifiers.messages import Composed, compose
+from notifiers.outbox_records import STATUSES as STATUSES
+from notifiers.outbox_records import error_record
+from notifiers.outbox_records import error_text as error_text
+from notifiers.outbox_records import list_messages as list_messages
+from notifiers.outbox_records import retry as retry
 
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=6)
@@ -46,7 +65,6 @@ MAX_ATTEMPTS = 8
 # Long enough for a slow SMTP conversation, short enough that a crashed
 # dispatcher's messages go out again within minutes.
 LEASE = dt.timedelta(minutes=5)
-STATUSES = ("pending", "sending", "sent", "dead")
 
 
 def public_payload(kind: str, facts: dict[str, Any]) -> dict[str, Any]:
@@ -95,13 +113,27 @@ def dispatch_pending(
     now: dt.datetime | None = None,
     limit: int = 100,
     max_attempts: int = MAX_ATTEMPTS,
+    lease: dt.timedelta = LEASE,
 ) -> DispatchResult:
-    """Send every message due at ``now`` (at most ``limit``) and record each outcome."""
+    """Send every message due at ``now`` (at most ``limit``) and record each outcome.
+
+    ``now`` is when the run starts; leases are renewed from it plus the time
+    the run has taken, so a test's fixed clock and a real slow run agree.
+    """
     config = config or load_config()
     now = now or utcnow()
+    started = time.monotonic()
+
+    def clock() -> dt.datetime:
+        return now + dt.timedelta(seconds=time.monotonic() - started)
+
+    token = secrets.token_hex(16)
     result = DispatchResult()
     channels: dict[str, Channel] = {}
-    for claimed in _claim(factory, now, limit, config.base_url):
+    for message_id in _claim(factory, now, limit, token, lease):
+        claimed = _take(factory, message_id, token, clock() + lease, config.base_url)
+        if claimed is None:
+            continue  # our lease ran out and another dispatcher holds it now
         outcome = _send_one(claimed, config, channels)
         _record(factory, claimed, outcome, now, max_attempts, result)
     return result
@@ -135,14 +167,16 @@ class _Claimed:
     channel: str
     message: Message | None
     attempts: int
+    token: str = ""
     problem: DondocError | None = None
     #: The words written out now for a row queued as facts, stored with its outcome.
     composed: Composed | None = None
 
 
 def _claim(
-    factory: sessionmaker[Session], now: dt.datetime, limit: int, base_url: str | None = None
-) -> list[_Claimed]:
+    factory: sessionmaker[Session], now: dt.datetime, limit: int, token: str, lease: dt.timedelta
+) -> list[int]:
+    """Take up to ``limit`` due messages under ``token``; their ids, oldest due first."""
     due = or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending")
     with transaction(factory) as session:
         rows = session.scalars(
@@ -152,12 +186,56 @@ def _claim(
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
-        claimed = []
         for row in rows:
             row.status = "sending"
-            row.next_attempt_at = now + LEASE
-            claimed.append(_as_claimed(row, base_url))
-    return claimed
+            row.claim_token = token
+            row.next_attempt_at = now + lease
+        return [row.id for row in rows]
+
+
+def _held(message_id: int, token: str) -> Any:
+    return (
+        (OutboxMessage.id == message_id)
+        & (OutboxMessage.status == "sending")
+        & (OutboxMessage.claim_token == token)
+    )
+
+
+def _take(
+    factory: sessionmaker[Session],
+    message_id: int,
+    token: str,
+    lease_end: dt.datetime,
+    base_url: str | None,
+) -> _Claimed | None:
+    """Renew the lease of a message still held under ``token`` and read it; None if lost."""
+    with transaction(factory) as session:
+        renewed = session.execute(
+            update(OutboxMessage).where(_held(message_id, token)).values(next_attempt_at=lease_end)
+        )
+        if not renewed.rowcount:  # type: ignore[attr-defined]
+            return None
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        try:
+            claimed = _as_claimed(row, base_url)
+        except Exception as error:  # noqa: BLE001 - one bad row must not stop the rest
+            claimed = _Claimed(row.id, row.channel, None, row.attempts, problem=_crash(error))
+    return _Claimed(
+        claimed.id,
+        claimed.channel,
+        claimed.message,
+        claimed.attempts,
+        token,
+        claimed.problem,
+        claimed.composed,
+    )
+
+
+def _crash(error: BaseException) -> DeliveryFailed:
+    """An unexpected exception as a temporary failure: backed off, dead at the limit."""
+    reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+    return DeliveryFailed("send_crashed", reason=reason, permanent=False, channel="")
 
 
 def _as_claimed(row: OutboxMessage, base_url: str | None = None) -> _Claimed:
@@ -206,6 +284,8 @@ def _send_one(
         channels[claimed.channel].send(claimed.message)
     except DondocError as error:
         return error
+    except Exception as error:  # noqa: BLE001 - one message never stops the others
+        return _crash(error)
     return None
 
 
@@ -253,120 +333,13 @@ def _record(
             body_html=claimed.composed.html,
         )
     with transaction(factory) as session:
-        # Only our own claim is marked: if the lease ran out and another
-        # dispatcher took the message over, its outcome is the one that counts.
+        # Only our own claim is marked (fencing): if the lease ran out and
+        # another dispatcher took the message over, its outcome is the one that counts.
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == claimed.id, OutboxMessage.status == "sending")
-            .values(**values)
+            .where(_held(claimed.id, claimed.token))
+            .values(**values, claim_token=None)
         )
-
-
-def error_record(error: DondocError) -> str:
-    """A failure as stored in ``last_error``: its code and facts as JSON, worded when read."""
-    return json.dumps(
-        {"code": error.code, "facts": _jsonable(error.facts)}, ensure_ascii=False, default=str
-    )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Phrase):
-        return {"phrase": value.code, "facts": _jsonable(dict(value.facts))}
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _from_json(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"phrase", "facts"}:
-        return Phrase(value["phrase"], _from_json(value["facts"]))
-    if isinstance(value, dict):
-        return {k: _from_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_json(v) for v in value]
-    return value
-
-
-def error_text(stored: str | None, w: Words) -> str | None:
-    """The sentence of a stored ``last_error`` in ``w``'s language (older rows kept their text)."""
-    if not stored:
-        return None
-    try:
-        record = json.loads(stored)
-        error = DondocError(record["code"], **_from_json(record["facts"]))
-    except (ValueError, KeyError, TypeError):
-        return stored
-    return w.error(error)
-
-
-def list_messages(
-    session: Session, status: str | None = None, *, lang: str = "vi"
-) -> list[dict[str, Any]]:
-    """The outbox as rows for ``dondoc notify list``, newest first; errors worded in ``lang``.
-
-    A message not sent yet shows the subject it will have.
-    """
-    w = words(lang)
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status:
-        if status not in STATUSES:
-            raise InvalidInput("unknown_outbox_status", status=status, statuses=list(STATUSES))
-        query = query.where(OutboxMessage.status == status)
-    return [
-        {
-            "id": m.id,
-            "key": m.key,
-            "kind": m.kind,
-            "channel": m.channel,
-            "agency": m.agency_code,
-            "recipients": list(m.recipients),
-            "subject": m.subject if m.subject is not None else _subject(m),
-            "status": m.status,
-            "attempts": m.attempts,
-            "next_attempt_at": m.next_attempt_at.isoformat() if m.next_attempt_at else None,
-            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-            "last_error": error_text(m.last_error, w),
-        }
-        for m in session.scalars(query)
-    ]
-
-
-def _subject(message: OutboxMessage) -> str:
-    try:
-        return compose(message.kind, dict(message.payload or {}), message.lang).subject
-    except Exception:  # noqa: BLE001 - a listing shows what it can; dispatch reports the error
-        return ""
-
-
-def retry(
-    session: Session,
-    message_id: int | None = None,
-    *,
-    all_dead: bool = False,
-    now: dt.datetime | None = None,
-) -> int:
-    """Put a dead message (or every dead one) back in the queue; return how many."""
-    now = now or utcnow()
-    query = select(OutboxMessage).where(OutboxMessage.status == "dead")
-    if message_id is not None:
-        row = session.get(OutboxMessage, message_id)
-        if row is None:
-            raise NotFound("no_outbox_message", id=message_id)
-        if row.status != "dead":
-            raise InvalidInput("retry_not_dead", id=message_id, status=row.status)
-        query = query.where(OutboxMessage.id == message_id)
-    elif not all_dead:
-        raise InvalidInput("retry_what")
-    count = 0
-    for row in session.scalars(query):
-        row.status = "pending"
-        row.attempts = 0
-        row.next_attempt_at = now
-        count += 1
-    session.flush()
-    return count
 
 
 def dispatch_job(factory: sessionmaker[Session]) -> int:

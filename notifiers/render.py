@@ -1,8 +1,9 @@
 """Jinja2 rendering of digests, reports and messages, worded from the message catalog.
 
 HTML templates (``*.html.j2``) are autoescaped, so a task title full of markup
-arrives as text; text and Markdown templates are not, but every value passes
-through ``oneline`` where a line break would change the layout. Templates
+arrives as text; in Markdown templates every value has its angle brackets
+replaced (``markdown_text``); text templates are not escaped, but every value
+passes through ``oneline`` where a line break would change the layout. Templates
 take their words with ``_("key", name=value)`` (Jinja2's i18n extension,
 "newstyle": values are escaped in HTML) from ``notifiers.i18n``, and label
 codes with ``W`` (``W.status(cat)``, ``W.state(workflow, state)``).
@@ -82,6 +83,23 @@ _ENV.filters["amount"] = format_amount
 _ENV.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
+def markdown_text(value: Any) -> Any:
+    """A value as Markdown shows it: ``<`` and ``>`` as entities, so no title opens a tag.
+
+    Markdown passes raw HTML through to the page it becomes; a title holding
+    ``<script>`` ran there. Only the angle brackets are replaced, which keeps
+    the escaping idempotent (a macro's output may pass here twice).
+    """
+    if isinstance(value, str):
+        return value.replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+# Markdown templates: every {{ value }} through markdown_text; the template's
+# own markup (``<br>`` in table cells) is literal text and stays.
+_MD_ENV = _ENV.overlay(finalize=markdown_text)
+
+
 def render(
     name: str, fmt: str, data: dict[str, Any], *, lang: str = "vi", base_url: str | None = None
 ) -> str:
@@ -92,7 +110,7 @@ def render(
     """
     if fmt not in FORMATS:
         raise InvalidInput("unknown_format", format=fmt, formats=list(FORMATS))
-    template = _ENV.get_template(f"{name}.{FORMATS[fmt]}.j2")
+    template = (_MD_ENV if fmt == "md" else _ENV).get_template(f"{name}.{FORMATS[fmt]}.j2")
     base = (base_url or "").rstrip("/")
 
     def task_url(ref: str) -> str:

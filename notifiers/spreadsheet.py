@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from engine.files import write_atomically
 from notifiers.i18n import words
 
 # (message key of the heading, column width)
@@ -20,6 +22,22 @@ _COLUMNS = (
     ("report.results", 50),
     ("report.budget", 14),
 )
+
+
+# What a spreadsheet program reads as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: Any) -> None:
+    """Keep a text that looks like a formula as text (a title ``=HYPERLINK(...)`` from an annex).
+
+    openpyxl stores a string beginning with ``=`` as a formula; it is stored
+    as a string instead, with Excel's quote prefix so that editing the cell
+    does not turn it into one either.
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def write_xlsx(report: dict[str, Any], path: Path, *, lang: str = "vi") -> None:
@@ -70,6 +88,9 @@ def write_xlsx(report: dict[str, Any], path: Path, *, lang: str = "vi") -> None:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            neutralise(cell)
     for index, (_key, width) in enumerate(_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(path, buffer.getvalue())

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from engine.addresses import usable_host
 from notifiers.message import DeliveryFailed, Message, masked
 from workflows.errors import Phrase
 
@@ -126,6 +127,10 @@ class WebhookChannel:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             # urllib would also open file:// and ftp:// URLs; a webhook is HTTP.
             self._fail(key, target, Phrase("not_http_url"), True)
+        if not usable_host(parts):
+            # An address stored before addresses were checked (``hook..example``,
+            # a port past 65535) will never work: dead at once, the others go on.
+            self._fail(key, target, Phrase("unusable_host"), True)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "dondoc-webhook",

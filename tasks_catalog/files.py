@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import reprlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import yaml
 
 from engine.errors import InvalidDefinition, NotFound, Problem
 from engine.plan_spec import Window
+from engine.text import excerpt
 
 PLAN_FORMAT = "dondoc-plan/1"
 AGENCIES_FORMAT = "dondoc-agencies/1"
@@ -27,6 +30,12 @@ AGENCIES_FORMAT = "dondoc-agencies/1"
 Where = tuple[str, str] | None
 
 _MISSING = object()
+# The longest text a catalog field may hold, and the largest catalog file read.
+MAX_TEXT = 5_000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# What a stored text may not hold: C0 controls other than tab and line breaks
+# (CR LF from a Windows annex), DEL, and lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # The kind of value a field must hold, as the problem names it (``kind.<name>``).
 _KIND_NAMES = {
     str: "text",
@@ -110,7 +119,21 @@ class Reader:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.problem(where, key, "wrong_kind", kind=_KIND_NAMES[kind], value=_shown(value))
             return default
+        if isinstance(value, str) and not self._fit(where, key, value):
+            return default
         return value
+
+    def _fit(self, where: Where, key: str, value: str) -> bool:
+        """Whether a text can be stored as it is on both databases; a problem recorded if not."""
+        if len(value) > MAX_TEXT:
+            self.problem(where, key, "text_too_long", length=len(value), limit=MAX_TEXT)
+            return False
+        if _CONTROL.search(value):
+            # PostgreSQL refuses a NUL and a lone surrogate; a terminal escape
+            # in a title would be replayed by every listing.
+            self.problem(where, key, "control_characters_in_text", value=_shown(value))
+            return False
+        return True
 
     def text(self, data: Mapping[str, Any], key: str, where: Where, required: bool = True) -> str:
         return str(self.get(data, key, where, str, "", required))
@@ -120,7 +143,8 @@ class Reader:
         good = []
         for item in items:
             if isinstance(item, str):
-                good.append(item)
+                if self._fit(where, key, item):
+                    good.append(item)
             else:
                 self.problem(where, key, "not_quoted_text", value=_shown(item))
         return tuple(good)
@@ -157,22 +181,45 @@ class Reader:
             )
 
 
+# Bounded like the words it makes: a 16 KB alias bomb expanded to 312 MB
+# through a full repr before it was cut to 80 characters.
+_REPR = reprlib.Repr()
+_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict, _REPR.maxlevel = 80, 80, 4, 4, 2
+
+
 def _shown(value: Any) -> str:
-    """A value as a problem quotes it: short, whatever it holds."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    """A value as a problem quotes it: short, whatever it holds, control characters escaped."""
+    text = excerpt(_REPR.repr(value), 80)
+    return text
+
+
+class _CatalogLoader(yaml.SafeLoader):
+    """YAML without aliases: a catalog file has no use for them, and a few kilobytes of
+    nested aliases expand to gigabytes (an alias bomb)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in catalog files", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def read_yaml(path: Path) -> Any:
     """The YAML document at ``path``; NotFound or InvalidDefinition naming the file."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidDefinition(
+                "catalog_too_large", file=str(path), size=path.stat().st_size, limit=MAX_FILE_BYTES
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise NotFound("no_catalog_file", path=str(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidDefinition("catalog_unreadable", file=str(path), reason=str(exc)) from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_CatalogLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InvalidDefinition(

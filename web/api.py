@@ -39,6 +39,7 @@ from starlette.routing import Route
 
 from engine import views
 from engine.auth import AuthenticationFailed, user_for_token
+from engine.days import FIRST_DAY, LAST_DAY, supported
 from engine.errors import (
     Conflict,
     DondocError,
@@ -50,6 +51,7 @@ from engine.errors import (
     TransitionNotAllowed,
 )
 from engine.models import User
+from engine.text import excerpt
 from engine.transition import advance
 from engine.workdays import VIETNAM_TZ
 from notifiers.i18n import best_lang, words
@@ -69,6 +71,7 @@ _STATUS: tuple[tuple[type[DondocError], int], ...] = (
     (StorageError, 503),
 )
 MAX_BODY = 64 * 1024
+MAX_DEPTH = 32
 
 
 class ApiError(Exception):
@@ -128,9 +131,10 @@ def _day(request: Request) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput("bad_as_of", value=value[:40]) from None
+        raise InvalidInput("bad_as_of", value=excerpt(value, 40)) from None
+    return supported(day)
 
 
 async def _answer(request: Request, work: Any, *args: Any) -> Response:
@@ -191,7 +195,8 @@ def _if_match(request: Request) -> int:
     if raw is None:
         raise ApiError(428, "if_match_missing")
     text = raw.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 9:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise ApiError(422, "if_match_bad", value=raw[:40])
     return int(text)
 
@@ -206,13 +211,42 @@ class _Step:
     at: dt.datetime | None
 
 
+def _too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether the JSON text nests arrays or objects deeper than ``limit`` (checked before parsing).
+
+    ``json.loads`` recurses once per level: 30,000 levels was a RecursionError (a 500).
+    Brackets inside strings are skipped; the text is at most ``MAX_BODY`` bytes.
+    """
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
 async def _advance_body(request: Request) -> _Step:
+    # The size is enforced while the body streams in (web.limits.RequestLimits).
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise ApiError(413, "body_too_large", limit=MAX_BODY)
+    if _too_deep(raw):
+        raise ApiError(422, "body_too_deep", limit=MAX_DEPTH)
     try:
         body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(422, "body_not_json") from None
     if not isinstance(body, dict):
         raise ApiError(422, "body_not_object")
@@ -237,7 +271,11 @@ def _at(value: Any) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ApiError(422, "at_bad", value=value[:40]) from None
+        raise ApiError(422, "at_bad", value=excerpt(value, 40)) from None
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise ApiError(
+            422, "at_out_of_range", value=value, first=FIRST_DAY.year, last=LAST_DAY.year
+        )
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM_TZ)
 
 

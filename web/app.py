@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -22,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from engine import db
 from notifiers.i18n import words
 from web import api, changes, pages, signin
+from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
 
@@ -39,6 +41,28 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return api.refusal(request, api.ApiError(exc.status_code, code, status=exc.status_code))
     w = words(lang_of(request))
     return await error_page(request, exc.status_code, w(f"board.{code}", status=exc.status_code))
+
+
+# How long a client should wait when SQLite's write lock was busy past the timeout.
+RETRY_AFTER_SECONDS = 5
+
+
+def _busy(exc: Exception) -> bool:
+    """SQLite's "database is locked": another writer held the lock past the busy timeout."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """A write lock busy past the timeout is no fault: 503 with ``Retry-After``.
+
+    Registered for ``OperationalError`` itself so that Starlette answers
+    without logging it as a server error; any other database failure is one.
+    """
+    if _busy(exc):
+        response = await refusal(request, 503, "database_busy", {"seconds": RETRY_AFTER_SECONDS})
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return await _unexpected(request, exc)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -81,8 +105,13 @@ def create_app(
                 https_only=secure_cookies,
             ),
             Middleware(SecurityHeaders),
+            Middleware(RequestLimits),
         ],
-        exception_handlers={HTTPException: _http_error, Exception: _unexpected},
+        exception_handlers={
+            HTTPException: _http_error,
+            OperationalError: _database_error,
+            Exception: _unexpected,
+        },
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -22,6 +22,8 @@ _STRS = {"type": "array", "items": _STR}
 # What engine.transition accepts as a note or a field: no control characters
 # other than newline and tab, and limited lengths.
 _TEXT = r"^[^\u0000-\u0008\u000b-\u001f]*$"
+# engine.days: the years dondoc handles.
+_SUPPORTED_YEAR = "^(19|2[0-9])[0-9]{2}-"
 _NOTE = {"type": "string", "maxLength": 10_000, "pattern": _TEXT}
 _FIELD = {"type": "string", "maxLength": 2_000, "pattern": _TEXT}
 
@@ -59,7 +61,10 @@ _REF = {
         "pattern": r"^[a-z0-9][a-z0-9-]{0,78}:[0-9A-Za-z][0-9A-Za-z.\-]{0,38}(@[0-9]{4})?$",
     },
 }
+# A free-text parameter: anything but a NUL (web.limits refuses a NUL in the address with 400).
+_PARAM = {"type": "string", "pattern": "^[^\\u0000]*$"}
 _COMMON_ERRORS = {
+    "400": _error("A NUL character in the address."),
     "401": _error("No, unknown or revoked bearer token."),
     "422": _error("A malformed parameter (date, status, reference)."),
 }
@@ -227,14 +232,16 @@ SCHEMAS: dict[str, Any] = {
             "fields": {
                 "type": "object",
                 "additionalProperties": {"oneOf": [_FIELD, {"type": "number"}]},
+                # A field's name: one line, no control characters, at most 100 characters.
+                "propertyNames": {"maxLength": 100, "pattern": r"^[^\u0000-\u001f\u007f-\u009f]*$"},
                 "example": {"document_number": "05/CT-UBND", "document_date": "2014-06-10"},
             },
             "note": _NOTE,
             # A coordinator's correction: the day (or time, Vietnam time) the step happened.
             "at": {
                 "anyOf": [
-                    {"type": "string", "format": "date"},
-                    {"type": "string", "format": "date-time"},
+                    {"type": "string", "format": "date", "pattern": _SUPPORTED_YEAR},
+                    {"type": "string", "format": "date-time", "pattern": _SUPPORTED_YEAR},
                 ],
                 "example": "2014-06-10",
                 "description": "A day (midnight, Vietnam time) or a time; only coordinators.",
@@ -279,8 +286,8 @@ def document() -> dict[str, Any]:
                     "summary": "One row per occurrence, as 'dondoc tasks --json'",
                     "operationId": "listTasks",
                     "parameters": [
-                        {"name": "plan", "in": "query", "required": False, "schema": _STR},
-                        {"name": "agency", "in": "query", "required": False, "schema": _STR},
+                        {"name": "plan", "in": "query", "required": False, "schema": _PARAM},
+                        {"name": "agency", "in": "query", "required": False, "schema": _PARAM},
                         {
                             "name": "status",
                             "in": "query",
@@ -342,6 +349,7 @@ def document() -> dict[str, Any]:
                         "413": _error("The body is too large."),
                         "422": _error("Missing required fields or malformed input."),
                         "428": _error("No If-Match header."),
+                        "400": _COMMON_ERRORS["400"],
                         "401": _COMMON_ERRORS["401"],
                     },
                 }
@@ -365,8 +373,8 @@ def document() -> dict[str, Any]:
                     "summary": "The weekly digest's data for a plan and/or an agency",
                     "operationId": "digest",
                     "parameters": [
-                        {"name": "plan", "in": "query", "required": False, "schema": _STR},
-                        {"name": "agency", "in": "query", "required": False, "schema": _STR},
+                        {"name": "plan", "in": "query", "required": False, "schema": _PARAM},
+                        {"name": "agency", "in": "query", "required": False, "schema": _PARAM},
                         _AS_OF,
                     ],
                     "responses": {
@@ -400,12 +408,13 @@ def document() -> dict[str, Any]:
                     ),
                     "operationId": "audit",
                     "parameters": [
-                        {"name": "plan", "in": "query", "required": False, "schema": _STR},
+                        {"name": "plan", "in": "query", "required": False, "schema": _PARAM},
                     ],
                     "responses": {
                         "200": _ok("The audit", _ref("Audit")),
                         "403": _error("Only coordinators run the audit."),
                         "404": _error("No such plan."),
+                        "400": _COMMON_ERRORS["400"],
                         "401": _COMMON_ERRORS["401"],
                     },
                 }

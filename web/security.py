@@ -34,7 +34,7 @@ def secret_key() -> str:
     path = Path(platformdirs.user_data_dir("dondoc")) / "web_secret_key"
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     # Created readable by its owner only: whoever has it can forge sessions.
     try:

@@ -39,9 +39,12 @@ SIGNED_OUT = _SignedOut()
 async def run(request: Request, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``work(session, *args, **kwargs)`` in one transaction, committed when it returns."""
     factory = request.app.state.factory
+    # A GET only reads (a page may forget a flash): on SQLite it does not
+    # take the write lock, so pages never stop an advance.
+    reads = request.method in ("GET", "HEAD")
 
     def unit() -> T:
-        with db.transaction(factory) as session:
+        with db.transaction(factory, reads=reads) as session:
             return work(session, *args, **kwargs)
 
     return await run_in_threadpool(unit)

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from engine.errors import InvalidInput, Problem
+from engine.files import write_atomically
 from engine.plan_spec import AgencySpec
 from tasks_catalog.importer.agency_names import AgencyMatcher
 from tasks_catalog.importer.annex import walk
@@ -31,6 +32,7 @@ __all__ = ["ImportResult", "import_annex", "import_annex_text"]
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+MAX_TEXT_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -55,16 +57,9 @@ class ImportResult:
 
     def write(self, out_path: str | Path, report_lines: list[str], header: list[str]) -> Path:
         """Write OUT (YAML) and OUT.report.txt; return the YAML path."""
-        out = Path(out_path)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(self.to_yaml(report_lines, header), encoding="utf-8")
-            report = out.with_name(out.name + ".report.txt")
-            report.write_text("\n".join(report_lines) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInput(
-                "cannot_write", path=str(out), reason=exc.strerror or str(exc)
-            ) from exc
+        # Each file whole or not at all: a kill leaves the previous draft intact.
+        out = write_atomically(out_path, self.to_yaml(report_lines, header))
+        write_atomically(out.with_name(out.name + ".report.txt"), "\n".join(report_lines) + "\n")
         return out
 
 
@@ -119,6 +114,11 @@ def _read_items(path: Path) -> tuple[list[Item], str]:
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
         raise InvalidInput("import_file_type", file=path.name, suffix=suffix)
     try:
+        # Flattening grows faster than the text (10 MB took 176 s): annexes are far smaller.
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise InvalidInput(
+                "import_too_large", file=path.name, size=path.stat().st_size, limit=MAX_TEXT_BYTES
+            )
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput("not_utf8", path=str(path)) from exc
@@ -168,6 +168,8 @@ def import_annex_text(
     agencies: dict[str, AgencySpec] | None = None,
 ) -> ImportResult:
     """The same as ``import_annex`` for a document already in memory (text or HTML)."""
+    if len(text) > MAX_TEXT_BYTES:
+        raise InvalidInput("import_too_large", file=name, size=len(text), limit=MAX_TEXT_BYTES)
     items = read_html_document(text) if "<table" in text.lower() else read_text_document(text)
     return _import_items(
         items,

@@ -262,6 +262,11 @@ DYNAMIC = [
             "edited",
             "no_events",
             "tail_deleted",
+            "unsealed",
+            "seal_edited",
+            "occurrence_deleted",
+            "anchored_event_missing",
+            "anchored_event_changed",
             "state_mismatch",
         )
     ),
@@ -270,6 +275,32 @@ DYNAMIC = [
         f"{face}.{code}"
         for face in ("board", "api")
         for code in ("http_not_found", "http_method_not_allowed", "http_error")
+    ),
+    # notifiers/audit_text.py: f"audit.fact.{key}" for each fact engine.seal covers
+    *(
+        f"audit.fact.{key}"
+        for key in (
+            "ref",
+            "head",
+            "state",
+            "phase",
+            "resume_state",
+            "suspended_on",
+            "window_start",
+            "due",
+            "planned_due",
+            "completed_on",
+            "archived",
+            "task_archived",
+            "agencies",
+            "ledger",
+        )
+    ),  # fmt: skip
+    # web/limits.py and web/app.py: refusals before the handler, worded by face
+    *(
+        f"{face}.{code}"
+        for face in ("board", "api")
+        for code in ("nul_in_address", "body_too_large", "database_busy")
     ),
     # engine/errors: TransitionNotAllowed picks one of these codes
     "error.unknown_trigger",

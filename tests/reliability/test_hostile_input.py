@@ -215,7 +215,27 @@ REFUSED = [
     ["escalate", "--as-of", "0000-00-00"],
     ["show", "kon-tum-2013:2.1@2015'"],
     ["digest", "--as-of", "{{ 7*7 }}"],
+    # Issue 18: each of these was "Unexpected internal error".
+    ["escalate", "--dry-run", "--as-of", "0001-01-01"],
+    ["escalate", "--as-of", "9999-12-31"],
+    ["remind", "--dry-run", "--as-of", "9999-12-31"],
+    ["digest", "--as-of", "0001-01-01"],
+    ["--as", "lan", "advance", "kon-tum-2013:2.1", "comment", "--at", "0001-01-01"],
+    ["notify", "retry", "99999999999999999999999"],
+    ["users", "token", "lan", "--revoke", "99999999999999999999999"],
+    ["--as", "lan", "advance", "kon-tum-2013:2.1", "consult", "--expect-version", "9" * 25],
+    ["report", "annual", "--plan", "kon-tum-2013", "--year", "9" * 25],
+    ["export", "ics", "-o", "/proc/no-such-folder/x.ics"],
+    ["export", "ics", "-o", "/tmp/" + "a" * 5000 + ".ics"],
+    ["agencies", "set", "kon-tum/ubnd", "--webhook", "http://hook..example/x"],
+    ["agencies", "set", "kon-tum/ubnd", "--webhook", "http://hook.example:99999/x"],
+    ["--as", "lan", "advance", "kon-tum-2013:2.1", "comment", "--note", "a\udcffb"],
+    ["tasks", "--plan", "a\udcffb"],
+    ["--as", "lan", "advance", "kon-tum-2013:2.1", "comment", "--field", "k\x00\x1b[2J=v"],
+    ["--as", "lan", "advance", "kon-tum-2013:2.1", "comment", "--field", "k" * 900 + "=v"],
 ]
+# Options before the command: the database URL itself.
+REFUSED_URLS = ["postgresql://x:y@[::1/db", "postgresql://x@h:abc/x", "/tmp/" + "a" * 5000]
 
 
 def test_malformed_and_malicious_arguments_are_refused_cleanly_and_change_nothing(
@@ -230,6 +250,10 @@ def test_malformed_and_malicious_arguments_are_refused_cleanly_and_change_nothin
         assert "Traceback" not in result.output and "Unexpected internal" not in result.output
         assert len(result.output.strip().splitlines()) <= 4, (args[:6], result.output[:500])
         codes.append(result.exit_code)
+    for url in REFUSED_URLS:
+        result = runner.invoke(cli, ["--db", url, "tasks"])
+        assert result.exit_code == 1, (url[:40], result.output[:300])
+        assert "Unexpected internal" not in result.output and len(result.output.splitlines()) == 1
     assert _fingerprint(kon_tum_cli) == before
     print(
         f"\nhostile arguments: {len(REFUSED)} refused ({codes.count(1)} with exit 1, "
