@@ -2,7 +2,7 @@
 
 ``import_annex(path, plan_id=..., province=...)`` reads a whole document
 (Markdown/text with pipe tables, tab-separated or flattened tables, HTML
-``<table>``, or ``.xlsx``), finds the task annex by its headings, and returns
+``<table>``, ``.xlsx``, Word ``.docx`` or a text-based ``.pdf``), finds the task annex by its headings, and returns
 an ``ImportResult``: the plan as a dict in the FORMAT.md shape and a report
 naming every guess, unmapped agency, unreadable time cell and ambiguous row.
 ``dondoc catalog import`` writes it with ``ImportResult.write``.
@@ -22,8 +22,10 @@ from tasks_catalog.importer.agency_names import AgencyMatcher
 from tasks_catalog.importer.annex import walk
 from tasks_catalog.importer.build import PlanBuilder
 from tasks_catalog.importer.columns import END, START, WINDOW
+from tasks_catalog.importer.docx_tables import read_docx_document
 from tasks_catalog.importer.html_tables import read_html_document
-from tasks_catalog.importer.tables import Item, read_text_document
+from tasks_catalog.importer.pdf_tables import read_pdf_document
+from tasks_catalog.importer.tables import Item, TextLine, read_text_document
 from tasks_catalog.importer.xlsx_tables import read_xlsx_document
 
 __all__ = ["ImportResult", "import_annex", "import_annex_text"]
@@ -31,6 +33,8 @@ __all__ = ["ImportResult", "import_annex", "import_annex_text"]
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+# Documents the text around the tables is read from too (number, date, title).
+DOCUMENT_READERS = {".docx": read_docx_document, ".pdf": read_pdf_document}
 
 
 @dataclass
@@ -116,6 +120,9 @@ def _read_items(path: Path) -> tuple[list[Item], str]:
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         return read_xlsx_document(path), ""
+    if suffix in DOCUMENT_READERS:
+        items = DOCUMENT_READERS[suffix](path)
+        return items, "\n".join(i.text for i in items if isinstance(i, TextLine))
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
         raise InvalidInput("import_file_type", file=path.name, suffix=suffix)
     try:

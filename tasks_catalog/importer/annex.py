@@ -19,29 +19,32 @@ rules here are the layout rules of the annexes:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.errors import Problem
 from tasks_catalog.importer.columns import (
     ACTIONS,
+    BUDGET,
     CO,
     CODE,
     END,
     LEADS,
     NOTE,
     RESULT,
+    SOURCE,
     START,
     TITLE,
     WINDOW,
     ColumnMap,
     budget_header,
+    header_continuation,
     task_header,
 )
 from tasks_catalog.importer.tables import TASK_CODE, Item, Row, TextLine
-from tasks_catalog.importer.text import clean_cell, fold
+from tasks_catalog.importer.text import Cell, clean_cell, fold
 
-FIELDS = (TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE)
+FIELDS = (TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURCE)
 _DETAIL_FIELDS = (ACTIONS, RESULT, LEADS, CO, WINDOW, START, END)
 _FILL_DOWN = (RESULT, LEADS, CO, WINDOW, START, END)
 _ROMAN = {
@@ -59,9 +62,10 @@ _ROMAN = {
     "XII": 12,
 }
 _SECTION = re.compile(
-    r"^(?:phan\s+|muc\s+|nhiem vu\s+)?(?P<num>[ivx]{1,4}|\d{1,2})\s*[.\-–):]\s*(?P<title>[^\W\d_].*)$",
+    r"^(?:phan\s+|muc\s+|nhiem vu\s+)?(?P<num>[ivx]{1,4}|\d{1,2}|[a-h])\s*[.\-–):]\s*(?P<title>[^\W\d_].*)$",
     re.S,
 )
+_LETTER = re.compile(r"^[A-H]$")
 _ANNEX_END = re.compile(r"^phu luc\b")
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 
@@ -76,6 +80,7 @@ class DraftTask:
     texts: dict[str, str] = field(default_factory=dict)
     filled: list[str] = field(default_factory=list)
     numbered: bool = True
+    printed: str = ""
 
     def add(self, name: str, text: str) -> None:
         if not text:
@@ -94,6 +99,13 @@ class Annex:
     tasks: list[DraftTask] = field(default_factory=list)
     report: list[Problem] = field(default_factory=list)
     headers: list[ColumnMap] = field(default_factory=list)
+    # Section code -> its number as printed ("2" -> "II"), for codes made unique.
+    labels: dict[str, str] = field(default_factory=dict)
+    # How each table row was taken: header, section, task, continued, set_aside, outside.
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
 
     def say(self, line: int, what: str, /, **facts: Any) -> None:
         """A point for the report about line ``line`` of the document."""
@@ -104,19 +116,27 @@ class Annex:
         self.report.append(Problem(what, facts, where=("task", code), field=column))
 
 
+def section_number(printed: str) -> str | None:
+    """A section's code from its number as printed: "3" -> "3", "II" -> "2", "A" -> "A"."""
+    printed = printed.strip().rstrip(".")
+    if printed.isdigit() and len(printed) <= 2:
+        return str(int(printed))
+    if printed.upper() != printed:
+        return None
+    if printed in _ROMAN:
+        return str(_ROMAN[printed])
+    return printed if _LETTER.match(printed) else None
+
+
 def section_of(text: str) -> tuple[str, str] | None:
-    """(number, title) when a line reads like a section heading: "II- Hoàn thiện ...", "5. Xây dựng"."""
+    """(number, title) when a line reads like a section heading: "II- Hoàn thiện ...", "5. Xây dựng", "A. ..."."""
     folded = fold(text)
     match = _SECTION.match(folded)
     if match is None:
         return None
-    num = match.group("num")
     printed = text[match.start("num") : match.end("num")]
-    if num.isdigit():
-        code = str(int(num))
-    elif printed.upper() == printed and printed.upper() in _ROMAN:
-        code = str(_ROMAN[printed.upper()])
-    else:
+    code = section_number(printed)
+    if code is None:
         return None
     title = " ".join(text[match.start("title") :].split()).rstrip(" .:")
     return code, title
@@ -137,6 +157,9 @@ class _Walker:
         # A section row printed above the header (Kon Tum's first table) waits for it.
         self.pending: tuple[str, str] | None = None
         self.budget_table = -1
+        self.header_row = False  # the row before was a header (a second header row may follow)
+        self.outside: dict[int, tuple[int, int]] = {}  # table -> (first line, rows) outside the annex
+        self.unnumbered = 0
 
     def text_line(self, line: TextLine) -> None:
         cleaned = clean_cell(line.text.lstrip("#").strip()).text
@@ -147,24 +170,28 @@ class _Walker:
             return
         found = section_of(cleaned)
         if found is not None and len(cleaned) < 300:
-            self.start_section(*found)
+            self.start_section(*found, label=_printed_number(cleaned))
 
-    def start_section(self, code: str, title: str) -> None:
+    def start_section(self, code: str, title: str, label: str = "") -> None:
         self.section = code
         self.last = None
         if code not in {c for c, _ in self.annex.sections}:
             self.annex.sections.append((code, title))
+            self.annex.labels[code] = label or code
 
     def row(self, row: Row) -> None:
+        was_header, self.header_row = self.header_row, False
+        if was_header and self.columns is not None and row.table == self.table:
+            more = header_continuation(row.cells)
+            if more is not None:
+                self.columns = _merge_header(self.columns, more, row.cells)
+                self.annex.headers[-1] = self.columns
+                self.annex.count("header")
+                self.header_row = True
+                return
         header = task_header(row.cells)
         if header is not None:
-            self.columns, self.table = header, row.table
-            self.annex.headers.append(header)
-            if self.pending is not None:
-                self.start_section(*self.pending)
-                self.pending = None
-            if row.assumed_header:
-                self.annex.say(row.line, "import.no_header", columns=list(header.headings))
+            self.header(row, header)
             return
         budget = budget_header(row.cells)
         if len(budget) >= 2:
@@ -172,10 +199,15 @@ class _Walker:
                 self.budget_table = row.table
                 self.annex.say(row.line, "import.budget_table_skipped", headings=list(budget[:3]))
             self.columns = None
+            self.annex.count("header")
             return
         if self.columns is None:
             if row.table == self.budget_table:
                 self.budget_row(row)
+                self.annex.count("budget")
+            else:
+                first, rows = self.outside.get(row.table, (row.line, 0))
+                self.outside[row.table] = (first, rows + 1)
             self.pending = _section_above_header(row)
             return
         if row.table != self.table:
@@ -190,6 +222,22 @@ class _Walker:
                 return
             self.table = row.table
         self.content(row)
+
+    def header(self, row: Row, header: ColumnMap) -> None:
+        self.columns, self.table = header, row.table
+        self.annex.headers.append(header)
+        self.annex.count("header")
+        self.header_row = True
+        if self.pending is not None:
+            self.start_section(*self.pending)
+            self.pending = None
+            # The row above the header was a section, not a row outside the annex.
+            first, rows = self.outside.get(row.table, (row.line, 1))
+            self.outside[row.table] = (first, rows - 1)
+        if row.assumed_header:
+            self.annex.say(row.line, "import.no_header", columns=list(header.headings))
+        if CODE not in header.fields:
+            self.annex.say(row.line, "import.no_code_column")
 
     def budget_row(self, row: Row) -> None:
         """Point at a task the budget annex funds in several years: it may recur yearly.
@@ -212,12 +260,20 @@ class _Walker:
         cells = row.cells
         texts = [c.text for c in cells]
         filled = [i for i, t in enumerate(texts) if t]
-        if not filled or all(_COLUMN_NUMBERS.match(t) for t in texts if t) and len(filled) > 2:
+        if not filled:
+            self.annex.count("empty")
+            return
+        if all(_COLUMN_NUMBERS.match(t) for t in texts if t) and len(filled) > 2:
+            self.annex.count("header")  # the row of column numbers "(1) (2) (3)" under a header
             return
         extra = [t for t in texts[columns.width :] if t]
         if extra:
             self.annex.say(row.line, "import.extra_cells", cells=repr(extra)[:80])
         if self.section_row(row, filled):
+            self.annex.count("section")
+            return
+        if self.set_aside(row):
+            self.annex.count("set_aside")
             return
         self.task_row(row)
 
@@ -226,10 +282,15 @@ class _Walker:
         assert columns is not None
         code = columns.get(row.cells, CODE).strip().rstrip(".")
         values = {name: columns.get(row.cells, name) for name in FIELDS}
+        if CODE not in columns.fields:
+            # No TT column: each row is a task, numbered in order as the importer counts.
+            self.unnumbered += 1
+            code = str(self.unnumbered)
         if not code:
             if self.last is not None:
                 for name, text in values.items():
                     self.last.add(name, text)
+                self.annex.count("continued")
                 return
             code = self.section or "?"
             numbered = False
@@ -237,11 +298,18 @@ class _Walker:
             numbered = True
             if not TASK_CODE.match(code):
                 self.annex.say_task(code, "TT", "import.unusual_code", line=row.line)
-        task = DraftTask(self.unique(code, row.line), self.section, row.line, numbered=numbered)
+        task = DraftTask(
+            self.unique(code, row.line), self.section, row.line, numbered=numbered, printed=code
+        )
         if not self.section and "." in code:
             task.section = code.split(".")[0]
         for name, text in values.items():
             task.add(name, text)
+        for name in FIELDS:
+            index = columns.fields.get(name)
+            if index is not None and index < len(row.cells) and row.cells[index].merged:
+                task.filled.append(name)
+        self.annex.count("task")
         if row.flattened and self.last is not None:
             for name in _FILL_DOWN:
                 if not task.texts.get(name) and self.last.texts.get(name):
@@ -259,7 +327,7 @@ class _Walker:
             cell = cells[filled[0]]
             found = section_of(cell.text)
             if found is not None and (filled[0] == code_index or cell.bold):
-                self.start_section(*found)
+                self.start_section(*found, label=_printed_number(cell.text))
                 return True
             if cell.bold and filled[0] != columns.fields.get(TITLE):
                 self.annex.say(row.line, "import.bold_row", text=cell.text[:60])
@@ -269,9 +337,27 @@ class _Walker:
         title = columns.get(cells, TITLE)
         if not title or any(columns.get(cells, name) for name in _DETAIL_FIELDS):
             return False
-        if code.isdigit() or code.upper() in _ROMAN:
-            number = code if code.isdigit() else str(_ROMAN[code.upper()])
-            self.start_section(str(int(number)), " ".join(title.split()))
+        number = section_number(code)
+        if number is not None and (not code.isdigit() or CODE not in columns.fields):
+            self.start_section(number, " ".join(title.split()), label=code)
+            return True
+        if code.isdigit():
+            self.start_section(str(int(code)), " ".join(title.split()), label=code)
+            return True
+        return False
+
+    def set_aside(self, row: Row) -> bool:
+        """A row that is not a task: a total or a note line; named in the report with why."""
+        columns = self.columns
+        assert columns is not None
+        code = columns.get(row.cells, CODE).strip()
+        first = next((c.text for c in row.cells if c.text), "")
+        folded = fold(first).strip(" :.*")
+        if not code and re.fullmatch(r"(tong cong|tong so|tong|cong)( kinh phi| so)?", folded):
+            self.annex.say(row.line, "import.row_total", text=first[:60])
+            return True
+        if re.match(r"^(ghi chu|luu y)\b", folded) and not columns.get(row.cells, LEADS):
+            self.annex.say(row.line, "import.row_note", text=first[:60])
             return True
         return False
 
@@ -295,6 +381,43 @@ def _section_above_header(row: Row) -> tuple[str, str] | None:
     return None
 
 
+def _printed_number(text: str) -> str:
+    match = re.match(r"^\W*(?:(?:Phần|Mục|Nhiệm vụ)\s+)?([IVXLA-H]{1,4}|\d{1,2})\b", text.strip())
+    return match.group(1) if match else ""
+
+
+def _merge_header(columns: ColumnMap, more: dict[str, int], cells: list[Cell]) -> ColumnMap:
+    """A header with its second row: the lower headings win for the columns they name."""
+    fields = {name: index for name, index in columns.fields.items() if index not in more.values()}
+    fields.update(more)
+    headings = tuple(
+        low.text if low.text and low.text != high else high
+        for high, low in zip(columns.headings, [*cells, *[Cell("")] * columns.width], strict=False)
+    )
+    return ColumnMap(fields, columns.width, headings)
+
+
+def _prefix_restarted_codes(annex: Annex) -> None:
+    """Numbering that restarts in each section ("1, 2 | 1, 2") becomes "I.1, I.2 | II.1, II.2"."""
+    plain = [t for t in annex.tasks if t.numbered and "." not in t.code and t.section]
+    printed = [t.printed for t in plain]
+    if len(set(printed)) == len(printed) or len({t.section for t in plain}) < 2:
+        return
+    renamed: dict[str, str] = {}
+    for task in plain:
+        new = f"{annex.labels.get(task.section, task.section)}.{task.printed}"
+        renamed[task.code] = new
+        task.code = new
+    annex.report = [
+        replace(p, where=("task", renamed[p.where[1]]))
+        if p.where and p.where[0] == "task" and p.where[1] in renamed
+        else p
+        for p in annex.report
+        if p.key != "import.code_twice"
+    ]
+    annex.report.append(Problem("import.codes_by_section", {"example": plain[-1].code}))
+
+
 def walk(items: list[Item]) -> Annex:
     """Find the task annex among a document's rows and text lines and collect its tasks."""
     walker = _Walker()
@@ -303,4 +426,11 @@ def walk(items: list[Item]) -> Annex:
             walker.text_line(item)
         else:
             walker.row(item)
-    return walker.annex
+    annex = walker.annex
+    _prefix_restarted_codes(annex)
+    for table, (line, rows) in sorted(walker.outside.items()):
+        if rows > 0:
+            annex.count("outside")
+            annex.counts["outside_rows"] = annex.counts.get("outside_rows", 0) + rows
+            annex.say(line, "import.table_not_annex", rows=rows)
+    return annex

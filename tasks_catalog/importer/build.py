@@ -19,7 +19,9 @@ from tasks_catalog.importer.agency_names import AgencyMatcher, ParsedAgencies, s
 from tasks_catalog.importer.annex import Annex, DraftTask
 from tasks_catalog.importer.columns import (
     ACTIONS,
+    BUDGET,
     CO,
+    SOURCE,
     END,
     LEADS,
     NOTE,
@@ -42,7 +44,11 @@ _COLUMN_NAMES = {
     START: "Thời gian thực hiện",
     END: "Thời gian thực hiện",
     NOTE: "Ghi chú",
+    BUDGET: "Kinh phí",
+    SOURCE: "Nguồn kinh phí",
 }
+# How a rhythm finer than a year is written in a task's note, as the annex would say it.
+_EVERY_VI = {"half_yearly": "6 tháng một lần", "quarterly": "hằng quý", "continuous": "thường xuyên"}
 # (keywords in the folded title, workflow kind); the first match wins.
 _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
@@ -122,6 +128,11 @@ class PlanBuilder:
             Problem(what, facts, where=("task", code), field=_COLUMN_NAMES.get(column, column))
         )
 
+    def say_ignored_columns(self, annex: Annex) -> None:
+        """A column of the task table that no task field holds is named, never dropped unsaid."""
+        for heading in _ignored(annex):
+            self.say_plan("import.column_ignored", heading=one_line(heading)[:60])
+
     def say_plan(self, what: str, /, **facts: Any) -> None:
         """A point for the report about the plan as a whole."""
         self.report.append(Problem(what, facts, where=("plan", self.plan_id)))
@@ -160,6 +171,8 @@ class PlanBuilder:
             task["window"] = {"start": parsed.window.start, "end": parsed.window.end}
         task["recurrence"] = recurrence
         task["depends_on"] = []
+        notes.extend(self.printed_time(code, parsed, recurrence))
+        notes.extend(self.budget(code, texts))
         note = " ".join([*notes, one_line(texts.get(NOTE, ""))]).strip()
         if note:
             task["note"] = note
@@ -230,6 +243,40 @@ class PlanBuilder:
             return parsed  # an annex without a time column is said once for the whole annex
         self.say(draft.code, column, parsed.problem.key, **parsed.problem.facts)
         return parsed
+
+    def printed_time(self, code: str, parsed: ParsedWindow, recurrence: str) -> list[str]:
+        """Keep in the note, and say, a due day or a rhythm the catalog's years cannot hold."""
+        window = parsed.window
+        if parsed.problem is not None and parsed.problem.code == "window.year_list":
+            return [f"Thời gian in trong phụ lục: {parsed.problem.facts['text']}."]
+        year_end = f"31/12/{window.end}" if window else ""
+        if not parsed.every and parsed.due in ("", year_end):
+            return []
+        kept = f"{window.start}-{window.end}" if window else ""
+        parts = []
+        if parsed.every:
+            parts.append(_EVERY_VI[parsed.every])
+        if parsed.due:
+            parts.append(f"hạn {parsed.due}")
+        self.say(
+            code,
+            WINDOW,
+            "import.time_finer",
+            due=parsed.due or "-",
+            every=parsed.every or "-",
+            recurrence=recurrence,
+            window=kept or "-",
+        )
+        return [f"Thời gian in trong phụ lục: {', '.join(parts)}."]
+
+    def budget(self, code: str, texts: dict[str, str]) -> list[str]:
+        """A budget or funding-source column of the task table, kept in the note and said."""
+        amount, source = one_line(texts.get(BUDGET, "")), one_line(texts.get(SOURCE, ""))
+        if not amount and not source:
+            return []
+        self.say(code, BUDGET, "import.budget_in_note", amount=amount or "-", source=source or "-")
+        shown = "; ".join(p for p in (amount, source) if p)
+        return [f"Kinh phí: {shown}."]
 
     def workflow(self, code: str, title: str, recurrence: str) -> str:
         folded = fold(title)
@@ -321,6 +368,18 @@ class PlanBuilder:
         plan.update(defaults)
         plan["sections"] = [{"code": c, "title": t} for c, t in annex.sections]
         plan["tasks"] = tasks
+        self.say_ignored_columns(annex)
+        counts = annex.counts
+        self.say_plan(
+            "import.summary",
+            rows=sum(v for k, v in counts.items() if k not in ("outside", "empty")),
+            tasks=len(tasks),
+            sections=counts.get("section", 0),
+            headers=counts.get("header", 0),
+            continued=counts.get("continued", 0),
+            set_aside=counts.get("set_aside", 0) + counts.get("budget", 0),
+            outside=counts.get("outside_rows", 0),
+        )
         for task in tasks:
             window = task.get("window")
             if window and not (
@@ -334,6 +393,17 @@ class PlanBuilder:
                     end=window["end"],
                 )
         return plan
+
+
+def _ignored(annex: Annex) -> list[str]:
+    """Headings of task-table columns that no task field holds, once each."""
+    names: list[str] = []
+    for header in annex.headers:
+        used = set(header.fields.values())
+        for index, heading in enumerate(header.headings):
+            if heading and index not in used and heading not in names:
+                names.append(heading)
+    return names
 
 
 def _source(qualifier: str) -> str:

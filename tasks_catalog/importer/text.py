@@ -41,10 +41,15 @@ def squash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell as plain text; ``bold`` when all of its text was bold (a section row)."""
+    """One table cell as plain text; ``bold`` when all of its text was bold (a section row).
+
+    ``merged`` marks text repeated from a vertically merged cell above, so the
+    report can say which fields were filled down.
+    """
 
     text: str
     bold: bool = False
+    merged: bool = False
 
 
 def clean_cell(raw: str) -> Cell:

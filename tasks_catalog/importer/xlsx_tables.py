@@ -34,10 +34,11 @@ def read_xlsx_document(path: Path) -> list[Item]:
         for row in sheet.iter_rows():
             cells: list[Cell] = []
             for cell in row:
-                value = values.get((cell.row, cell.column), cell.value)
+                merged = (cell.row, cell.column) in values
+                value = values[(cell.row, cell.column)] if merged else cell.value
                 text = "" if value is None else squash(_text(value))
                 bold = bool(text) and bool(getattr(cell.font, "b", False))
-                cells.append(Cell(text, bold))
+                cells.append(Cell(text, bold, merged=merged and bool(text)))
             if row:
                 items.append(Row(cells, row[0].row, table))
     workbook.close()
