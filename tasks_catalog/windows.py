@@ -118,7 +118,9 @@ def read_window(text: str) -> ParsedWindow:
     start, end = min(years), max(years)
     took = {"text": shown, "start": start, "end": end}
     problem = None
-    listed = re.fullmatch(r"(?:nam\s+)?(?:(?:19|20)\d{2}\s*(?:[,;]|va)\s*(?:nam\s+)?)+(?:19|20)\d{2}", folded)
+    listed = re.fullmatch(
+        r"(?:nam\s+)?(?:(?:19|20)\d{2}\s*(?:[,;]|va)\s*(?:nam\s+)?)+(?:19|20)\d{2}", folded
+    )
     if listed:
         # "2030, 2045": milestones, not a window from the first to the last.
         start = end = years[0]

@@ -39,33 +39,16 @@ from tasks_catalog.importer.columns import (
     ColumnMap,
     budget_header,
     header_continuation,
+    merge_header,
     task_header,
 )
+from tasks_catalog.importer.sections import printed_number, section_number, section_of
 from tasks_catalog.importer.tables import TASK_CODE, Item, Row, TextLine
-from tasks_catalog.importer.text import Cell, clean_cell, fold
+from tasks_catalog.importer.text import clean_cell, fold
 
 FIELDS = (TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURCE)
 _DETAIL_FIELDS = (ACTIONS, RESULT, LEADS, CO, WINDOW, START, END)
 _FILL_DOWN = (RESULT, LEADS, CO, WINDOW, START, END)
-_ROMAN = {
-    "I": 1,
-    "II": 2,
-    "III": 3,
-    "IV": 4,
-    "V": 5,
-    "VI": 6,
-    "VII": 7,
-    "VIII": 8,
-    "IX": 9,
-    "X": 10,
-    "XI": 11,
-    "XII": 12,
-}
-_SECTION = re.compile(
-    r"^(?:phan\s+|muc\s+|nhiem vu\s+)?(?P<num>[ivx]{1,4}|\d{1,2}|[a-h])\s*[.\-–):]\s*(?P<title>[^\W\d_].*)$",
-    re.S,
-)
-_LETTER = re.compile(r"^[A-H]$")
 _ANNEX_END = re.compile(r"^phu luc\b")
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 
@@ -116,32 +99,6 @@ class Annex:
         self.report.append(Problem(what, facts, where=("task", code), field=column))
 
 
-def section_number(printed: str) -> str | None:
-    """A section's code from its number as printed: "3" -> "3", "II" -> "2", "A" -> "A"."""
-    printed = printed.strip().rstrip(".")
-    if printed.isdigit() and len(printed) <= 2:
-        return str(int(printed))
-    if printed.upper() != printed:
-        return None
-    if printed in _ROMAN:
-        return str(_ROMAN[printed])
-    return printed if _LETTER.match(printed) else None
-
-
-def section_of(text: str) -> tuple[str, str] | None:
-    """(number, title) when a line reads like a section heading: "II- Hoàn thiện ...", "5. Xây dựng", "A. ..."."""
-    folded = fold(text)
-    match = _SECTION.match(folded)
-    if match is None:
-        return None
-    printed = text[match.start("num") : match.end("num")]
-    code = section_number(printed)
-    if code is None:
-        return None
-    title = " ".join(text[match.start("title") :].split()).rstrip(" .:")
-    return code, title
-
-
 # A budget cell holding an amount or a quantity: "30", "2.000", "1,5".
 _AMOUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3})*(?:,\d+)?$")
 
@@ -158,7 +115,9 @@ class _Walker:
         self.pending: tuple[str, str] | None = None
         self.budget_table = -1
         self.header_row = False  # the row before was a header (a second header row may follow)
-        self.outside: dict[int, tuple[int, int]] = {}  # table -> (first line, rows) outside the annex
+        self.outside: dict[
+            int, tuple[int, int]
+        ] = {}  # table -> (first line, rows) outside the annex
         self.unnumbered = 0
 
     def text_line(self, line: TextLine) -> None:
@@ -170,7 +129,7 @@ class _Walker:
             return
         found = section_of(cleaned)
         if found is not None and len(cleaned) < 300:
-            self.start_section(*found, label=_printed_number(cleaned))
+            self.start_section(*found, label=printed_number(cleaned))
 
     def start_section(self, code: str, title: str, label: str = "") -> None:
         self.section = code
@@ -184,7 +143,7 @@ class _Walker:
         if was_header and self.columns is not None and row.table == self.table:
             more = header_continuation(row.cells)
             if more is not None:
-                self.columns = _merge_header(self.columns, more, row.cells)
+                self.columns = merge_header(self.columns, more, row.cells)
                 self.annex.headers[-1] = self.columns
                 self.annex.count("header")
                 self.header_row = True
@@ -305,18 +264,24 @@ class _Walker:
             task.section = code.split(".")[0]
         for name, text in values.items():
             task.add(name, text)
+        self.fill_down(task, row)
+        self.annex.count("task")
+        self.annex.tasks.append(task)
+        self.last = task
+
+    def fill_down(self, task: DraftTask, row: Row) -> None:
+        """Note fields taken from a merged cell above (Word, Excel, PDF) or filled from the task above."""
+        columns = self.columns
+        assert columns is not None
         for name in FIELDS:
             index = columns.fields.get(name)
             if index is not None and index < len(row.cells) and row.cells[index].merged:
                 task.filled.append(name)
-        self.annex.count("task")
         if row.flattened and self.last is not None:
             for name in _FILL_DOWN:
                 if not task.texts.get(name) and self.last.texts.get(name):
                     task.texts[name] = self.last.texts[name]
                     task.filled.append(name)
-        self.annex.tasks.append(task)
-        self.last = task
 
     def section_row(self, row: Row, filled: list[int]) -> bool:
         columns = self.columns
@@ -327,7 +292,7 @@ class _Walker:
             cell = cells[filled[0]]
             found = section_of(cell.text)
             if found is not None and (filled[0] == code_index or cell.bold):
-                self.start_section(*found, label=_printed_number(cell.text))
+                self.start_section(*found, label=printed_number(cell.text))
                 return True
             if cell.bold and filled[0] != columns.fields.get(TITLE):
                 self.annex.say(row.line, "import.bold_row", text=cell.text[:60])
@@ -381,22 +346,6 @@ def _section_above_header(row: Row) -> tuple[str, str] | None:
     return None
 
 
-def _printed_number(text: str) -> str:
-    match = re.match(r"^\W*(?:(?:Phần|Mục|Nhiệm vụ)\s+)?([IVXLA-H]{1,4}|\d{1,2})\b", text.strip())
-    return match.group(1) if match else ""
-
-
-def _merge_header(columns: ColumnMap, more: dict[str, int], cells: list[Cell]) -> ColumnMap:
-    """A header with its second row: the lower headings win for the columns they name."""
-    fields = {name: index for name, index in columns.fields.items() if index not in more.values()}
-    fields.update(more)
-    headings = tuple(
-        low.text if low.text and low.text != high else high
-        for high, low in zip(columns.headings, [*cells, *[Cell("")] * columns.width], strict=False)
-    )
-    return ColumnMap(fields, columns.width, headings)
-
-
 def _prefix_restarted_codes(annex: Annex) -> None:
     """Numbering that restarts in each section ("1, 2 | 1, 2") becomes "I.1, I.2 | II.1, II.2"."""
     plain = [t for t in annex.tasks if t.numbered and "." not in t.code and t.section]
@@ -428,7 +377,7 @@ def walk(items: list[Item]) -> Annex:
             walker.row(item)
     annex = walker.annex
     _prefix_restarted_codes(annex)
-    for table, (line, rows) in sorted(walker.outside.items()):
+    for _table, (line, rows) in sorted(walker.outside.items()):
         if rows > 0:
             annex.count("outside")
             annex.counts["outside_rows"] = annex.counts.get("outside_rows", 0) + rows

@@ -21,17 +21,17 @@ from tasks_catalog.importer.columns import (
     ACTIONS,
     BUDGET,
     CO,
-    SOURCE,
     END,
     LEADS,
     NOTE,
     RESULT,
+    SOURCE,
     START,
     TITLE,
     WINDOW,
 )
 from tasks_catalog.importer.plan_fields import guess_legal_ref, guess_period
-from tasks_catalog.importer.text import fold, one_line
+from tasks_catalog.importer.text import fold, list_items, one_line
 from tasks_catalog.windows import ParsedWindow, read_window
 
 _COLUMN_NAMES = {
@@ -48,7 +48,11 @@ _COLUMN_NAMES = {
     SOURCE: "Nguồn kinh phí",
 }
 # How a rhythm finer than a year is written in a task's note, as the annex would say it.
-_EVERY_VI = {"half_yearly": "6 tháng một lần", "quarterly": "hằng quý", "continuous": "thường xuyên"}
+_EVERY_VI = {
+    "half_yearly": "6 tháng một lần",
+    "quarterly": "hằng quý",
+    "continuous": "thường xuyên",
+}
 # (keywords in the folded title, workflow kind); the first match wins.
 _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
@@ -68,7 +72,6 @@ _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 _FOUNDS_TEAM = re.compile(r"thanh lap (to|van phong)|(to|van phong) (ho tro|sxsh|san xuat sach)")
 _YEARLY_TITLE = re.compile(r"\b(hang nam|moi nam)\b")
-_BULLET = re.compile(r"(?:^|(?<=\s))[-+•]\s+")
 _SOURCES = (
     ("trung uong", "ngan-sach-trung-uong"),
     ("moi truong", "su-nghiep-moi-truong"),
@@ -78,32 +81,6 @@ _SOURCES = (
     ("dia phuong", "ngan-sach-tinh"),
     ("ngan sach tinh", "ngan-sach-tinh"),
 )
-
-
-def list_items(text: str) -> list[str]:
-    """Split a cell into its list items ("- a - B" -> ["a", "B"]); one item when not a list."""
-    text = text.strip()
-    if not text:
-        return []
-    if not text.startswith(("-", "+", "•")):
-        return [one_line(part) for part in text.split("\n") if part.strip()]
-    # A dash starts an item at a line start or before a capital ("... của mạng
-    # lưới - Hỗ trợ ..."), not inside a name ("Đài phát thanh - truyền hình").
-    cuts = [
-        m
-        for m in _BULLET.finditer(text)
-        if m.start() == 0
-        or text[m.start() - 1] == "\n"
-        or text[m.end() : m.end() + 1].isupper()
-        or text[m.end() : m.end() + 1].isdigit()
-    ]
-    items = []
-    for index, match in enumerate(cuts):
-        stop = cuts[index + 1].start() if index + 1 < len(cuts) else len(text)
-        item = one_line(text[match.end() : stop])
-        if item:
-            items.append(item)
-    return items
 
 
 def _slug(text: str) -> str:

@@ -147,3 +147,14 @@ def header_continuation(cells: list[Cell]) -> dict[str, int] | None:
         if name is not None:
             fields.setdefault(name, index)
     return fields if filled else None
+
+
+def merge_header(columns: ColumnMap, more: dict[str, int], cells: list[Cell]) -> ColumnMap:
+    """A header with its second row: the lower headings win for the columns they name."""
+    fields = {name: index for name, index in columns.fields.items() if index not in more.values()}
+    fields.update(more)
+    headings = tuple(
+        low.text if low.text and low.text != high else high
+        for high, low in zip(columns.headings, [*cells, *[Cell("")] * columns.width], strict=False)
+    )
+    return ColumnMap(fields, columns.width, headings)

@@ -26,39 +26,85 @@ HEADER = (
 ROWS: list[tuple[str, ...]] = [
     ("section", "I", "TUYÊN TRUYỀN, NÂNG CAO NHẬN THỨC"),
     (
-        "task", "1", "Tuyên truyền về sản xuất và tiêu dùng bền vững", "Tin, bài",
-        "Sở Công Thương", "Sở Nông nghiệp và Môi trường; Báo và Phát thanh, Truyền hình",
-        "Quý II/2027", "",
+        "task",
+        "1",
+        "Tuyên truyền về sản xuất và tiêu dùng bền vững",
+        "Tin, bài",
+        "Sở Công Thương",
+        "Sở Nông nghiệp và Môi trường; Báo và Phát thanh, Truyền hình",
+        "Quý II/2027",
+        "",
     ),
     (
-        "task", "2", "Tập huấn cho cán bộ cấp xã", "Lớp tập huấn",
-        "UBND các xã, phường", "Sở Công Thương", "Tháng 6/2027", "",
+        "task",
+        "2",
+        "Tập huấn cho cán bộ cấp xã",
+        "Lớp tập huấn",
+        "UBND các xã, phường",
+        "Sở Công Thương",
+        "Tháng 6/2027",
+        "",
     ),
     (
-        "task", "3", "Báo cáo tình hình thực hiện", "Báo cáo",
-        "Sở Công Thương chủ trì, phối hợp với Sở Tài chính", "",
-        "6 tháng, hằng năm (trước ngày 15/12)", "",
+        "task",
+        "3",
+        "Báo cáo tình hình thực hiện",
+        "Báo cáo",
+        "Sở Công Thương chủ trì, phối hợp với Sở Tài chính",
+        "",
+        "6 tháng, hằng năm (trước ngày 15/12)",
+        "",
     ),
     ("section", "II", "HỖ TRỢ DOANH NGHIỆP"),
     (
-        "task", "1", "Hỗ trợ đánh giá sản xuất sạch hơn", "Doanh nghiệp được hỗ trợ",
-        "TT Khuyến công và Tư vấn PTCN", "Bộ Khoa học và Công nghệ", "01/2027–06/2027", "",
+        "task",
+        "1",
+        "Hỗ trợ đánh giá sản xuất sạch hơn",
+        "Doanh nghiệp được hỗ trợ",
+        "TT Khuyến công và Tư vấn PTCN",
+        "Bộ Khoa học và Công nghệ",
+        "01/2027–06/2027",
+        "",
     ),
     (
-        "task", "2", "Kiểm tra việc áp dụng", "Biên bản kiểm tra",
-        "Sở Công Thương", "UBND các xã, phường", "Quý II hằng năm", "",
+        "task",
+        "2",
+        "Kiểm tra việc áp dụng",
+        "Biên bản kiểm tra",
+        "Sở Công Thương",
+        "UBND các xã, phường",
+        "Quý II hằng năm",
+        "",
     ),
     (
-        "task", "3", "Cập nhật cơ sở dữ liệu", "Cơ sở dữ liệu",
-        "Sở Công Thương", "", "Định kỳ 6 tháng", "",
+        "task",
+        "3",
+        "Cập nhật cơ sở dữ liệu",
+        "Cơ sở dữ liệu",
+        "Sở Công Thương",
+        "",
+        "Định kỳ 6 tháng",
+        "",
     ),
     (
-        "task", "4", "Theo dõi, đôn đốc thực hiện", "Báo cáo",
-        "Sở Công Thương", "Các sở, ngành", "Thường xuyên", "",
+        "task",
+        "4",
+        "Theo dõi, đôn đốc thực hiện",
+        "Báo cáo",
+        "Sở Công Thương",
+        "Các sở, ngành",
+        "Thường xuyên",
+        "",
     ),
     (
-        "task", "5", "Tổng kết thực hiện Kế hoạch giai đoạn đến Năm 2030", "Báo cáo tổng kết",
-        "Sở Công Thương", "UBND các xã, phường", "2030, 2045", "Tầm nhìn 2045",
+        "task",
+        "5",
+        "Tổng kết thực hiện Kế hoạch giai đoạn đến Năm 2030",
+        "Báo cáo tổng kết",
+        "Sở Công Thương",
+        "UBND các xã, phường",
+        "2030, 2045",
+        "Tầm nhìn 2045",
     ),
 ]
 
@@ -81,7 +127,11 @@ def markdown(path: Path) -> Path:
         "|" + "---|" * len(HEADER),
     ]
     for row in ROWS:
-        cells = [f"**{row[1]}**", f"**{row[2]}**", "", "", "", "", ""] if row[0] == "section" else _task_cells(row)
+        cells = (
+            [f"**{row[1]}**", f"**{row[2]}**", "", "", "", "", ""]
+            if row[0] == "section"
+            else _task_cells(row)
+        )
         lines.append("| " + " | ".join(cells) + " |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -99,7 +149,9 @@ def html(path: Path) -> Path:
     letters = iter("ABCDEF")
     for row in ROWS:
         if row[0] == "section":
-            body.append(f"<tr><td><b>{next(letters)}.</b></td><td colspan=7><b>{row[2]}</b></td></tr>")
+            body.append(
+                f"<tr><td><b>{next(letters)}.</b></td><td colspan=7><b>{row[2]}</b></td></tr>"
+            )
         else:
             _, code, title, product, lead, co, time, _note = row
             body.append(
@@ -150,7 +202,9 @@ def pdf(path: Path, *, rows_per_page: int = 5) -> Path:
     for number, chunk in enumerate(chunks):
         document.add_page()
         if number == 0:
-            document.cell(text="Kế hoạch số 9/KH-UBND ngày 5 tháng 4 năm 2027", new_x="LMARGIN", new_y="NEXT")
+            document.cell(
+                text="Kế hoạch số 9/KH-UBND ngày 5 tháng 4 năm 2027", new_x="LMARGIN", new_y="NEXT"
+            )
             document.ln(4)
         with document.table(
             col_widths=(10, 60, 30, 45, 50, 45, 25), first_row_as_headings=number == 0
