@@ -90,7 +90,26 @@ def validate_directories(directories: Iterable[DirectorySpec]) -> list[Problem]:
 def load_all_directories(dir: str | Path | None = None) -> dict[str, AgencySpec]:
     """Every agency of every directory file in ``dir`` (default: the shipped ones), by code."""
     folder = Path(dir) if dir is not None else catalog_dir() / "agencies"
-    directories = [load_directory(path) for path in sorted(folder.glob("*.yaml"))]
+    return _agencies(sorted(folder.glob("*.yaml")), folder)
+
+
+# A directory file written beside a plan (``dondoc catalog import`` drafts one
+# for a province the catalog has no directory for yet).
+BESIDE_SUFFIX = ".agencies.yaml"
+
+
+def directories_for_plan(plan_path: str | Path) -> dict[str, AgencySpec]:
+    """The shipped directories, plus any ``*.agencies.yaml`` beside a plan file (a completed draft)."""
+    folder = Path(plan_path).resolve().parent
+    shipped = catalog_dir() / "agencies"
+    beside = sorted(folder.glob(f"*{BESIDE_SUFFIX}"))
+    if not beside or folder == shipped.resolve():
+        return load_all_directories()
+    return _agencies([*sorted(shipped.glob("*.yaml")), *beside], folder)
+
+
+def _agencies(paths: list[Path], folder: Path) -> dict[str, AgencySpec]:
+    directories = [load_directory(path) for path in paths]
     problems = validate_directories(directories)
     if problems:
         raise InvalidDefinition("directories_inconsistent", problems=problems, folder=str(folder))

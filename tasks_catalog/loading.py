@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.catalog import LoadReport, load_plan
 from tasks_catalog import schema
+from tasks_catalog.directories import directories_for_plan
 
 
 def file_digest(path: Path) -> str:
@@ -26,8 +27,8 @@ def load_plan_file(
     session: Session, path: Path, *, archive_removed: bool = False, now: dt.datetime | None = None
 ) -> LoadReport:
     """Validate a catalog file and load it (with every shipped agency directory)."""
-    spec = schema.load_and_validate(path)
-    agencies = schema.load_all_directories()
+    agencies = directories_for_plan(path)
+    spec = schema.load_and_validate(path, agencies)
     return load_plan(
         session, spec, agencies, digest=file_digest(path), archive_removed=archive_removed, now=now
     )

@@ -18,6 +18,7 @@ from engine import ladder
 from engine.errors import InvalidDefinition, Problem
 from engine.plan_spec import RECURRENCES, AgencySpec, PlanSpec, TaskSpec
 from tasks_catalog import schema
+from tasks_catalog.directories import directories_for_plan
 from tasks_catalog.files import Reader, Where
 
 REPORT_PERIODS = ("year", "half-year")
@@ -44,11 +45,11 @@ def validate_files(paths: list[Path]) -> tuple[list[Problem], list[tuple[str, Pa
     """Return (problems, [(plan id, path) of the valid files])."""
     problems: list[Problem] = []
     valid: list[tuple[str, Path]] = []
-    agencies = schema.load_all_directories()
     for path in paths:
         if not path.is_file():
             problems.append(Problem("no_such_file", source=str(path)))
             continue
+        agencies = directories_for_plan(path)
         try:
             plan = schema.load_plan(path)
         except InvalidDefinition as exc:

@@ -10,6 +10,7 @@ naming every guess, unmapped agency, unreadable time cell and ambiguous row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ from tasks_catalog.importer.agency_names import AgencyMatcher
 from tasks_catalog.importer.annex import walk
 from tasks_catalog.importer.build import PlanBuilder
 from tasks_catalog.importer.columns import END, START, WINDOW
+from tasks_catalog.directories import BESIDE_SUFFIX
 from tasks_catalog.importer.docx_tables import read_docx_document
+from tasks_catalog.importer.draft_directory import draft_directory
 from tasks_catalog.importer.html_tables import read_html_document
 from tasks_catalog.importer.pdf_tables import read_pdf_document
 from tasks_catalog.importer.tables import Item, TextLine, read_text_document
@@ -48,6 +51,9 @@ class ImportResult:
 
     catalog: dict[str, Any]
     report: list[Problem] = field(default_factory=list)
+    # A draft agency directory when the province has none yet (``draft_directory``).
+    directory: dict[str, Any] | None = None
+    directory_path: Path | None = None
 
     def to_yaml(self, report_lines: list[str], header: list[str]) -> str:
         """The catalog as YAML, with ``header`` and the worded report as comments above it."""
@@ -65,11 +71,27 @@ class ImportResult:
             out.write_text(self.to_yaml(report_lines, header), encoding="utf-8")
             report = out.with_name(out.name + ".report.txt")
             report.write_text("\n".join(report_lines) + "\n", encoding="utf-8")
+            if self.directory is not None:
+                self.directory_path = self._write_directory(out.parent)
         except OSError as exc:
             raise InvalidInput(
                 "cannot_write", path=str(out), reason=exc.strerror or str(exc)
             ) from exc
         return out
+
+
+    def _write_directory(self, folder: Path) -> Path:
+        """The draft directory beside the plan; a directory already there (being completed) is kept."""
+        assert self.directory is not None
+        province = self.directory["province"]
+        path = folder / f"{province}{BESIDE_SUFFIX}"
+        if path.exists():
+            path = folder / f"{province}.agencies.draft.yaml"
+        body = yaml.dump(
+            self.directory, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=100
+        )
+        path.write_text(body, encoding="utf-8")
+        return path
 
 
 class _ReadableDumper(yaml.SafeDumper):
@@ -150,6 +172,7 @@ def import_annex(
     (``title_vi``, ``legal_ref``, ``issued``, ``period``, ``responsible``, ...);
     ``agencies`` replaces the shipped agency directory used to map names.
     """
+    check_ids(plan_id, province)
     path = Path(path)
     if not path.is_file():
         raise InvalidInput("no_such_file", path=str(path))
@@ -175,6 +198,7 @@ def import_annex_text(
     agencies: dict[str, AgencySpec] | None = None,
 ) -> ImportResult:
     """The same as ``import_annex`` for a document already in memory (text or HTML)."""
+    check_ids(plan_id, province)
     items = read_html_document(text) if "<table" in text.lower() else read_text_document(text)
     return _import_items(
         items,
@@ -185,6 +209,17 @@ def import_annex_text(
         plan_defaults=plan_defaults,
         agencies=agencies,
     )
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def check_ids(plan_id: str, province: str) -> None:
+    """A province slug is ``[a-z0-9-]`` ("ha-tinh"); a plan id is one too and starts with its province."""
+    if not _SLUG.fullmatch(province):
+        raise InvalidInput("province_slug", province=province)
+    if not _SLUG.fullmatch(plan_id) or not plan_id.startswith(f"{province}-"):
+        raise InvalidInput("plan_id_slug", plan_id=plan_id, province=province)
 
 
 def _import_items(
@@ -200,7 +235,8 @@ def _import_items(
     annex = walk(items)
     if not annex.tasks:
         raise InvalidInput("no_annex_table", file=name)
-    matcher = AgencyMatcher(province, agencies if agencies is not None else _directory())
+    known = agencies if agencies is not None else _directory()
+    matcher = AgencyMatcher(province, known)
     has_time = any(
         WINDOW in h.fields or START in h.fields or END in h.fields for h in annex.headers
     )
@@ -209,4 +245,16 @@ def _import_items(
     )
     catalog = builder.plan(annex, text, plan_defaults)
     codes = [task["code"] for task in catalog["tasks"]]
-    return ImportResult(catalog, _sorted_report(annex.report + builder.report, codes))
+    report = _sorted_report(annex.report + builder.report, codes)
+    directory = None
+    if not any(code.startswith(f"{province}/") for code in known):
+        directory = draft_directory(catalog, builder.printed)
+        report.insert(
+            0,
+            Problem(
+                "import.draft_directory",
+                {"province": province, "count": len(directory["agencies"])},
+                where=("plan", plan_id),
+            ),
+        )
+    return ImportResult(catalog, report, directory)

@@ -32,9 +32,9 @@ BUILTIN: dict[str, tuple[str, ...]] = {
     "ubnd": ("UBND tỉnh", "Ủy ban nhân dân tỉnh", "Uỷ ban nhân dân tỉnh"),
     # Commune-level committees as one group: never the provincial committee.
     "ubnd-xa": (
+        "UBND các xã, phường",
         "UBND các xã, phường, đặc khu",
         "UBND các xã, phường, thị trấn",
-        "UBND các xã, phường",
         "Ủy ban nhân dân các xã, phường",
         "Uỷ ban nhân dân các xã, phường",
         "UBND cấp xã",

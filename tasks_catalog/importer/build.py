@@ -98,6 +98,8 @@ class PlanBuilder:
         self.province = province
         self.matcher = matcher
         self.report: list[Problem] = []
+        # Placeholder code -> the name as printed, for a draft directory.
+        self.printed: dict[str, str] = {}
 
     def say(self, code: str, column: str, what: str, /, **facts: Any) -> None:
         """A point for the report about task ``code`` and its ``column`` (named as printed)."""
@@ -195,6 +197,7 @@ class PlanBuilder:
         out = list(parsed.codes)
         for chunk in parsed.unknown:
             placeholder = f"{self.province}/unmapped-{_slug(chunk)}"
+            self.printed.setdefault(placeholder, chunk)
             out.append(placeholder)
             self.say(code, column, "import.unknown_agency", text=chunk, placeholder=placeholder)
         if self.matcher.known_codes:
