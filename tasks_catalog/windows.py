@@ -77,9 +77,9 @@ def _due(folded: str) -> str:
         if y:
             return _last_day(int(y), number * 3)
         return _last_day(2001, number * 3)[:5]  # every year: day and month only
-    month = [m for m, y in _MONTH.findall(folded) if not y and 1 <= int(m) <= 12]
-    if month:
-        return _last_day(2001, int(month[-1]))[:5]
+    yearly_months = [m for m, y in _MONTH.findall(folded) if not y and 1 <= int(m) <= 12]
+    if yearly_months:
+        return _last_day(2001, int(yearly_months[-1]))[:5]
     return ""
 
 

@@ -19,11 +19,11 @@ import yaml
 
 from engine.errors import InvalidInput, Problem
 from engine.plan_spec import AgencySpec
+from tasks_catalog.directories import BESIDE_SUFFIX
 from tasks_catalog.importer.agency_names import AgencyMatcher
 from tasks_catalog.importer.annex import walk
 from tasks_catalog.importer.build import PlanBuilder
 from tasks_catalog.importer.columns import END, START, WINDOW
-from tasks_catalog.directories import BESIDE_SUFFIX
 from tasks_catalog.importer.docx_tables import read_docx_document
 from tasks_catalog.importer.draft_directory import draft_directory
 from tasks_catalog.importer.html_tables import read_html_document
@@ -78,7 +78,6 @@ class ImportResult:
                 "cannot_write", path=str(out), reason=exc.strerror or str(exc)
             ) from exc
         return out
-
 
     def _write_directory(self, folder: Path) -> Path:
         """The draft directory beside the plan; a directory already there (being completed) is kept."""

@@ -1,7 +1,8 @@
 """Read the text layer of a ``.pdf`` into importer rows and text lines (pdfplumber).
 
-Each page is read top to bottom: ruled tables first (their lines drawn),
-else tables found from the alignment of the words (unruled), and the text
+Each page is read top to bottom: ruled tables (their lines drawn), else a
+table rebuilt from where its words sit under a header row (``pdf_unruled``),
+and the text
 outside the tables as lines (the plan's number, date, title and section
 headings). A table continued on the next page is a new table of the same
 width, which the annex walk joins as a page break.
@@ -19,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInput
+from tasks_catalog.importer.pdf_unruled import UnruledTable, unruled_table
 from tasks_catalog.importer.tables import Item, Row, TextLine
 from tasks_catalog.importer.text import Cell, squash
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_PAGES = 300
-_UNRULED = {"vertical_strategy": "text", "horizontal_strategy": "text", "snap_tolerance": 3}
 
 
 def read_pdf_document(path: Path) -> list[Item]:
@@ -48,18 +49,25 @@ def read_pdf_document(path: Path) -> list[Item]:
         items: list[Item] = []
         table_id = 0
         chars = 0
+        bounds: list[float] | None = None
         for page in pdf.pages:
             chars += len(page.chars)
-            table_id = _read_page(page, items, table_id)
+            table_id, bounds = _read_page(page, items, table_id, bounds)
     if chars == 0:
         raise InvalidInput("pdf_no_text", file=path.name)
     return items
 
 
-def _read_page(page: Any, items: list[Item], table_id: int) -> int:
-    tables = page.find_tables()
+def _read_page(
+    page: Any, items: list[Item], table_id: int, bounds: list[float] | None
+) -> tuple[int, list[float] | None]:
+    """Read one page into ``items``; return the last table number and an unruled table's columns."""
+    tables: list[Any] = page.find_tables()
+    bounds = None if tables else bounds
     if not tables:
-        tables = [t for t in page.find_tables(_UNRULED) if len(t.rows) > 1 and len(t.columns) > 2]
+        unruled = unruled_table(page, bounds)
+        tables = [unruled] if unruled is not None else []
+        bounds = unruled.bounds if unruled is not None else None
     boxes = [t.bbox for t in tables]
     # (top, kind, payload): text lines and tables sorted by where they start on the page.
     blocks: list[tuple[float, int, Any]] = []
@@ -79,9 +87,12 @@ def _read_page(page: Any, items: list[Item], table_id: int) -> int:
                 items.append(TextLine(f"**{text}**" if bold else text, line_no))
         else:
             table_id += 1
-            for offset, cells in enumerate(_table_cells(page, payload)):
+            rows = (
+                payload.rows if isinstance(payload, UnruledTable) else _table_cells(page, payload)
+            )
+            for offset, cells in enumerate(rows):
                 items.append(Row(cells, line_no * 100 + offset, table_id))
-    return table_id
+    return table_id, bounds
 
 
 def _inside(line: dict[str, Any], box: tuple[float, float, float, float]) -> bool:

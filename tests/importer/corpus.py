@@ -119,7 +119,7 @@ def markdown(path: Path) -> Path:
     lines = [
         "**ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH**",
         "",
-        "Kế hoạch số 123/KH-UBND ngày 10 tháng 3 năm 2027",
+        "(Kèm theo Kế hoạch số 123/KH-UBND ngày 10 tháng 3 năm 2027 của UBND tỉnh)",
         "",
         "PHỤ LỤC: DANH MỤC NHIỆM VỤ",
         "",
@@ -159,7 +159,7 @@ def html(path: Path) -> Path:
                 f"<td>{co}</td><td>{time}</td><td>100</td><td>Ngân sách tỉnh</td></tr>"
             )
     text = (
-        "<html><body><p>Kế hoạch số 45/KH-UBND ngày 2 tháng 2 năm 2027</p>"
+        "<html><body><p>(Kèm theo Kế hoạch số 45/KH-UBND ngày 2 tháng 2 năm 2027)</p>"
         f"<table>{head}{''.join(body)}</table></body></html>"
     )
     path.write_text(text, encoding="utf-8")
@@ -171,7 +171,7 @@ def docx(path: Path) -> Path:
     import docx as python_docx
 
     document = python_docx.Document()
-    document.add_paragraph("Kế hoạch số 77/KH-UBND ngày 15 tháng 1 năm 2027")
+    document.add_paragraph("(Kèm theo Kế hoạch số 77/KH-UBND ngày 15 tháng 01 năm 2027 của UBND tỉnh)")
     heading = document.add_paragraph()
     heading.add_run("PHỤ LỤC NHIỆM VỤ").bold = True
     table = document.add_table(rows=1, cols=len(HEADER))
@@ -190,8 +190,12 @@ def docx(path: Path) -> Path:
     return path
 
 
-def pdf(path: Path, *, rows_per_page: int = 5) -> Path:
-    """A ruled table in DejaVu Sans, split across pages with the header only on the first."""
+def pdf(path: Path, *, rows_per_page: int = 5, ruled: bool = True) -> Path:
+    """A table in DejaVu Sans, split across pages with the header only on the first.
+
+    Unruled (no lines drawn), a section is a row with its number and title in
+    the first two columns, as in a Word table without borders.
+    """
     from fpdf import FPDF
 
     document = FPDF(orientation="L")
@@ -203,16 +207,21 @@ def pdf(path: Path, *, rows_per_page: int = 5) -> Path:
         document.add_page()
         if number == 0:
             document.cell(
-                text="Kế hoạch số 9/KH-UBND ngày 5 tháng 4 năm 2027", new_x="LMARGIN", new_y="NEXT"
+                text="(Kèm theo Kế hoạch số 9/KH-UBND ngày 5 tháng 4 năm 2027)", new_x="LMARGIN", new_y="NEXT"
             )
             document.ln(4)
         with document.table(
-            col_widths=(10, 60, 30, 45, 50, 45, 25), first_row_as_headings=number == 0
+            col_widths=(10, 60, 30, 45, 50, 45, 25),
+            first_row_as_headings=number == 0,
+            borders_layout="ALL" if ruled else "NONE",
+            line_height=5,
         ) as table:
             if number == 0:
                 table.row(list(HEADER))
             for row in chunk:
-                if row[0] == "section":
+                if row[0] == "section" and not ruled:
+                    table.row([row[1], row[2]] + [""] * (len(HEADER) - 2))
+                elif row[0] == "section":
                     document.set_font("DejaVu", "B", 9)
                     line = table.row()
                     line.cell(f"{row[1]}. {row[2]}", colspan=len(HEADER))
@@ -221,6 +230,10 @@ def pdf(path: Path, *, rows_per_page: int = 5) -> Path:
                     table.row(_task_cells(row))
     document.output(str(path))
     return path
+
+
+def pdf_unruled(path: Path) -> Path:
+    return pdf(path, ruled=False)
 
 
 def xlsx(path: Path) -> Path:
