@@ -171,7 +171,9 @@ def docx(path: Path) -> Path:
     import docx as python_docx
 
     document = python_docx.Document()
-    document.add_paragraph("(Kèm theo Kế hoạch số 77/KH-UBND ngày 15 tháng 01 năm 2027 của UBND tỉnh)")
+    document.add_paragraph(
+        "(Kèm theo Kế hoạch số 77/KH-UBND ngày 15 tháng 01 năm 2027 của UBND tỉnh)"
+    )
     heading = document.add_paragraph()
     heading.add_run("PHỤ LỤC NHIỆM VỤ").bold = True
     table = document.add_table(rows=1, cols=len(HEADER))
@@ -207,7 +209,9 @@ def pdf(path: Path, *, rows_per_page: int = 5, ruled: bool = True) -> Path:
         document.add_page()
         if number == 0:
             document.cell(
-                text="(Kèm theo Kế hoạch số 9/KH-UBND ngày 5 tháng 4 năm 2027)", new_x="LMARGIN", new_y="NEXT"
+                text="(Kèm theo Kế hoạch số 9/KH-UBND ngày 5 tháng 4 năm 2027)",
+                new_x="LMARGIN",
+                new_y="NEXT",
             )
             document.ln(4)
         with document.table(
