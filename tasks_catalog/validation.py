@@ -126,6 +126,21 @@ def _check_tasks(plan: PlanSpec, agencies: dict[str, AgencySpec], say: Reader) -
             for code in codes:
                 _check_agency(say, where, key, code, agencies)
         _check_window(plan, task, say)
+        _check_actions(task, say)
+
+
+def _check_actions(task: TaskSpec, say: Reader) -> None:
+    """An action that starts in lower case is a piece of a sentence cut at a comma.
+
+    YAML reads ``actions: [Xác định đầu mối, bổ sung chức năng]`` as two items;
+    the printed annex had one sentence. Write the list one ``- `` line per item.
+    """
+    for number, action in enumerate(task.actions, start=1):
+        first = action.lstrip(" -+•(\"'")[:1]
+        if first.isalpha() and first.islower():
+            say.problem(
+                ("task", task.code), "actions", "action_fragment", item=number, text=action[:60]
+            )
 
 
 def _check_window(plan: PlanSpec, task: TaskSpec, say: Reader) -> None:

@@ -37,6 +37,27 @@ def test_every_shipped_plan_passes_validation(plan_id, agencies):
     assert schema.validate_plan(plan(plan_id), agencies) == []
 
 
+@pytest.mark.parametrize(
+    ("plan_id", "code", "action"),
+    [
+        ("kon-tum-2013", "3.2", "Xác định đầu mối, bổ sung nhiệm vụ chức năng và nguồn lực"),
+        (
+            "binh-phuoc-2011",
+            "4.2",
+            "Xác định đầu mối, bổ sung chức năng, nhiệm vụ và nguồn lực cho các hoạt động SXSH",
+        ),
+        (
+            "nghe-an-2017",
+            "5",
+            "Tổng kết, đánh giá kết quả, rút kinh nghiệm quá trình thực hiện áp dụng Chiến lược SXSH trong công nghiệp",
+        ),
+    ],
+)
+def test_actions_printed_with_commas_are_one_item_as_printed(plan_id, code, action):
+    (task,) = [t for t in plan(plan_id).tasks if t.code == code]
+    assert task.actions == (action,)
+
+
 def test_every_shipped_agency_has_both_names_and_a_parent_chain_to_a_root(agencies):
     # Roots are the provincial committees, national bodies and the groups
     # outside the administration (facilities, consultants).
