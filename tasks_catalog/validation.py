@@ -127,6 +127,7 @@ def _check_tasks(plan: PlanSpec, agencies: dict[str, AgencySpec], say: Reader) -
                 _check_agency(say, where, key, code, agencies)
         _check_window(plan, task, say)
         _check_actions(task, say)
+        _check_due(plan, task, say)
 
 
 def _check_actions(task: TaskSpec, say: Reader) -> None:
@@ -140,6 +141,24 @@ def _check_actions(task: TaskSpec, say: Reader) -> None:
         if first.isalpha() and first.islower():
             say.problem(
                 ("task", task.code), "actions", "action_fragment", item=number, text=action[:60]
+            )
+
+
+def _check_due(plan: PlanSpec, task: TaskSpec, say: Reader) -> None:
+    """A one-off task's due day is a date in its window; a recurring task's is a day of the year."""
+    if task.due is None:
+        return
+    where = ("task", task.code)
+    dated = len(task.due) == 10
+    if task.recurrence == "once" and not dated:
+        say.problem(where, "due", "due_needs_year", due=task.due)
+    elif task.recurrence != "once" and dated:
+        say.problem(where, "due", "due_recurring_with_year", due=task.due)
+    elif dated:
+        window = task.window or plan.period
+        if not window.start <= int(task.due[:4]) <= window.end:
+            say.problem(
+                where, "due", "due_outside_window", due=task.due, start=window.start, end=window.end
             )
 
 

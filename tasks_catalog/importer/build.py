@@ -32,6 +32,7 @@ from tasks_catalog.importer.columns import (
 )
 from tasks_catalog.importer.plan_fields import guess_legal_ref, guess_period
 from tasks_catalog.importer.text import fold, list_items, one_line
+from tasks_catalog.importer.times import CatalogTime, catalog_time
 from tasks_catalog.windows import ParsedWindow, read_window
 
 _COLUMN_NAMES = {
@@ -46,12 +47,6 @@ _COLUMN_NAMES = {
     NOTE: "Ghi chú",
     BUDGET: "Kinh phí",
     SOURCE: "Nguồn kinh phí",
-}
-# How a rhythm finer than a year is written in a task's note, as the annex would say it.
-_EVERY_VI = {
-    "half_yearly": "6 tháng một lần",
-    "quarterly": "hằng quý",
-    "continuous": "thường xuyên",
 }
 # (keywords in the folded title, workflow kind); the first match wins.
 _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -139,7 +134,9 @@ class PlanBuilder:
             task["result"] = result
         leads, co, by_source, notes = self.agencies(draft)
         parsed = self.window(draft)
-        recurrence = parsed.recurrence
+        time = self.printed_time(draft, parsed)
+        notes.extend([time.unkept] if time.unkept else [])
+        recurrence = time.recurrence
         if recurrence == "once" and _YEARLY_TITLE.search(fold(title)):
             recurrence = "yearly"
             self.say(code, WINDOW, "import.yearly_from_title")
@@ -149,8 +146,9 @@ class PlanBuilder:
         if parsed.window is not None:
             task["window"] = {"start": parsed.window.start, "end": parsed.window.end}
         task["recurrence"] = recurrence
+        if time.due:
+            task["due"] = time.due
         task["depends_on"] = []
-        notes.extend(self.printed_time(code, parsed, recurrence))
         notes.extend(self.budget(code, texts))
         note = " ".join([*notes, one_line(texts.get(NOTE, ""))]).strip()
         if note:
@@ -224,30 +222,25 @@ class PlanBuilder:
         self.say(draft.code, column, parsed.problem.key, **parsed.problem.facts)
         return parsed
 
-    def printed_time(self, code: str, parsed: ParsedWindow, recurrence: str) -> list[str]:
-        """Keep in the note, and say, a due day or a rhythm the catalog's years cannot hold."""
-        window = parsed.window
+    def printed_time(self, draft: DraftTask, parsed: ParsedWindow) -> CatalogTime:
+        """The recurrence and due day as printed; what cannot be kept exactly goes to the note, said."""
+        text = one_line(draft.texts.get(WINDOW) or draft.texts.get(END, ""))
+        time = catalog_time(parsed, text)
         if parsed.problem is not None and parsed.problem.code == "window.year_list":
-            return [f"Thời gian in trong phụ lục: {parsed.problem.facts['text']}."]
-        year_end = f"31/12/{window.end}" if window else ""
-        if not parsed.every and parsed.due in ("", year_end):
-            return []
-        kept = f"{window.start}-{window.end}" if window else ""
-        parts = []
-        if parsed.every:
-            parts.append(_EVERY_VI[parsed.every])
-        if parsed.due:
-            parts.append(f"hạn {parsed.due}")
-        self.say(
-            code,
-            WINDOW,
-            "import.time_finer",
-            due=parsed.due or "-",
-            every=parsed.every or "-",
-            recurrence=recurrence,
-            window=kept or "-",
-        )
-        return [f"Thời gian in trong phụ lục: {', '.join(parts)}."]
+            return CatalogTime(time.recurrence, time.due, f"Thời gian in trong phụ lục: {text}.")
+        if time.unkept:
+            self.say(draft.code, WINDOW, "import.time_not_kept", text=text)
+            return CatalogTime(time.recurrence, None, f"Thời gian in trong phụ lục: {text}.")
+        if time.due or time.recurrence not in ("once", "yearly"):
+            self.say(
+                draft.code,
+                WINDOW,
+                "import.time_read",
+                text=text,
+                recurrence=time.recurrence,
+                due=time.due or "-",
+            )
+        return time
 
     def budget(self, code: str, texts: dict[str, str]) -> list[str]:
         """A budget or funding-source column of the task table, kept in the note and said."""
@@ -266,7 +259,7 @@ class PlanBuilder:
                 kind = name
                 break
         else:
-            if recurrence == "yearly":
+            if recurrence != "once":
                 kind = "recurring_activity"
         self.say(code, TITLE, "import.workflow_guessed", workflow=kind)
         return kind

@@ -67,22 +67,31 @@ def test_numbering_that_restarts_per_section_is_made_unique_as_printed(imported)
     }
 
 
-def test_times_finer_than_years_are_kept_in_the_note_and_reported(imported):
+def test_times_are_read_to_the_recurrence_and_due_day_printed(imported):
     _, result = imported
-    quarter = _by_title(result, "Tuyên truyền")
-    assert quarter["window"] == {"start": 2027, "end": 2027}
-    assert "hạn 30/06/2027" in quarter["note"]
-    months = _by_title(result, "Hỗ trợ đánh giá")
-    assert "hạn 30/06/2027" in months["note"]
+    by_time = {
+        title: (t.get("window"), t["recurrence"], t.get("due"))
+        for title, t in ((t["title"][:12], t) for t in result.catalog["tasks"])
+    }
+    y2027 = {"start": 2027, "end": 2027}
+    assert by_time == {
+        "Tuyên truyền": (y2027, "once", "2027-06-30"),  # Quý II/2027
+        "Tập huấn cho": (y2027, "once", "2027-06-30"),  # Tháng 6/2027
+        "Báo cáo tình": (None, "half_yearly", "12-15"),  # 6 tháng, hằng năm (trước ngày 15/12)
+        "Hỗ trợ đánh ": (y2027, "once", "2027-06-30"),  # 01/2027–06/2027
+        "Kiểm tra việ": (None, "yearly", "06-30"),  # Quý II hằng năm
+        "Cập nhật cơ ": (None, "half_yearly", None),  # Định kỳ 6 tháng
+        "Theo dõi, đô": (None, "continuous", None),  # Thường xuyên
+        "Tổng kết thự": ({"start": 2030, "end": 2030}, "once", None),  # 2030, 2045
+    }
     report = "\n".join(lines(result))
     code = _by_title(result, "Báo cáo tình hình")["code"]
     assert (
-        f"task {code}, field 'Thời gian thực hiện': the printed time is finer than years "
-        "(due: 15/12; every: half_yearly)"
+        f"task {code}, field 'Thời gian thực hiện': the printed time '6 tháng, hằng năm "
+        "(trước ngày 15/12)' reads as: recurrence half_yearly, due 12-15; check it."
     ) in report
-    assert "(due: -; every: continuous)" in report
     assert "'2030, 2045' is a list of years, not a range: took 2030" in report
-    assert "hằng quý" not in report
+    assert "2030, 2045" in _by_title(result, "Tổng kết")["note"]
 
 
 def test_agency_names_with_va_and_commune_groups_map_whole(imported):
