@@ -102,6 +102,9 @@ class ReportDeadline:
     month: int
     day: int
     to: tuple[str, ...] = ()
+    # Who reports (YAML ``from``): the agencies to the department, then the
+    # department to its superiors are two obligations, each with its own day.
+    by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,7 @@ def _plan_parts(reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
                 month=reader.get(r, "month", ("report_deadline", ""), int, 12),
                 day=reader.get(r, "day", ("report_deadline", ""), int, 31),
                 to=reader.texts(r, "to", ("report_deadline", "")),
+                by=reader.texts(r, "from", ("report_deadline", "")),
             )
             for r in step(data, "report_deadlines", None)
         ),

@@ -95,6 +95,8 @@ def _check_plan_fields(plan: PlanSpec, agencies: dict[str, AgencySpec], say: Rea
             )
         for code in deadline.to:
             _check_agency(say, ("report_deadline", ""), "to", code, agencies)
+        for code in deadline.by:
+            _check_agency(say, ("report_deadline", ""), "from", code, agencies)
 
 
 def _check_tasks(plan: PlanSpec, agencies: dict[str, AgencySpec], say: Reader) -> None:

@@ -114,6 +114,7 @@ class _Walker:
         # A section row printed above the header (Kon Tum's first table) waits for it.
         self.pending: tuple[str, str] | None = None
         self.budget_table = -1
+        self.budget_code = ""  # the code of the budget row above, for an unnumbered row
         self.header_row = False  # the row before was a header (a second header row may follow)
         self.outside: dict[
             int, tuple[int, int]
@@ -161,7 +162,9 @@ class _Walker:
             self.annex.count("header")
             return
         if self.columns is None:
-            if row.table == self.budget_table:
+            # After a budget header, every row is the budget's until a task header
+            # comes again, across page breaks (new tables) too.
+            if self.budget_table >= 0:
                 self.budget_row(row)
                 self.annex.count("budget")
             else:
@@ -206,12 +209,17 @@ class _Walker:
         print "2017- 2020" and budget "30 triệu/năm"), so a person should look.
         """
         texts = [c.text.strip() for c in row.cells]
-        if not texts or texts[0] not in self.codes:
+        if not texts:
+            return
+        # An unnumbered row funds the group above it (Nghệ An's row under "4").
+        code = texts[0] or self.budget_code
+        self.budget_code = texts[0] or self.budget_code
+        if code not in self.codes:
             return
         amounts = [t for t in texts[1:] if _AMOUNT.match(t)]
         # Quantity and amount per year, then the total: two years funded give at least five.
         if len(amounts) >= 5:
-            self.annex.say_task(texts[0], "Thời gian thực hiện", "import.funded_every_year")
+            self.annex.say_task(code, "Thời gian thực hiện", "import.funded_every_year")
 
     def content(self, row: Row) -> None:
         columns = self.columns
