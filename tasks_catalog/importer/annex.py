@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.errors import Problem
+from tasks_catalog.importer.budget_table import BudgetTable
 from tasks_catalog.importer.columns import (
     ACTIONS,
     BUDGET,
@@ -42,7 +43,13 @@ from tasks_catalog.importer.columns import (
     merge_header,
     task_header,
 )
-from tasks_catalog.importer.sections import printed_number, section_number, section_of
+from tasks_catalog.importer.sections import (
+    not_a_task,
+    printed_number,
+    section_above_header,
+    section_number,
+    section_of,
+)
 from tasks_catalog.importer.tables import TASK_CODE, Item, Row, TextLine
 from tasks_catalog.importer.text import clean_cell, fold
 
@@ -84,6 +91,7 @@ class Annex:
     headers: list[ColumnMap] = field(default_factory=list)
     # Section code -> its number as printed ("2" -> "II"), for codes made unique.
     labels: dict[str, str] = field(default_factory=dict)
+    budgets: list[BudgetTable] = field(default_factory=list)
     # How each table row was taken: header, section, task, continued, set_aside, outside.
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -154,10 +162,18 @@ class _Walker:
             self.header(row, header)
             return
         budget = budget_header(row.cells)
+        if (
+            self.columns is None
+            and self.annex.budgets
+            and self.annex.budgets[-1].sub_header(row.cells)
+        ):
+            budget = []  # "Số lượng | Kinh phí" under the years: the budget header's second row
+            self.annex.count("header")
+            return
         if len(budget) >= 2:
             if (self.columns is not None or self.annex.tasks) and row.table != self.budget_table:
                 self.budget_table = row.table
-                self.annex.say(row.line, "import.budget_table_skipped", headings=list(budget[:3]))
+                self.annex.budgets.append(BudgetTable([c.text for c in row.cells]))
             self.columns = None
             self.annex.count("header")
             return
@@ -170,7 +186,7 @@ class _Walker:
             else:
                 first, rows = self.outside.get(row.table, (row.line, 0))
                 self.outside[row.table] = (first, rows + 1)
-            self.pending = _section_above_header(row)
+            self.pending = section_above_header(row.cells)
             return
         if row.table != self.table:
             if len(row.cells) != self.columns.width and not row.flattened:
@@ -215,7 +231,11 @@ class _Walker:
         code = texts[0] or self.budget_code
         self.budget_code = texts[0] or self.budget_code
         if code not in self.codes:
+            if TASK_CODE.match(code) and any(_AMOUNT.match(t) for t in texts[1:]):
+                self.annex.say(row.line, "import.budget_row_no_task", code=code)
             return
+        if self.annex.budgets:
+            self.annex.budgets[-1].row(code, row.cells)
         amounts = [t for t in texts[1:] if _AMOUNT.match(t)]
         # Quantity and amount per year, then the total: two years funded give at least five.
         if len(amounts) >= 5:
@@ -321,18 +341,11 @@ class _Walker:
 
     def set_aside(self, row: Row) -> bool:
         """A row that is not a task: a total or a note line; named in the report with why."""
-        columns = self.columns
-        assert columns is not None
-        code = columns.get(row.cells, CODE).strip()
-        first = next((c.text for c in row.cells if c.text), "")
-        folded = fold(first).strip(" :.*")
-        if not code and re.fullmatch(r"(tong cong|tong so|tong|cong)( kinh phi| so)?", folded):
-            self.annex.say(row.line, "import.row_total", text=first[:60])
-            return True
-        if re.match(r"^(ghi chu|luu y)\b", folded) and not columns.get(row.cells, LEADS):
-            self.annex.say(row.line, "import.row_note", text=first[:60])
-            return True
-        return False
+        assert self.columns is not None
+        found = not_a_task(self.columns, row.cells)
+        if found is not None:
+            self.annex.say(row.line, found[0], text=found[1])
+        return found is not None
 
     def unique(self, code: str, line: int) -> str:
         if code not in self.codes:
@@ -345,13 +358,6 @@ class _Walker:
         self.codes.add(renamed)
         self.annex.say_task(renamed, "TT", "import.code_twice", code=code, line=line)
         return renamed
-
-
-def _section_above_header(row: Row) -> tuple[str, str] | None:
-    texts = [c for c in row.cells if c.text]
-    if len(texts) == 1 and (texts[0].bold or texts[0] is row.cells[0]):
-        return section_of(texts[0].text)
-    return None
 
 
 def _prefix_restarted_codes(annex: Annex) -> None:

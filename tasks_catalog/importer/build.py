@@ -29,6 +29,7 @@ from tasks_catalog.importer.columns import (
     START,
     TITLE,
     WINDOW,
+    unused_headings,
 )
 from tasks_catalog.importer.plan_fields import guess_legal_ref, guess_period
 from tasks_catalog.importer.text import fold, list_items, one_line
@@ -102,9 +103,20 @@ class PlanBuilder:
             Problem(what, facts, where=("task", code), field=_COLUMN_NAMES.get(column, column))
         )
 
+    def budget_lines(self, plan: dict[str, Any], annex: Annex) -> None:
+        """The budget annex as budget lines; what it could not split by year is said per task."""
+        lines = [line for table in annex.budgets for line in table.lines]
+        if lines:
+            plan["budget"] = {"unit": "million VND", "lines": lines}
+            tasks = len({line["task"] for line in lines})
+            self.say_plan("import.budget_read", lines=len(lines), tasks=tasks)
+        for table in annex.budgets:
+            for code, years in table.unsplit:
+                self.say(code, BUDGET, "import.budget_not_split", years=years)
+
     def say_ignored_columns(self, annex: Annex) -> None:
         """A column of the task table that no task field holds is named, never dropped unsaid."""
-        for heading in _ignored(annex):
+        for heading in unused_headings(annex.headers):
             self.say_plan("import.column_ignored", heading=one_line(heading)[:60])
 
     def say_plan(self, what: str, /, **facts: Any) -> None:
@@ -342,6 +354,7 @@ class PlanBuilder:
         plan["sections"] = [{"code": c, "title": t} for c, t in annex.sections]
         plan["tasks"] = tasks
         self.say_ignored_columns(annex)
+        self.budget_lines(plan, annex)
         counts = annex.counts
         self.say_plan(
             "import.summary",
@@ -366,17 +379,6 @@ class PlanBuilder:
                     end=window["end"],
                 )
         return plan
-
-
-def _ignored(annex: Annex) -> list[str]:
-    """Headings of task-table columns that no task field holds, once each."""
-    names: list[str] = []
-    for header in annex.headers:
-        used = set(header.fields.values())
-        for index, heading in enumerate(header.headings):
-            if heading and index not in used and heading not in names:
-                names.append(heading)
-    return names
 
 
 def _source(qualifier: str) -> str:

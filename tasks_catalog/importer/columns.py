@@ -158,3 +158,14 @@ def merge_header(columns: ColumnMap, more: dict[str, int], cells: list[Cell]) ->
         for high, low in zip(columns.headings, [*cells, *[Cell("")] * columns.width], strict=False)
     )
     return ColumnMap(fields, columns.width, headings)
+
+
+def unused_headings(headers: list[ColumnMap]) -> list[str]:
+    """Headings of task-table columns that no task field holds, once each."""
+    names: list[str] = []
+    for header in headers:
+        used = set(header.fields.values())
+        for index, heading in enumerate(header.headings):
+            if heading and index not in used and heading not in names:
+                names.append(heading)
+    return names

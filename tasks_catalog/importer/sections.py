@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from tasks_catalog.importer.text import fold
+from tasks_catalog.importer.columns import CODE, LEADS, ColumnMap
+from tasks_catalog.importer.text import Cell, fold
 
 _ROMAN = {
     "I": 1,
@@ -61,3 +62,23 @@ def section_of(text: str) -> tuple[str, str] | None:
 def printed_number(text: str) -> str:
     match = re.match(r"^\W*(?:(?:Phần|Mục|Nhiệm vụ)\s+)?([IVXLA-H]{1,4}|\d{1,2})\b", text.strip())
     return match.group(1) if match else ""
+
+
+def not_a_task(columns: ColumnMap, cells: list[Cell]) -> tuple[str, str] | None:
+    """(report key, text) when a row inside the task table is a total or a note, not a task."""
+    code = columns.get(cells, CODE).strip()
+    first = next((c.text for c in cells if c.text), "")
+    folded = fold(first).strip(" :.*")
+    if not code and re.fullmatch(r"(tong cong|tong so|tong|cong)( kinh phi| so)?", folded):
+        return "import.row_total", first[:60]
+    if re.match(r"^(ghi chu|luu y)\b", folded) and not columns.get(cells, LEADS):
+        return "import.row_note", first[:60]
+    return None
+
+
+def section_above_header(cells: list[Cell]) -> tuple[str, str] | None:
+    """A section printed in a row of its own just above the header (Kon Tum's first table)."""
+    texts = [c for c in cells if c.text]
+    if len(texts) == 1 and (texts[0].bold or texts[0] is cells[0]):
+        return section_of(texts[0].text)
+    return None
