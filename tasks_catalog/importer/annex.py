@@ -32,6 +32,7 @@ from tasks_catalog.importer.columns import (
     END,
     LEADS,
     NOTE,
+    REF,
     RESULT,
     SOURCE,
     START,
@@ -53,7 +54,7 @@ from tasks_catalog.importer.sections import (
 from tasks_catalog.importer.tables import TASK_CODE, Item, Row, TextLine
 from tasks_catalog.importer.text import clean_cell, fold
 
-FIELDS = (TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURCE)
+FIELDS = (TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURCE, REF)
 _DETAIL_FIELDS = (ACTIONS, RESULT, LEADS, CO, WINDOW, START, END)
 _FILL_DOWN = (RESULT, LEADS, CO, WINDOW, START, END)
 _ANNEX_END = re.compile(r"^phu luc\b")

@@ -24,6 +24,7 @@ from tasks_catalog.importer.columns import (
     END,
     LEADS,
     NOTE,
+    REF,
     RESULT,
     SOURCE,
     START,
@@ -162,6 +163,8 @@ class PlanBuilder:
             task["due"] = time.due
         task["depends_on"] = []
         notes.extend(self.budget(code, texts))
+        if texts.get(REF):
+            notes.append(f"Tham chiếu: {one_line(texts[REF])}.")
         note = " ".join([*notes, one_line(texts.get(NOTE, ""))]).strip()
         if note:
             task["note"] = note

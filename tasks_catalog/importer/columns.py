@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tasks_catalog.importer.text import Cell, fold
 
 # Task fields a column can hold.
-CODE, TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURCE = (
+CODE, TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURCE, REF = (
     "code",
     "title",
     "actions",
@@ -28,6 +28,7 @@ CODE, TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURC
     "note",
     "budget",
     "source",
+    "ref",
 )
 
 # (pattern on the folded heading, field); the first match wins, so the more
@@ -36,6 +37,9 @@ _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
         (r"^s?tt\.?$|^so thu tu$", CODE),
+        # A column of cross-reference numbers ("Mục tiêu số", "Nhiệm vụ số", "Mã
+        # nhiệm vụ") is never the task's title.
+        (r"^(muc tieu|nhiem vu|giai phap) so$|^ma (so|nhiem vu)|tham chieu", REF),
         (r"nguon (kinh phi|von)|nguon$", SOURCE),
         (r"^kinh phi|^du toan", BUDGET),
         (r"noi dung hanh dong|muc dich|hoat dong cu the|giai phap thuc hien", ACTIONS),

@@ -259,6 +259,18 @@ def xlsx(path: Path) -> Path:
     return path
 
 
+def national_numbered(path: Path) -> Path:
+    """A national table with a TT column, a column of task numbers, then the task's name."""
+    lines = [
+        "| TT | Nhiệm vụ số | Tên nhiệm vụ | Sản phẩm | Cơ quan chủ trì | Thời gian hoàn thành |",
+        "|---|---|---|---|---|---|",
+        "| 1 | 12 | Rà soát quy định về sản xuất sạch hơn | Báo cáo | Bộ Công Thương | 2027 |",
+        "| 2 | 14, 15 | Xây dựng cơ sở dữ liệu | Cơ sở dữ liệu | Bộ Công Thương | 2028 |",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def national(path: Path) -> Path:
     """A national table: no TT column, a column of cross-reference numbers, then the task."""
     lines = [

@@ -146,10 +146,19 @@ def test_a_table_without_tt_column_numbers_its_rows_and_names_the_cross_referenc
     assert [t["leads"] for t in tasks] == [["vn/bct"]] * 3
     report = lines(result)
     assert "line 1: the table has no STT column: tasks are numbered 1, 2, 3... in order." in report
-    assert (
-        "plan vn-2027: column 'Mục tiêu số' of the task table matches no task field "
-        "and was not imported."
-    ) in report
+    # The cross-reference numbers are kept in the note, never taken for the title.
+    assert tasks[0]["note"] == "Tham chiếu: 1, 3."
+
+
+def test_a_column_of_task_numbers_is_not_the_title_and_the_name_is_not_the_result(tmp_path):
+    result = import_annex(
+        corpus.national_numbered(tmp_path / "n.md"), plan_id="vn-2027", province="vn"
+    )
+    tasks = result.catalog["tasks"]
+    assert [(t["code"], t["title"], t["result"], t["note"]) for t in tasks] == [
+        ("1", "Rà soát quy định về sản xuất sạch hơn", "Báo cáo", "Tham chiếu: 12."),
+        ("2", "Xây dựng cơ sở dữ liệu", "Cơ sở dữ liệu", "Tham chiếu: 14, 15."),
+    ]
 
 
 def test_import_then_load_with_the_draft_directory_beside_the_plan(tmp_path):
