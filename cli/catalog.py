@@ -236,7 +236,9 @@ def _code_key(code: str) -> tuple[int, str]:
 def catalog_import(obj: Context, file: str, plan_id: str, province: str, out: str) -> None:
     """Read the annex table(s) of a document into a catalog file plus a report.
 
-    Markdown or HTML tables, tab-separated text and .xlsx are understood.
+    Markdown or HTML tables, tab-separated text, .xlsx, Word .docx and
+    text-based .pdf are understood. For a province without an agency
+    directory, a draft directory is written beside the plan to complete.
 
     \b
     Example: dondoc catalog import decision-835.txt --plan-id kon-tum-2013 --province kon-tum -o kon-tum.yaml
@@ -252,6 +254,10 @@ def catalog_import(obj: Context, file: str, plan_id: str, province: str, out: st
     written = result.write(Path(out), lines, header)
     tasks = result.catalog.get("tasks", [])
     click.echo(w.plural("cli.import.wrote", len(tasks), path=str(written)))
+    if result.directory_path is not None:
+        click.echo(
+            w("cli.import.draft_directory", path=str(result.directory_path), plan=str(written))
+        )
     if lines:
         click.echo(w.plural("cli.import.points", len(lines), path=f"{written}.report.txt"))
         for line in lines:

@@ -27,7 +27,8 @@ from engine.plan_spec import AgencySpec, PlanSpec, SuccessionSpec, TaskSpec
 from engine.refs import format_ref
 from engine.succession import apply_due, sync_successions
 from engine.users import CATALOG_ACTOR
-from engine.windows import occurrence_windows
+from engine.windows import Occurrence as OccurrenceWindow
+from engine.windows import occurrence_key, occurrence_windows
 from engine.workdays import local_day
 
 # Who writes bookkeeping events rather than steps (engine.succession's actor too).
@@ -217,6 +218,7 @@ def _task_changed(task: Task, spec: TaskSpec, position: int) -> bool:
         or task.leads != list(spec.leads)
         or task.co_agencies != list(spec.co)
         or task.recurrence != spec.recurrence
+        or (task.details or {}).get("due") != spec.due
         or (
             window is not None
             and (task.window_start, task.window_end) != (window.start, window.end)
@@ -245,6 +247,7 @@ def _apply_task(task: Task, spec: TaskSpec, position: int, plan: PlanSpec) -> No
     task.window_start = window.start
     task.window_end = window.end
     task.recurrence = spec.recurrence
+    task.details = {"due": spec.due} if spec.due else {}
     task.depends_on = list(spec.depends_on)
     task.note = spec.note
     task.lead_by_source = [dataclasses.asdict(x) for x in spec.lead_by_source]
@@ -264,23 +267,28 @@ def _sync_occurrences(
 ) -> None:
     wf = workflows.get(task.workflow)
     planned = {
-        year: (start, due)
-        for year, start, due in occurrence_windows(
-            task.window_start, task.window_end, task.recurrence, plan.issued
+        o.key: o
+        for o in occurrence_windows(
+            task.window_start,
+            task.window_end,
+            task.recurrence,
+            plan.issued,
+            (task.details or {}).get("due"),
         )
     }
     current = {
-        o.year: o for o in session.scalars(select(Occurrence).where(Occurrence.task_id == task.id))
+        occurrence_key(o.year, o.period): o
+        for o in session.scalars(select(Occurrence).where(Occurrence.task_id == task.id))
     }
-    for year, (start, due) in planned.items():
-        occ = current.get(year)
+    for key, window in planned.items():
+        occ = current.get(key)
         if occ is None:
-            _create_occurrence(session, plan, task, year, start, due, wf.initial, now)
-            report.occurrences_added.append(format_ref(plan.id, task.code, year))
+            _create_occurrence(session, plan, task, window, wf.initial, now)
+            report.occurrences_added.append(format_ref(plan.id, task.code, key or None))
         else:
-            _replan(session, occ, start, due, now, report)
-    for year, occ in current.items():
-        if year not in planned and not occ.archived:
+            _replan(session, occ, window.start, window.due, now, report)
+    for key, occ in current.items():
+        if key not in planned and not occ.archived:
             if _has_history(occ):
                 raise Conflict("window_drops_history", ref=occ.ref, task=task.code)
             occ.archived = True
@@ -291,16 +299,16 @@ def _create_occurrence(
     session: Session,
     plan: Plan,
     task: Task,
-    year: int | None,
-    start: dt.date,
-    due: dt.date,
+    window: OccurrenceWindow,
     initial: str,
     now: dt.datetime,
 ) -> None:
+    start, due = window.start, window.due
     occ = Occurrence(
         task_id=task.id,
-        ref=format_ref(plan.id, task.code, year),
-        year=year,
+        ref=format_ref(plan.id, task.code, window.key or None),
+        year=window.year,
+        period=window.period,
         state=initial,
         phase="not_started",
         state_entered_at=now,

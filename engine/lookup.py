@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine.errors import InvalidInput, NotFound
 from engine.models import Occurrence, Plan, Task
 from engine.refs import format_ref, parse_ref
+from engine.windows import occurrence_key
 
 #: How many known names a "not found" error quotes: enough to spot a typo,
 #: never a whole catalog.
@@ -49,24 +50,24 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
             .order_by(Occurrence.due)
         )
     )
+    keys = [occurrence_key(o.year, o.period) for o in occs]
     if ref.year is None:
-        if task.recurrence == "yearly":
-            years = [o.year for o in occs if not o.archived]
-            example = format_ref(plan.id, task.code, occs[0].year if occs else plan.period_start)
-            raise InvalidInput("year_needed", ref=str(ref), example=example, years=years)
+        if task.recurrence != "once":
+            live = [occurrence_key(o.year, o.period) for o in occs if not o.archived]
+            example = format_ref(plan.id, task.code, keys[0] if keys else plan.period_start)
+            raise InvalidInput("year_needed", ref=str(ref), example=example, years=live)
         if occs:
             return occs[0]
     else:
-        for occ in occs:
-            if occ.year == ref.year:
+        wanted = ref.period or str(ref.year)
+        for occ, key in zip(occs, keys, strict=True):
+            if key == wanted:
                 return occ
-        if task.recurrence != "yearly":
+        if task.recurrence == "once":
             raise InvalidInput(
-                "year_not_recurring", ref=format_ref(plan.id, task.code), year=ref.year
+                "year_not_recurring", ref=format_ref(plan.id, task.code), year=wanted
             )
-        raise NotFound(
-            "no_occurrence_in_year", ref=str(ref), year=ref.year, years=[o.year for o in occs]
-        )
+        raise NotFound("no_occurrence_in_year", ref=str(ref), year=wanted, years=keys)
     raise NotFound("no_occurrence", ref=str(ref))
 
 
@@ -107,9 +108,10 @@ def load_occurrences(session: Session, texts: Sequence[str]) -> list[Occurrence]
         task = tasks.get((ref.plan, ref.code))
         occs = by_task.get(task.id, []) if task is not None else []
         if ref.year is not None:
-            match = next((o for o in occs if o.year == ref.year), None)
+            wanted = ref.period or str(ref.year)
+            match = next((o for o in occs if occurrence_key(o.year, o.period) == wanted), None)
         else:
-            match = occs[0] if occs and task is not None and task.recurrence != "yearly" else None
+            match = occs[0] if occs and task is not None and task.recurrence == "once" else None
         found.append(match if match is not None else load_occurrence(session, text))
     return found
 

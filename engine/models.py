@@ -224,6 +224,8 @@ class Task(Base):
     depends_on: Mapped[list[str]] = mapped_column(JSONText, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
     lead_by_source: Mapped[list[dict[str, str]]] = mapped_column(JSONText, default=list)
+    # What the catalog says beyond the columns above: {"due": "06-30"} (engine.windows).
+    details: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
@@ -277,6 +279,8 @@ class Occurrence(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
     ref: Mapped[str] = mapped_column(String(140), unique=True)
     year: Mapped[int | None] = mapped_column(Integer)
+    # A half-year or quarter of a recurring task ("2027-H1", "2027-Q2"); None otherwise.
+    period: Mapped[str | None] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(40))
     phase: Mapped[str] = mapped_column(String(20))
     state_entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -12,7 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 #: How often a task recurs: once over its window, or once per calendar year.
-RECURRENCES = ("once", "yearly")
+# once: one occurrence over the window; yearly: one per calendar year;
+# half_yearly / quarterly: one per half-year (H1, H2) / quarter (Q1-Q4);
+# continuous ("thường xuyên"): work that never ends, tracked by one yearly report.
+RECURRENCES = ("once", "yearly", "half_yearly", "quarterly", "continuous")
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,10 @@ class TaskSpec:
     depends_on: tuple[str, ...] = ()
     note: str = ""
     lead_by_source: tuple[LeadBySource, ...] = ()
+    # The due day as printed, when it is not the window's or period's last day:
+    # "YYYY-MM-DD" for a one-off task ("Quý II/2027" is 2027-06-30), "MM-DD" in
+    # every year or period for a recurring one ("trước ngày 15/12 hằng năm").
+    due: str | None = None
 
     @property
     def owner(self) -> str:
@@ -155,6 +162,9 @@ class ReportDeadline:
     month: int
     day: int
     to: tuple[str, ...] = ()
+    # Who reports (YAML ``from``): the agencies to the department, then the
+    # department to its superiors are two obligations, each with its own day.
+    by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from engine.errors import InvalidDefinition, Problem
 from engine.plan_spec import AgencySpec, DirectorySpec, SuccessionSpec
-from tasks_catalog.files import AGENCIES_FORMAT, catalog_roots, read_top
+from tasks_catalog.files import AGENCIES_FORMAT, catalog_dir, catalog_roots, read_top
 from tasks_catalog.successions import (
     expand,
     read_province_merges,
@@ -160,3 +160,26 @@ def directory_file_problems(path: Path) -> tuple[list[Problem], str]:
 def load_all_directories(dir: str | Path | None = None) -> dict[str, AgencySpec]:
     """Every agency of every directory file in ``dir`` (default: the shipped ones), by code."""
     return load_directories(dir)[0]
+
+
+# A directory file written beside a plan (``dondoc catalog import`` drafts one
+# for a province the catalog has no directory for yet).
+BESIDE_SUFFIX = ".agencies.yaml"
+
+
+def directories_for_plan(plan_path: str | Path) -> dict[str, AgencySpec]:
+    """The shipped directories, plus any ``*.agencies.yaml`` beside a plan file (a completed draft)."""
+    folder = Path(plan_path).resolve().parent
+    shipped = catalog_dir() / "agencies"
+    beside = sorted(folder.glob(f"*{BESIDE_SUFFIX}"))
+    if not beside or folder == shipped.resolve():
+        return load_all_directories()
+    return _agencies([*sorted(shipped.glob("*.yaml")), *beside], folder)
+
+
+def _agencies(paths: list[Path], folder: Path) -> dict[str, AgencySpec]:
+    directories = [load_directory(path) for path in paths]
+    problems = validate_directories(directories)
+    if problems:
+        raise InvalidDefinition("directories_inconsistent", problems=problems, folder=str(folder))
+    return {agency.code: agency for d in directories for agency in d.agencies}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.catalog import LoadReport, load_plan
 from tasks_catalog import schema
+from tasks_catalog.directories import directories_for_plan
 
 
 def file_digest(path: Path) -> str:
@@ -26,8 +27,10 @@ def load_plan_file(
     session: Session, path: Path, *, archive_removed: bool = False, now: dt.datetime | None = None
 ) -> LoadReport:
     """Validate a catalog file and load it (with every shipped agency directory)."""
-    spec = schema.load_and_validate(path)
     agencies, successions = schema.load_directories()
+    # A completed draft directory beside the plan (catalog import writes one) counts too.
+    agencies = {**agencies, **directories_for_plan(path)}
+    spec = schema.load_and_validate(path, agencies)
     return load_plan(
         session,
         spec,

@@ -16,6 +16,7 @@ found them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,7 @@ def _task(reader: Reader, raw: dict[str, Any], index: int) -> TaskSpec:
         result=reader.text(raw, "result", where, required=False),
         window=reader.window(raw, "window", where),
         recurrence=reader.get(raw, "recurrence", where, str, "once", required=False),
+        due=_due(reader, raw, where),
         depends_on=reader.texts(raw, "depends_on", where),
         note=reader.text(raw, "note", where, required=False),
         lead_by_source=tuple(
@@ -109,6 +111,31 @@ def _task(reader: Reader, raw: dict[str, Any], index: int) -> TaskSpec:
             for s in reader.mappings(raw, "lead_by_source", where)
         ),
     )
+
+
+_DUE = re.compile(r"(?:(?:19|20)\d{2}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+
+
+def _due(reader: Reader, raw: dict[str, Any], where: Where) -> str | None:
+    """A task's printed due day: "2027-06-30" (YAML may read it as a date) or "06-30"."""
+    value = raw.get("due")
+    if value is None:
+        return None
+    text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+    match = _DUE.fullmatch(text)
+    if match is None:
+        reader.problem(where, "due", "due_format", value=_shown_due(text))
+        return None
+    try:
+        dt.date(int(text[:4]) if len(text) == 10 else 2000, int(match[1]), int(match[2]))
+    except ValueError:
+        reader.problem(where, "due", "due_format", value=_shown_due(text))
+        return None
+    return text
+
+
+def _shown_due(text: str) -> str:
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def _budget(reader: Reader, raw: dict[str, Any] | None) -> BudgetSpec | None:
@@ -184,6 +211,7 @@ def _plan_parts(reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
                 month=reader.get(r, "month", ("report_deadline", ""), int, 12),
                 day=reader.get(r, "day", ("report_deadline", ""), int, 31),
                 to=reader.texts(r, "to", ("report_deadline", "")),
+                by=reader.texts(r, "from", ("report_deadline", "")),
             )
             for r in step(data, "report_deadlines", None)
         ),

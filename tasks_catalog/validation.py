@@ -18,7 +18,7 @@ from engine import ladder
 from engine.errors import InvalidDefinition, Problem
 from engine.plan_spec import RECURRENCES, AgencySpec, PlanSpec, TaskSpec
 from tasks_catalog import schema
-from tasks_catalog.directories import directory_file_problems
+from tasks_catalog.directories import directories_for_plan, directory_file_problems
 from tasks_catalog.files import AGENCIES_FORMAT, Reader, Where, read_yaml
 
 REPORT_PERIODS = ("year", "half-year")
@@ -45,7 +45,6 @@ def validate_files(paths: list[Path]) -> tuple[list[Problem], list[tuple[str, Pa
     """Return (problems, [(plan id, path) of the valid files])."""
     problems: list[Problem] = []
     valid: list[tuple[str, Path]] = []
-    agencies = schema.load_all_directories()
     for path in paths:
         if not path.is_file():
             problems.append(Problem("no_such_file", source=str(path)))
@@ -56,6 +55,7 @@ def validate_files(paths: list[Path]) -> tuple[list[Problem], list[tuple[str, Pa
             if not found:
                 valid.append((province, path))
             continue
+        agencies = directories_for_plan(path)
         try:
             plan = schema.load_plan(path)
         except InvalidDefinition as exc:
@@ -110,6 +110,8 @@ def _check_plan_fields(plan: PlanSpec, agencies: dict[str, AgencySpec], say: Rea
             )
         for code in deadline.to:
             _check_agency(say, ("report_deadline", ""), "to", code, agencies)
+        for code in deadline.by:
+            _check_agency(say, ("report_deadline", ""), "from", code, agencies)
 
 
 def _check_tasks(plan: PlanSpec, agencies: dict[str, AgencySpec], say: Reader) -> None:
@@ -141,6 +143,40 @@ def _check_tasks(plan: PlanSpec, agencies: dict[str, AgencySpec], say: Reader) -
             for code in codes:
                 _check_agency(say, where, key, code, agencies)
         _check_window(plan, task, say)
+        _check_actions(task, say)
+        _check_due(plan, task, say)
+
+
+def _check_actions(task: TaskSpec, say: Reader) -> None:
+    """An action that starts in lower case is a piece of a sentence cut at a comma.
+
+    YAML reads ``actions: [Xác định đầu mối, bổ sung chức năng]`` as two items;
+    the printed annex had one sentence. Write the list one ``- `` line per item.
+    """
+    for number, action in enumerate(task.actions, start=1):
+        first = action.lstrip(" -+•(\"'")[:1]
+        if first.isalpha() and first.islower():
+            say.problem(
+                ("task", task.code), "actions", "action_fragment", item=number, text=action[:60]
+            )
+
+
+def _check_due(plan: PlanSpec, task: TaskSpec, say: Reader) -> None:
+    """A one-off task's due day is a date in its window; a recurring task's is a day of the year."""
+    if task.due is None:
+        return
+    where = ("task", task.code)
+    dated = len(task.due) == 10
+    if task.recurrence == "once" and not dated:
+        say.problem(where, "due", "due_needs_year", due=task.due)
+    elif task.recurrence != "once" and dated:
+        say.problem(where, "due", "due_recurring_with_year", due=task.due)
+    elif dated:
+        window = task.window or plan.period
+        if not window.start <= int(task.due[:4]) <= window.end:
+            say.problem(
+                where, "due", "due_outside_window", due=task.due, start=window.start, end=window.end
+            )
 
 
 def _check_window(plan: PlanSpec, task: TaskSpec, say: Reader) -> None:

@@ -2,7 +2,7 @@
 
 ``import_annex(path, plan_id=..., province=...)`` reads a whole document
 (Markdown/text with pipe tables, tab-separated or flattened tables, HTML
-``<table>``, or ``.xlsx``), finds the task annex by its headings, and returns
+``<table>``, ``.xlsx``, Word ``.docx`` or a text-based ``.pdf``), finds the task annex by its headings, and returns
 an ``ImportResult``: the plan as a dict in the FORMAT.md shape and a report
 naming every guess, unmapped agency, unreadable time cell and ambiguous row.
 ``dondoc catalog import`` writes it with ``ImportResult.write``.
@@ -10,6 +10,7 @@ naming every guess, unmapped agency, unreadable time cell and ambiguous row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ import yaml
 from engine.errors import InvalidInput, Problem
 from engine.files import write_atomically
 from engine.plan_spec import AgencySpec
+from tasks_catalog.directories import BESIDE_SUFFIX
 from tasks_catalog.importer.agency_names import AgencyMatcher
 from tasks_catalog.importer.annex import walk
 from tasks_catalog.importer.build import PlanBuilder
 from tasks_catalog.importer.columns import END, START, WINDOW
+from tasks_catalog.importer.docx_tables import read_docx_document
+from tasks_catalog.importer.draft_directory import draft_directory
 from tasks_catalog.importer.html_tables import read_html_document
-from tasks_catalog.importer.tables import Item, read_text_document
+from tasks_catalog.importer.pdf_tables import read_pdf_document
+from tasks_catalog.importer.tables import Item, TextLine, read_text_document
 from tasks_catalog.importer.xlsx_tables import read_xlsx_document
 
 __all__ = ["ImportResult", "import_annex", "import_annex_text"]
@@ -33,6 +38,8 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 MAX_TEXT_BYTES = 2 * 1024 * 1024
+# Documents the text around the tables is read from too (number, date, title).
+DOCUMENT_READERS = {".docx": read_docx_document, ".pdf": read_pdf_document}
 
 
 @dataclass
@@ -46,6 +53,9 @@ class ImportResult:
 
     catalog: dict[str, Any]
     report: list[Problem] = field(default_factory=list)
+    # A draft agency directory when the province has none yet (``draft_directory``).
+    directory: dict[str, Any] | None = None
+    directory_path: Path | None = None
 
     def to_yaml(self, report_lines: list[str], header: list[str]) -> str:
         """The catalog as YAML, with ``header`` and the worded report as comments above it."""
@@ -57,10 +67,34 @@ class ImportResult:
 
     def write(self, out_path: str | Path, report_lines: list[str], header: list[str]) -> Path:
         """Write OUT (YAML) and OUT.report.txt; return the YAML path."""
-        # Each file whole or not at all: a kill leaves the previous draft intact.
-        out = write_atomically(out_path, self.to_yaml(report_lines, header))
-        write_atomically(out.with_name(out.name + ".report.txt"), "\n".join(report_lines) + "\n")
+        out = Path(out_path)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            # Each file whole or not at all: a kill leaves the previous draft intact.
+            out = write_atomically(out_path, self.to_yaml(report_lines, header))
+            write_atomically(
+                out.with_name(out.name + ".report.txt"), "\n".join(report_lines) + "\n"
+            )
+            if self.directory is not None:
+                self.directory_path = self._write_directory(out.parent)
+        except OSError as exc:
+            raise InvalidInput(
+                "cannot_write", path=str(out), reason=exc.strerror or str(exc)
+            ) from exc
         return out
+
+    def _write_directory(self, folder: Path) -> Path:
+        """The draft directory beside the plan; a directory already there (being completed) is kept."""
+        assert self.directory is not None
+        province = self.directory["province"]
+        path = folder / f"{province}{BESIDE_SUFFIX}"
+        if path.exists():
+            path = folder / f"{province}.agencies.draft.yaml"
+        body = yaml.dump(
+            self.directory, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=100
+        )
+        path.write_text(body, encoding="utf-8")
+        return path
 
 
 class _ReadableDumper(yaml.SafeDumper):
@@ -111,6 +145,9 @@ def _read_items(path: Path) -> tuple[list[Item], str]:
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         return read_xlsx_document(path), ""
+    if suffix in DOCUMENT_READERS:
+        items = DOCUMENT_READERS[suffix](path)
+        return items, "\n".join(i.text for i in items if isinstance(i, TextLine))
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
         raise InvalidInput("import_file_type", file=path.name, suffix=suffix)
     try:
@@ -143,6 +180,7 @@ def import_annex(
     (``title_vi``, ``legal_ref``, ``issued``, ``period``, ``responsible``, ...);
     ``agencies`` replaces the shipped agency directory used to map names.
     """
+    check_ids(plan_id, province)
     path = Path(path)
     if not path.is_file():
         raise InvalidInput("no_such_file", path=str(path))
@@ -170,6 +208,7 @@ def import_annex_text(
     """The same as ``import_annex`` for a document already in memory (text or HTML)."""
     if len(text) > MAX_TEXT_BYTES:
         raise InvalidInput("import_too_large", file=name, size=len(text), limit=MAX_TEXT_BYTES)
+    check_ids(plan_id, province)
     items = read_html_document(text) if "<table" in text.lower() else read_text_document(text)
     return _import_items(
         items,
@@ -180,6 +219,17 @@ def import_annex_text(
         plan_defaults=plan_defaults,
         agencies=agencies,
     )
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def check_ids(plan_id: str, province: str) -> None:
+    """A province slug is ``[a-z0-9-]`` ("ha-tinh"); a plan id is one too and starts with its province."""
+    if not _SLUG.fullmatch(province):
+        raise InvalidInput("province_slug", province=province)
+    if not _SLUG.fullmatch(plan_id) or not plan_id.startswith(f"{province}-"):
+        raise InvalidInput("plan_id_slug", plan_id=plan_id, province=province)
 
 
 def _import_items(
@@ -195,7 +245,8 @@ def _import_items(
     annex = walk(items)
     if not annex.tasks:
         raise InvalidInput("no_annex_table", file=name)
-    matcher = AgencyMatcher(province, agencies if agencies is not None else _directory())
+    known = agencies if agencies is not None else _directory()
+    matcher = AgencyMatcher(province, known)
     has_time = any(
         WINDOW in h.fields or START in h.fields or END in h.fields for h in annex.headers
     )
@@ -204,4 +255,16 @@ def _import_items(
     )
     catalog = builder.plan(annex, text, plan_defaults)
     codes = [task["code"] for task in catalog["tasks"]]
-    return ImportResult(catalog, _sorted_report(annex.report + builder.report, codes))
+    report = _sorted_report(annex.report + builder.report, codes)
+    directory = None
+    if not any(code.startswith(f"{province}/") for code in known):
+        directory = draft_directory(catalog, builder.printed)
+        report.insert(
+            0,
+            Problem(
+                "import.draft_directory",
+                {"province": province, "count": len(directory["agencies"])},
+                where=("plan", plan_id),
+            ),
+        )
+    return ImportResult(catalog, report, directory)

@@ -19,97 +19,49 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from engine.plan_spec import AgencySpec
+from tasks_catalog.importer.agency_table import BUILTIN as _BUILTIN
+from tasks_catalog.importer.agency_table import NATIONAL as _NATIONAL
 from tasks_catalog.importer.text import fold
-
-_BUILTIN: dict[str, tuple[str, ...]] = {
-    "sct": ("Sở Công Thương", "SCT", "Sở CT"),
-    "stnmt": ("Sở Tài nguyên và Môi trường", "Sở TN&MT", "Sở TNMT", "Sở TN và MT"),
-    "skhcn": ("Sở Khoa học và Công nghệ", "Sở KH&CN", "Sở KHCN"),
-    "skhdt": ("Sở Kế hoạch và Đầu tư", "Sở KH&ĐT", "Sở KHĐT"),
-    "stc": ("Sở Tài chính",),
-    "sttt": ("Sở Thông tin và Truyền thông", "Sở Thông tin Truyền thông", "Sở TT&TT", "Sở TTTT"),
-    "stp": ("Sở Tư pháp",),
-    "ca": ("Công an tỉnh",),
-    "bqlkkt": ("Ban quản lý Khu kinh tế", "Ban quản lý KKT", "BQL KKT", "Ban quản lý KKT Đông Nam"),
-    "ubnd": ("UBND tỉnh", "Ủy ban nhân dân tỉnh", "Uỷ ban nhân dân tỉnh"),
-    "ubnd-huyen": (
-        "UBND các huyện",
-        "Ủy ban nhân dân các huyện",
-        "Uỷ ban nhân dân các huyện",
-        "UBND huyện",
-        "UBND cấp huyện",
-    ),
-    "bao": ("Báo",),
-    "dai-ptth": (
-        "Đài PT-TH",
-        "Đài PTTH",
-        "Đài Phát thanh Truyền hình",
-        "Đài Phát thanh và Truyền hình",
-    ),
-    "ttkc": (
-        "TTKC",
-        "Trung tâm Khuyến công",
-        "TTKC-TVPTCN&XTTM",
-        "TTKC&TVPTCN",
-        "Trung tâm Khuyến công và TVPTCN",
-        "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp",
-        "Trung tâm Khuyến công & Tư vấn phát triển công nghiệp",
-        "Trung tâm Khuyến công Tư vấn phát triển công nghiệp và Xúc tiến thương mại",
-    ),
-    "to-ho-tro": (
-        "Tổ hỗ trợ",
-        "Tổ hỗ trợ SXSH",
-        "Tổ hỗ trợ áp dụng SXSH",
-        "Tổ hỗ trợ sản xuất sạch hơn",
-        "Đơn vị hỗ trợ SXSH",
-        "Đơn vị hỗ trợ sản xuất sạch hơn",
-        "Văn phòng SXSH",
-        "Văn phòng hỗ trợ SXSH",
-        "Văn phòng sản xuất sạch hơn",
-    ),
-    # Vague groups: kept as group agencies, never dropped (DESIGN.md).
-    "cac-so-nganh": (
-        "Các Sở, ngành có liên quan",
-        "Các Sở, ngành liên quan",
-        "Các Sở, ngành",
-        "Các Sở ban ngành liên quan",
-        "Các Sở, ban, ngành có liên quan",
-        "Các Sở, ban, ngành liên quan",
-        "Các Sở, ban ngành",
-        "Các Sở, ban, ngành",
-        "Các Sở, ngành chức năng",
-        "Các ngành có liên quan",
-    ),
-    "cac-so-nganh-don-vi": (
-        "Các Sở, ngành và các đơn vị có liên quan",
-        "Các Sở, ban, ngành và các đơn vị có liên quan",
-    ),
-    "co-quan-truyen-thong": (
-        "Các cơ quan truyền thông",
-        "Các cơ quan báo chí",
-        "Các cơ quan thông tin đại chúng",
-    ),
-    "truong-day-nghe": ("Các trường dạy nghề tại địa phương", "Các trường dạy nghề"),
-    "to-chuc-khcn": ("Các tổ chức KHCN", "Các tổ chức KH&CN", "Các tổ chức khoa học và công nghệ"),
-    "don-vi-lien-quan": ("Các đơn vị có liên quan", "Các đơn vị liên quan"),
-    "co-so-sxcn": (
-        "Các đơn vị sản xuất công nghiệp",
-        "Các cơ sở sản xuất công nghiệp",
-        "Các doanh nghiệp sản xuất công nghiệp",
-        "Các doanh nghiệp",
-        "Các cơ sở sản xuất",
-    ),
-    "doi-tuong-thuc-day": (
-        "Các đối tượng có vai trò thúc đẩy áp dụng sản xuất sạch hơn trong công nghiệp",
-        "Các đối tượng có vai trò thúc đẩy áp dụng SXSH",
-    ),
-    "don-vi-tu-van": ("Đơn vị tư vấn", "Các đơn vị tư vấn"),
-}
-_NATIONAL = {"vn/bct": ("Bộ Công Thương", "BCT")}
 
 _TOKEN = re.compile(r"[a-z0-9&]+|[,;:+/().\-–]")
 _PUNCT_IN_NAME = {",", "-", "–"}
 _SEPARATORS = {",", ";", ":", "+", "/", ".", "-", "–", "va", ")"}
+# Inside a name not recognised, these join words of one name ("Sở Nông nghiệp và
+# Môi trường", "UBND các xã, phường") unless the next words start another body.
+_SOFT_SEPARATORS = {",", "-", "–", "va"}
+_HEADS: tuple[tuple[str, ...], ...] = (
+    ("so",),
+    ("ubnd",),
+    ("uy", "ban"),
+    ("ban",),
+    ("bo",),
+    ("trung", "tam"),
+    ("cong", "an"),
+    ("dai",),
+    ("bao",),
+    ("cac",),
+    ("hoi",),
+    ("lien", "minh"),
+    ("lien", "doan"),
+    ("to",),
+    ("van", "phong"),
+    ("cuc",),
+    ("chi", "cuc"),
+    ("bql",),
+    ("vien",),
+    ("truong",),
+    ("co", "quan"),
+    ("don", "vi"),
+    ("phong",),
+    ("mat", "tran"),
+    ("doanh", "nghiep"),
+)
+# A name that is only a kind of body ("UBND" from "UBND tỉnh Nghệ An" cut short)
+# would catch any committee: never a key of its own.
+_TOO_BARE = {("ubnd",), ("uy", "ban", "nhan", "dan"), ("so",), ("ban",)}
+_HUYEN_XA = re.compile(
+    r"(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+cấp\s+huyện\s*/\s*(cấp\s+)?xã", re.I
+)
 _TRAILERS = {"tinh"}
 
 
@@ -157,8 +109,10 @@ class AgencyMatcher:
                 continue
             for name in (agency.name_vi, *agency.aliases):
                 self._names[_key(name)] = agency.code
+                # "Sở Công Thương tỉnh Kon Tum" is also printed "Sở Công Thương".
                 bare = re.sub(r"\s+tỉnh\s+\S.*$", "", name, flags=re.I)
-                self._names.setdefault(_key(bare), agency.code)
+                if _key(bare) not in _TOO_BARE:
+                    self._names.setdefault(_key(bare), agency.code)
         self._names.pop((), None)
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for key in sorted(self._names, key=len, reverse=True):
@@ -167,6 +121,7 @@ class AgencyMatcher:
     def parse(self, text: str) -> ParsedAgencies:
         """The agencies a cell names, in printed order, with what could not be read."""
         text = unicodedata.normalize("NFC", text)
+        text = _HUYEN_XA.sub(lambda m: f"{m.group(1)} cấp huyện, {m.group(1)} cấp xã", text)
         tokens = _expand_cac_so(_tokens(text))
         result = ParsedAgencies()
         unknown_start: int | None = None
@@ -199,6 +154,14 @@ class AgencyMatcher:
                     result.codes.append(code)
                 after_match = True
                 continue
+            if (
+                word in _SOFT_SEPARATORS
+                and unknown_start is not None
+                and not self._starts_name(tokens, i + 1)
+            ):
+                unknown_end = tokens[i].end
+                i += 1
+                continue
             if word in _SEPARATORS:
                 flush(after_match)
                 after_match = False
@@ -210,6 +173,15 @@ class AgencyMatcher:
             i += 1
         flush(after_match)
         return result
+
+    def _starts_name(self, tokens: list[_Token], i: int) -> bool:
+        """Whether another body's name starts at token i (a known name or a word like "Sở")."""
+        if i >= len(tokens):
+            return True
+        words = tuple(t.word for t in tokens[i : i + 2])
+        if any(words[: len(head)] == head for head in _HEADS):
+            return True
+        return self._match(tokens, i) is not None
 
     def _match(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
         """The longest known name starting at token i: (code, index after it and its trailers)."""
@@ -293,7 +265,9 @@ def _expand_cac_so(tokens: list[_Token]) -> list[_Token]:
     return tokens
 
 
-_ROLE = re.compile(r"(?P<co>(?:don vi |co quan )?phoi hop(?: voi)?)\s*:|(?P<lead>chu tri)\s*:?")
+_ROLE = re.compile(
+    r"(?P<co>(?:don vi |co quan )?phoi hop(?: voi)?\s*:|\bphoi hop voi\b)|(?P<lead>chu tri)\s*:?"
+)
 
 
 def split_roles(text: str) -> tuple[str, str] | None:
@@ -315,6 +289,6 @@ def split_roles(text: str) -> tuple[str, str] | None:
         leads.append(before)
     for index, (_, end, kind) in enumerate(marks):
         stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
-        part = text[end:stop].strip(" -+.\n")
+        part = text[end:stop].strip(" -+.,;\n")
         (leads if kind == "lead" else cos).append(part)
     return "; ".join(p for p in leads if p), "; ".join(p for p in cos if p)

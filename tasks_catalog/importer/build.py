@@ -19,17 +19,22 @@ from tasks_catalog.importer.agency_names import AgencyMatcher, ParsedAgencies, s
 from tasks_catalog.importer.annex import Annex, DraftTask
 from tasks_catalog.importer.columns import (
     ACTIONS,
+    BUDGET,
     CO,
     END,
     LEADS,
     NOTE,
+    REF,
     RESULT,
+    SOURCE,
     START,
     TITLE,
     WINDOW,
+    unused_headings,
 )
 from tasks_catalog.importer.plan_fields import guess_legal_ref, guess_period
-from tasks_catalog.importer.text import fold, one_line
+from tasks_catalog.importer.text import fold, list_items, one_line
+from tasks_catalog.importer.times import CatalogTime, catalog_time
 from tasks_catalog.windows import ParsedWindow, read_window
 
 _COLUMN_NAMES = {
@@ -42,6 +47,8 @@ _COLUMN_NAMES = {
     START: "Thời gian thực hiện",
     END: "Thời gian thực hiện",
     NOTE: "Ghi chú",
+    BUDGET: "Kinh phí",
+    SOURCE: "Nguồn kinh phí",
 }
 # (keywords in the folded title, workflow kind); the first match wins.
 _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -62,7 +69,6 @@ _WORKFLOW_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 _FOUNDS_TEAM = re.compile(r"thanh lap (to|van phong)|(to|van phong) (ho tro|sxsh|san xuat sach)")
 _YEARLY_TITLE = re.compile(r"\b(hang nam|moi nam)\b")
-_BULLET = re.compile(r"(?:^|(?<=\s))[-+•]\s+")
 _SOURCES = (
     ("trung uong", "ngan-sach-trung-uong"),
     ("moi truong", "su-nghiep-moi-truong"),
@@ -72,32 +78,6 @@ _SOURCES = (
     ("dia phuong", "ngan-sach-tinh"),
     ("ngan sach tinh", "ngan-sach-tinh"),
 )
-
-
-def list_items(text: str) -> list[str]:
-    """Split a cell into its list items ("- a - B" -> ["a", "B"]); one item when not a list."""
-    text = text.strip()
-    if not text:
-        return []
-    if not text.startswith(("-", "+", "•")):
-        return [one_line(part) for part in text.split("\n") if part.strip()]
-    # A dash starts an item at a line start or before a capital ("... của mạng
-    # lưới - Hỗ trợ ..."), not inside a name ("Đài phát thanh - truyền hình").
-    cuts = [
-        m
-        for m in _BULLET.finditer(text)
-        if m.start() == 0
-        or text[m.start() - 1] == "\n"
-        or text[m.end() : m.end() + 1].isupper()
-        or text[m.end() : m.end() + 1].isdigit()
-    ]
-    items = []
-    for index, match in enumerate(cuts):
-        stop = cuts[index + 1].start() if index + 1 < len(cuts) else len(text)
-        item = one_line(text[match.end() : stop])
-        if item:
-            items.append(item)
-    return items
 
 
 def _slug(text: str) -> str:
@@ -115,12 +95,30 @@ class PlanBuilder:
         self.province = province
         self.matcher = matcher
         self.report: list[Problem] = []
+        # Placeholder code -> the name as printed, for a draft directory.
+        self.printed: dict[str, str] = {}
 
     def say(self, code: str, column: str, what: str, /, **facts: Any) -> None:
         """A point for the report about task ``code`` and its ``column`` (named as printed)."""
         self.report.append(
             Problem(what, facts, where=("task", code), field=_COLUMN_NAMES.get(column, column))
         )
+
+    def budget_lines(self, plan: dict[str, Any], annex: Annex) -> None:
+        """The budget annex as budget lines; what it could not split by year is said per task."""
+        lines = [line for table in annex.budgets for line in table.lines]
+        if lines:
+            plan["budget"] = {"unit": "million VND", "lines": lines}
+            tasks = len({line["task"] for line in lines})
+            self.say_plan("import.budget_read", lines=len(lines), tasks=tasks)
+        for table in annex.budgets:
+            for code, years in table.unsplit:
+                self.say(code, BUDGET, "import.budget_not_split", years=years)
+
+    def say_ignored_columns(self, annex: Annex) -> None:
+        """A column of the task table that no task field holds is named, never dropped unsaid."""
+        for heading in unused_headings(annex.headers):
+            self.say_plan("import.column_ignored", heading=one_line(heading)[:60])
 
     def say_plan(self, what: str, /, **facts: Any) -> None:
         """A point for the report about the plan as a whole."""
@@ -149,7 +147,9 @@ class PlanBuilder:
             task["result"] = result
         leads, co, by_source, notes = self.agencies(draft)
         parsed = self.window(draft)
-        recurrence = parsed.recurrence
+        time = self.printed_time(draft, parsed)
+        notes.extend([time.unkept] if time.unkept else [])
+        recurrence = time.recurrence
         if recurrence == "once" and _YEARLY_TITLE.search(fold(title)):
             recurrence = "yearly"
             self.say(code, WINDOW, "import.yearly_from_title")
@@ -159,7 +159,12 @@ class PlanBuilder:
         if parsed.window is not None:
             task["window"] = {"start": parsed.window.start, "end": parsed.window.end}
         task["recurrence"] = recurrence
+        if time.due:
+            task["due"] = time.due
         task["depends_on"] = []
+        notes.extend(self.budget(code, texts))
+        if texts.get(REF):
+            notes.append(f"Tham chiếu: {one_line(texts[REF])}.")
         note = " ".join([*notes, one_line(texts.get(NOTE, ""))]).strip()
         if note:
             task["note"] = note
@@ -205,6 +210,7 @@ class PlanBuilder:
         out = list(parsed.codes)
         for chunk in parsed.unknown:
             placeholder = f"{self.province}/unmapped-{_slug(chunk)}"
+            self.printed.setdefault(placeholder, chunk)
             out.append(placeholder)
             self.say(code, column, "import.unknown_agency", text=chunk, placeholder=placeholder)
         if self.matcher.known_codes:
@@ -231,6 +237,35 @@ class PlanBuilder:
         self.say(draft.code, column, parsed.problem.key, **parsed.problem.facts)
         return parsed
 
+    def printed_time(self, draft: DraftTask, parsed: ParsedWindow) -> CatalogTime:
+        """The recurrence and due day as printed; what cannot be kept exactly goes to the note, said."""
+        text = one_line(draft.texts.get(WINDOW) or draft.texts.get(END, ""))
+        time = catalog_time(parsed, text)
+        if parsed.problem is not None and parsed.problem.code == "window.year_list":
+            return CatalogTime(time.recurrence, time.due, f"Thời gian in trong phụ lục: {text}.")
+        if time.unkept:
+            self.say(draft.code, WINDOW, "import.time_not_kept", text=text)
+            return CatalogTime(time.recurrence, None, f"Thời gian in trong phụ lục: {text}.")
+        if time.due or time.recurrence not in ("once", "yearly"):
+            self.say(
+                draft.code,
+                WINDOW,
+                "import.time_read",
+                text=text,
+                recurrence=time.recurrence,
+                due=time.due or "-",
+            )
+        return time
+
+    def budget(self, code: str, texts: dict[str, str]) -> list[str]:
+        """A budget or funding-source column of the task table, kept in the note and said."""
+        amount, source = one_line(texts.get(BUDGET, "")), one_line(texts.get(SOURCE, ""))
+        if not amount and not source:
+            return []
+        self.say(code, BUDGET, "import.budget_in_note", amount=amount or "-", source=source or "-")
+        shown = "; ".join(p for p in (amount, source) if p)
+        return [f"Kinh phí: {shown}."]
+
     def workflow(self, code: str, title: str, recurrence: str) -> str:
         folded = fold(title)
         kind = "generic"
@@ -239,7 +274,7 @@ class PlanBuilder:
                 kind = name
                 break
         else:
-            if recurrence == "yearly":
+            if recurrence != "once":
                 kind = "recurring_activity"
         self.say(code, TITLE, "import.workflow_guessed", workflow=kind)
         return kind
@@ -321,6 +356,19 @@ class PlanBuilder:
         plan.update(defaults)
         plan["sections"] = [{"code": c, "title": t} for c, t in annex.sections]
         plan["tasks"] = tasks
+        self.say_ignored_columns(annex)
+        self.budget_lines(plan, annex)
+        counts = annex.counts
+        self.say_plan(
+            "import.summary",
+            rows=sum(v for k, v in counts.items() if k not in ("outside", "empty")),
+            tasks=len(tasks),
+            sections=counts.get("section", 0),
+            headers=counts.get("header", 0),
+            continued=counts.get("continued", 0),
+            set_aside=counts.get("set_aside", 0) + counts.get("budget", 0),
+            outside=counts.get("outside_rows", 0),
+        )
         for task in tasks:
             window = task.get("window")
             if window and not (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tasks_catalog.importer.text import Cell, fold
 
 # Task fields a column can hold.
-CODE, TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE = (
+CODE, TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE, BUDGET, SOURCE, REF = (
     "code",
     "title",
     "actions",
@@ -26,6 +26,9 @@ CODE, TITLE, ACTIONS, RESULT, LEADS, CO, WINDOW, START, END, NOTE = (
     "start",
     "end",
     "note",
+    "budget",
+    "source",
+    "ref",
 )
 
 # (pattern on the folded heading, field); the first match wins, so the more
@@ -34,6 +37,11 @@ _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
         (r"^s?tt\.?$|^so thu tu$", CODE),
+        # A column of cross-reference numbers ("Mục tiêu số", "Nhiệm vụ số", "Mã
+        # nhiệm vụ") is never the task's title.
+        (r"^(muc tieu|nhiem vu|giai phap) so$|^ma (so|nhiem vu)|tham chieu", REF),
+        (r"nguon (kinh phi|von)|nguon$", SOURCE),
+        (r"^kinh phi|^du toan", BUDGET),
         (r"noi dung hanh dong|muc dich|hoat dong cu the|giai phap thuc hien", ACTIONS),
         (r"ket qua|san pham", RESULT),
         (r"phoi hop", CO),
@@ -49,7 +57,11 @@ _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"nhiem vu|ten nhiem vu|noi dung|cong viec|ten de an", TITLE),
     )
 )
-_BUDGET = re.compile(r"kinh phi|don vi tinh|\bdvt\b|nguon von|ngan sach|so luong|^nam \d{4}$|^tong")
+_BUDGET = re.compile(
+    r"kinh phi|don vi tinh|\bdvt\b|nguon von|^ngan sach|so luong|^nam \d{4}$|^tong( cong| so)?$"
+)
+# A cell no header holds: a task code or an amount ("5", "1.2", "2.000").
+_NOT_HEADING = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?$|^\d{1,3}([.,]\d{3})+$")
 
 
 def heading_field(text: str) -> str | None:
@@ -96,7 +108,14 @@ def task_header(cells: list[Cell]) -> ColumnMap | None:
         fields.setdefault(name, index)
     has_time = WINDOW in fields or START in fields
     others = {ACTIONS, RESULT, LEADS, CO} & fields.keys()
-    if CODE not in fields or TITLE not in fields or not (others or has_time):
+    if TITLE not in fields or not (others or has_time):
+        return None
+    # Without a TT column the row is a header only when it names the task,
+    # who leads it and one more field (a national table: "Nhiệm vụ | Cơ quan
+    # chủ trì | Thời gian"); a row of running text would not.
+    if CODE not in fields and (LEADS not in fields or len(fields) < 3):
+        return None
+    if any(_NOT_HEADING.match(cell.text.strip()) for cell in cells):
         return None
     if budget_header(cells) and LEADS not in fields:
         return None
@@ -104,5 +123,53 @@ def task_header(cells: list[Cell]) -> ColumnMap | None:
 
 
 def budget_header(cells: list[Cell]) -> list[str]:
-    """The budget headings of a row ("Kinh phí", "Đơn vị tính"...); empty when it is not one."""
+    """The budget headings of a row ("Kinh phí", "Đơn vị tính"...); empty when it is not one.
+
+    A row holding a task code or an amount is a row of content, whatever its
+    words ("5 | Tổng kết ... Năm 2030 | ... | 100 | Ngân sách tỉnh").
+    """
+    if any(_NOT_HEADING.match(cell.text.strip()) for cell in cells):
+        return []
     return [cell.text for cell in cells if is_budget_heading(cell.text)]
+
+
+def header_continuation(cells: list[Cell]) -> dict[str, int] | None:
+    """The fields of a second header row ("Chủ trì | Phối hợp" under "Đơn vị thực hiện"), or None.
+
+    Every filled cell must be a heading; cells repeated from merged headings
+    above are allowed.
+    """
+    fields: dict[str, int] = {}
+    filled = 0
+    for index, cell in enumerate(cells):
+        if not cell.text:
+            continue
+        filled += 1
+        name = heading_field(cell.text)
+        if name is None and not is_budget_heading(cell.text):
+            return None
+        if name is not None:
+            fields.setdefault(name, index)
+    return fields if filled else None
+
+
+def merge_header(columns: ColumnMap, more: dict[str, int], cells: list[Cell]) -> ColumnMap:
+    """A header with its second row: the lower headings win for the columns they name."""
+    fields = {name: index for name, index in columns.fields.items() if index not in more.values()}
+    fields.update(more)
+    headings = tuple(
+        low.text if low.text and low.text != high else high
+        for high, low in zip(columns.headings, [*cells, *[Cell("")] * columns.width], strict=False)
+    )
+    return ColumnMap(fields, columns.width, headings)
+
+
+def unused_headings(headers: list[ColumnMap]) -> list[str]:
+    """Headings of task-table columns that no task field holds, once each."""
+    names: list[str] = []
+    for header in headers:
+        used = set(header.fields.values())
+        for index, heading in enumerate(header.headings):
+            if heading and index not in used and heading not in names:
+                names.append(heading)
+    return names

@@ -19,6 +19,7 @@ _LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*(li|p|div|ul|ol|tr)\b[^>]*>"
 _TAG = re.compile(r"<[^>]*>")
 _STRIKE = re.compile(r"~~(.*?)~~", re.S)
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_BULLET = re.compile(r"(?:^|(?<=\s))[-+•]\s+")
 
 
 def fold(text: str) -> str:
@@ -41,10 +42,15 @@ def squash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell as plain text; ``bold`` when all of its text was bold (a section row)."""
+    """One table cell as plain text; ``bold`` when all of its text was bold (a section row).
+
+    ``merged`` marks text repeated from a vertically merged cell above, so the
+    report can say which fields were filled down.
+    """
 
     text: str
     bold: bool = False
+    merged: bool = False
 
 
 def clean_cell(raw: str) -> Cell:
@@ -76,3 +82,29 @@ def _is_all_bold(raw: str) -> bool:
 def one_line(text: str) -> str:
     """A cell's text on one line (for titles and results)."""
     return " ".join(text.split())
+
+
+def list_items(text: str) -> list[str]:
+    """Split a cell into its list items ("- a - B" -> ["a", "B"]); one item when not a list."""
+    text = text.strip()
+    if not text:
+        return []
+    if not text.startswith(("-", "+", "•")):
+        return [one_line(part) for part in text.split("\n") if part.strip()]
+    # A dash starts an item at a line start or before a capital ("... của mạng
+    # lưới - Hỗ trợ ..."), not inside a name ("Đài phát thanh - truyền hình").
+    cuts = [
+        m
+        for m in _BULLET.finditer(text)
+        if m.start() == 0
+        or text[m.start() - 1] == "\n"
+        or text[m.end() : m.end() + 1].isupper()
+        or text[m.end() : m.end() + 1].isdigit()
+    ]
+    items = []
+    for index, match in enumerate(cuts):
+        stop = cuts[index + 1].start() if index + 1 < len(cuts) else len(text)
+        item = one_line(text[match.end() : stop])
+        if item:
+            items.append(item)
+    return items

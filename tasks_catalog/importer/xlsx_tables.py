@@ -82,11 +82,12 @@ def _sheet_rows(path: Path, workbook: Any, sheet: Any, table: int) -> list[Item]
     for number, row in enumerate(grid, start=1):
         cells: list[Cell] = []
         for column, cell in enumerate(row, start=1):
-            value = values.get((number, column), getattr(cell, "value", None))
+            spread = (number, column) in values
+            value = values[(number, column)] if spread else getattr(cell, "value", None)
             text = "" if value is None else squash(_text(value))
             font = getattr(cell, "font", None)
             bold = bool(text) and bool(getattr(font, "b", False))
-            cells.append(Cell(text, bold))
+            cells.append(Cell(text, bold, merged=spread and bool(text)))
         if row:
             items.append(Row(cells, number, table))
     return items

@@ -37,6 +37,27 @@ def test_every_shipped_plan_passes_validation(plan_id, agencies):
     assert schema.validate_plan(plan(plan_id), agencies) == []
 
 
+@pytest.mark.parametrize(
+    ("plan_id", "code", "action"),
+    [
+        ("kon-tum-2013", "3.2", "Xác định đầu mối, bổ sung nhiệm vụ chức năng và nguồn lực"),
+        (
+            "binh-phuoc-2011",
+            "4.2",
+            "Xác định đầu mối, bổ sung chức năng, nhiệm vụ và nguồn lực cho các hoạt động SXSH",
+        ),
+        (
+            "nghe-an-2017",
+            "5",
+            "Tổng kết, đánh giá kết quả, rút kinh nghiệm quá trình thực hiện áp dụng Chiến lược SXSH trong công nghiệp",
+        ),
+    ],
+)
+def test_actions_printed_with_commas_are_one_item_as_printed(plan_id, code, action):
+    (task,) = [t for t in plan(plan_id).tasks if t.code == code]
+    assert task.actions == (action,)
+
+
 def test_every_shipped_agency_has_both_names_and_a_parent_chain_to_a_root(agencies):
     # Roots are the provincial committees, national bodies and the groups
     # outside the administration (facilities, consultants).
@@ -101,7 +122,11 @@ def test_kon_tum_header_uses_the_annex_number_not_the_misprint():
     assert str(p.issued) == "2013-10-24"
     assert p.period == Window(2013, 2020)
     assert p.responsible == "kon-tum/sct"
-    assert [(d.every, d.month, d.day) for d in p.report_deadlines] == [("year", 11, 30)]
+    # Two obligations: the departments to SCT by 30/11, SCT to the committee and the Ministry.
+    assert [(d.by, d.to, d.month, d.day) for d in p.report_deadlines] == [
+        (("kon-tum/cac-so-nganh",), ("kon-tum/sct",), 11, 30),
+        (("kon-tum/sct",), ("kon-tum/ubnd", "vn/bct"), 12, 31),
+    ]
 
 
 def test_kon_tum_has_no_task_2_3():
@@ -202,9 +227,10 @@ NGHE_AN_ROWS = {
         (2018, 2020),
         "yearly",
     ),
-    "3.1": ((NA + "sct",), (NA + "cac-so-nganh", NA + "ubnd-huyen"), (2017, 2020), "once"),
-    "3.2": ((NA + "sct",), (NA + "co-so-san-xuat",), (2018, 2020), "once"),
-    "4": ((NA + "sct",), (), (2018, 2020), "once"),
+    # Funded every year in annex II, as 1.1-1.3: yearly the same way.
+    "3.1": ((NA + "sct",), (NA + "cac-so-nganh", NA + "ubnd-huyen"), (2017, 2020), "yearly"),
+    "3.2": ((NA + "sct",), (NA + "co-so-san-xuat",), (2018, 2020), "yearly"),
+    "4": ((NA + "sct",), (), (2018, 2020), "yearly"),
     "5": (
         (NA + "sct",),
         (NA + "cac-so-nganh", NA + "ubnd-huyen", NA + "co-so-san-xuat"),
@@ -222,7 +248,10 @@ def test_nghe_an_tasks_owners_partners_and_windows_are_as_printed():
         "2017-06-06",
         Window(2017, 2020),
     )
-    assert [(d.every, d.month, d.day) for d in p.report_deadlines] == [("year", 12, 15)]
+    assert [(d.by, d.to, d.month, d.day) for d in p.report_deadlines] == [
+        (("nghe-an/cac-so-nganh",), ("nghe-an/sct",), 12, 15),
+        (("nghe-an/sct",), ("nghe-an/ubnd", "vn/bct"), 12, 31),
+    ]
 
 
 def test_nghe_an_2_1_lead_depends_on_the_funding_source():

@@ -300,3 +300,21 @@ def test_an_agency_code_defined_twice_is_refused(tmp_path):
 def test_an_agency_code_outside_its_province_is_refused(tmp_path):
     with refused(InvalidDefinition, "must start with the file's province 't/'"):
         schema.load_directory(write(tmp_path, AGENCY_DIR.replace("code: t/sct", "code: x/sct")))
+
+
+def test_actions_cut_at_commas_by_a_one_line_yaml_list_are_refused(tmp_path):
+    split = GOOD_PLAN.replace(
+        "    title: Xây dựng kế hoạch truyền thông\n",
+        "    title: Xây dựng kế hoạch truyền thông\n"
+        "    actions: [Xác định đầu mối, bổ sung nhiệm vụ chức năng và nguồn lực]\n",
+    )
+    assert problems_of(tmp_path, split) == [
+        f"{tmp_path / 'plan.yaml'}: task 1.1, field 'actions': action 2 ('bổ sung nhiệm vụ "
+        "chức năng và nguồn lực') starts in lower case: a sentence cut at a comma? write the "
+        "list one '- ' line per item."
+    ]
+    whole = split.replace(
+        "    actions: [Xác định đầu mối, bổ sung nhiệm vụ chức năng và nguồn lực]\n",
+        "    actions:\n      - Xác định đầu mối, bổ sung nhiệm vụ chức năng và nguồn lực\n",
+    )
+    assert problems_of(tmp_path, whole) == []

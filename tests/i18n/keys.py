@@ -202,6 +202,9 @@ def registry_keys() -> Iterator[tuple[str, str]]:
 
 # Keys the code builds from a fixed set (each line names where).
 DYNAMIC = [
+    # tasks_catalog/importer/sections.py: not_a_task returns the key the walker says
+    "import.row_note",
+    "import.row_total",
     # engine/transition.py: text_too_long / control_characters name field="note"
     "field.note",
     # notifiers/history_text.py: f"history.actor.{actor}" and f"history.{trigger}"

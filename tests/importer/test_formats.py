@@ -127,9 +127,16 @@ def test_write_puts_the_report_above_the_yaml_and_beside_it(tmp_path, kon_tum):
 
 
 def test_unsupported_extension_is_refused(tmp_path):
+    path = tmp_path / "annex.odt"
+    path.write_bytes(b"PK")
+    with refused(InvalidInput, r"^Cannot import annex.odt: unsupported file type"):
+        import_annex(path, plan_id="x-2013", province="x")
+
+
+def test_a_broken_pdf_is_refused_with_a_sentence(tmp_path):
     path = tmp_path / "annex.pdf"
     path.write_bytes(b"%PDF-1.4")
-    with refused(InvalidInput, r"^Cannot import annex.pdf: unsupported file type"):
+    with refused(InvalidInput, r"^Cannot read annex.pdf: it is not a readable PDF"):
         import_annex(path, plan_id="x-2013", province="x")
 
 

@@ -87,16 +87,64 @@ def test_kon_tum_plan_fields_are_guessed_from_the_annex_heading_and_reported(kon
     assert plan["issued"].isoformat() == "2013-10-24"
     assert plan["period"] == {"start": 2013, "end": 2020}
     assert plan["responsible"] == "kon-tum/sct"
-    assert sum(line.startswith("plan kon-tum-2013: ") for line in lines(kon_tum)) == 3
+    plan_lines = [line for line in lines(kon_tum) if line.startswith("plan kon-tum-2013: ")]
+    assert len(plan_lines) == 4
+    # The last says how every table row was taken: 18 rows, each counted once.
+    assert plan_lines[-1] == (
+        "plan kon-tum-2013: read 18 table rows: 13 tasks, 3 section rows, 1 header rows, "
+        "1 continuation rows, 0 rows set aside (named above), 0 rows outside the task table."
+    )
 
 
-def test_nghe_an_imports_annex_one_and_skips_the_budget_annex():
+def test_nghe_an_imports_annex_one_and_reads_the_budget_annex_as_budget_lines():
     result = import_annex(NGHE_AN, plan_id="nghe-an-2017", province="nghe-an")
     codes = [t["code"] for t in result.catalog["tasks"]]
     assert codes == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "3.1", "3.2", "4", "5"]
-    assert any("budget table" in line for line in lines(result))
-    # The budget annex's 5.1 row must not have become a task.
+    # The budget annex's 5.1 row must not have become a task; it is named instead.
     assert "5.1" not in codes
+    report = lines(result)
+    assert any("budget row 5.1 names no task of the task annex" in line for line in report)
+    budget = result.catalog["budget"]["lines"]
+    assert [line for line in budget if line["task"] == "1.3"] == [
+        {
+            "task": "1.3",
+            "year": 2017,
+            "amount": 40,
+            "source": "ngan-sach-dia-phuong",
+            "quantity": 1,
+        },
+        {
+            "task": "1.3",
+            "year": 2018,
+            "amount": 80,
+            "source": "ngan-sach-dia-phuong",
+            "quantity": 2,
+        },
+        {
+            "task": "1.3",
+            "year": 2019,
+            "amount": 40,
+            "source": "ngan-sach-dia-phuong",
+            "quantity": 1,
+        },
+        {
+            "task": "1.3",
+            "year": 2020,
+            "amount": 40,
+            "source": "ngan-sach-dia-phuong",
+            "quantity": 1,
+        },
+    ]
+    # 2.2's total is split by source (200 from the enterprises), its years are not.
+    assert [line for line in budget if line["task"] == "2.2"] == [
+        {"task": "2.2", "amount": 200, "source": "doi-ung-doanh-nghiep"},
+        {"task": "2.2", "amount": 400, "source": "ngan-sach-dia-phuong"},
+    ]
+    assert (
+        "task 2.2, field 'Kinh phí': the budget annex splits the total by source but not each "
+        "year (years: 2018: 150, 2019: 200, 2020: 250): one line per source was written, "
+        "without a year."
+    ) in report
 
 
 def test_nghe_an_lead_and_cooperating_agencies_in_one_cell_are_split():

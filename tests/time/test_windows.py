@@ -41,7 +41,7 @@ def test_yearly_year_that_ended_before_the_issue_date_gets_no_occurrence() -> No
 
 
 def test_occurrences_unpack_as_year_start_due_tuples() -> None:
-    ((year, start, due),) = occurrence_windows(2018, 2018, "once", D(2017, 6, 6))
+    ((year, start, due, _),) = occurrence_windows(2018, 2018, "once", D(2017, 6, 6))
     assert (year, start, due) == (None, D(2018, 1, 1), D(2018, 12, 31))
 
 

@@ -1,7 +1,7 @@
 """the outbox claim token; a seal over each occurrence's state
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 
 ``outbox.claim_token`` is written by every claim (a new random token each
@@ -25,7 +25,7 @@ from alembic import op
 from engine.seal import canonical, digest
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
