@@ -154,7 +154,10 @@ def _read_items(path: Path) -> tuple[list[Item], str]:
         # Flattening grows faster than the text (10 MB took 176 s): annexes are far smaller.
         if path.stat().st_size > MAX_TEXT_BYTES:
             raise InvalidInput(
-                "import_too_large", file=path.name, size=path.stat().st_size, limit=MAX_TEXT_BYTES
+                "import_text_too_large",
+                file=path.name,
+                size=path.stat().st_size,
+                limit=MAX_TEXT_BYTES,
             )
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -207,7 +210,7 @@ def import_annex_text(
 ) -> ImportResult:
     """The same as ``import_annex`` for a document already in memory (text or HTML)."""
     if len(text) > MAX_TEXT_BYTES:
-        raise InvalidInput("import_too_large", file=name, size=len(text), limit=MAX_TEXT_BYTES)
+        raise InvalidInput("import_text_too_large", file=name, size=len(text), limit=MAX_TEXT_BYTES)
     check_ids(plan_id, province)
     items = read_html_document(text) if "<table" in text.lower() else read_text_document(text)
     return _import_items(
