@@ -116,15 +116,18 @@ def offer(
     )
 
 
-def actor_facts(user: User) -> dict[str, Any]:
-    """Who was refused, as the facts of a ``NotAllowed``: agencies by name in the sentence."""
-    return {"actor": user.name, "role": user.role, "agency": _named(user, user.agency_code)}
+def actor_facts(user: User, agency: Named | str | None = None) -> dict[str, Any]:
+    """Who was refused, as the facts of a ``NotAllowed``: agencies by name in the sentence
+    (``agency``, when the caller named it already with the other agencies of its refusal)."""
+    if agency is None:
+        (agency,) = _named(user, user.agency_code)
+    return {"actor": user.name, "role": user.role, "agency": agency}
 
 
-def _named(anchor: object, code: str) -> Named | str:
-    """``code`` as a ``Named`` agency, read through ``anchor``'s session (the code without one)."""
+def _named(anchor: object, *codes: str) -> list[Named | str]:
+    """``codes`` as ``Named`` agencies, read once through ``anchor``'s session (codes without one)."""
     session = object_session(anchor)
-    return named_agencies(session, code)[0] if session is not None else code
+    return list(named_agencies(session, *codes)) if session is not None else list(codes)
 
 
 def require(
@@ -158,14 +161,16 @@ def require(
         reason = "co_operating_only"
     else:
         reason = "not_lead"
+    owner_code = held.leads[0] if held.leads else held.responsible
+    agency, responsible, owner = _named(plan, user.agency_code, held.responsible, owner_code)
     raise NotAllowed(
         reason,
         ref=ref,
         trigger=trigger,
         workflow=task.workflow,
-        responsible=_named(plan, held.responsible),
-        owner=_named(plan, held.leads[0] if held.leads else held.responsible),
-        **actor_facts(user),
+        responsible=responsible,
+        owner=owner,
+        **actor_facts(user, agency),
     )
 
 
@@ -178,12 +183,9 @@ def _ended(user: User) -> bool:
 def require_backdate(user: User, plan: Plan, ref: str) -> None:
     """Raise ``NotAllowed`` unless ``user`` may record a step of ``plan`` on an earlier day."""
     if not can_backdate(user, plan):
-        raise NotAllowed(
-            "backdate",
-            ref=ref,
-            responsible=_named(plan, plan.responsible_on(local_day(utcnow()))),
-            **actor_facts(user),
-        )
+        responsible_code = plan.responsible_on(local_day(utcnow()))
+        agency, responsible = _named(plan, user.agency_code, responsible_code)
+        raise NotAllowed("backdate", ref=ref, responsible=responsible, **actor_facts(user, agency))
 
 
 def require_audit(user: User) -> None:
