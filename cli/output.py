@@ -10,9 +10,13 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from engine.attachments import Upload
+from engine.errors import InvalidInput
 
 if TYPE_CHECKING:
     from notifiers.i18n import Words
@@ -108,3 +112,17 @@ def parse_fields(pairs: Sequence[str], w: Words) -> dict[str, str]:
             raise click.BadParameter(w("cli.not_key_value", value=pair), param_hint="--field")
         fields[key.strip()] = value
     return fields
+
+
+def read_uploads(paths: Sequence[str]) -> list[Upload]:
+    """The files named by ``--attach``, read whole (the engine checks their kind and size)."""
+    uploads = []
+    for name in paths:
+        path = Path(name).expanduser()
+        try:
+            uploads.append(Upload(path.name, path.read_bytes()))
+        except OSError as exc:
+            raise InvalidInput(
+                "attachment_unreadable", path=name[:200], reason=exc.strerror or str(exc)
+            ) from None
+    return uploads

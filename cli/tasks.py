@@ -14,6 +14,7 @@ from cli.output import (
     parse_fields,
     parse_moment,
     print_rows,
+    read_uploads,
     render_table,
 )
 
@@ -170,6 +171,9 @@ def _print_record(rec: dict[str, Any], obj: Context, n: Namer) -> None:
         click.echo(f"    {n.moment(h['at'])}  {n.event(h, wf)}")
         for detail in n.details(h):
             click.echo(f"        {detail}")
+        for a in rec.get("attachments", []):
+            if a["seq"] == h["seq"]:
+                click.echo("        " + w("cli.show.attachment", name=a["name"], size=a["size"]))
     if rec.get("escalations"):
         click.echo("  " + w("cli.show.escalations"))
         for e in rec["escalations"]:
@@ -205,6 +209,13 @@ def _print_record(rec: dict[str, Any], obj: Context, n: Namer) -> None:
     type=click.IntRange(0, MAX_ID),
     help="Refuse if the occurrence is no longer at this version.",
 )
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    metavar="FILE",
+    help="A file sent with the step (PDF, PNG, JPEG, .docx, .xlsx, .odt), repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def advance(
@@ -215,13 +226,15 @@ def advance(
     fields: tuple[str, ...],
     at: str | None,
     expect_version: int | None,
+    attach: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Fire a workflow trigger on an occurrence.
 
     \b
     Example: dondoc --as lan advance kon-tum-2013:2.1 issue \\
-               --field document_number=05/CT-UBND --field document_date=2014-06-10
+               --field document_number=05/CT-UBND --field document_date=2014-06-10 \\
+               --attach chi-thi-05.pdf
     """
     from engine.transition import advance as do_advance
     from engine.users import get_user
@@ -229,6 +242,7 @@ def advance(
     w = obj.w
     parsed_fields = parse_fields(fields, w)
     moment = parse_moment(at, w)
+    uploads = read_uploads(attach)
     with obj.session() as s:
         actor = get_user(s, obj.user)
         result = do_advance(
@@ -240,6 +254,7 @@ def advance(
             fields=parsed_fields,
             at=moment,
             expected_version=expect_version,
+            attach=uploads,
         )
         workflow = result.event.occurrence.task.workflow
     if as_json:

@@ -188,6 +188,27 @@ def require_backdate(user: User, plan: Plan, ref: str) -> None:
         raise NotAllowed("backdate", ref=ref, responsible=responsible, **actor_facts(user, agency))
 
 
+def can_see(
+    user: User, plan: Plan, task: Task, occ: Occurrence | None = None, day: dt.date | None = None
+) -> bool:
+    """Read a task's attached files: the people of the plan's province, and any agency the task
+    involves (a ministry's department named in a province's plan)."""
+    if not user.active:
+        return False
+    if user.agency is not None and user.agency.province == plan.province:
+        return True
+    held = Holders.of(plan, task, occ, day)
+    return user.agency_code in (held.responsible, *held.leads, *held.co)
+
+
+def require_see(
+    user: User, plan: Plan, task: Task, ref: str, occ: Occurrence | None = None
+) -> None:
+    """Raise ``NotAllowed("not_visible")`` unless ``user`` may read the task's files."""
+    if not can_see(user, plan, task, occ):
+        raise NotAllowed("not_visible", ref=ref, **actor_facts(user))
+
+
 def require_audit(user: User) -> None:
     """Raise ``NotAllowed`` unless ``user`` may run the history audit."""
     if not can_audit(user):

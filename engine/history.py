@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import seal
+from engine import attachments, seal
 from engine.authz import require_audit
 from engine.lookup import get_plan
 from engine.models import Event, Occurrence, OccurrenceSeal, User, utcnow
@@ -113,7 +113,9 @@ class AuditProblem:
 
     ``problem`` is a code the faces word (``audit.<problem>`` in the message
     catalog): ``out_of_order``, ``broken_link``, ``edited``, ``no_events``,
-    ``tail_deleted`` or ``state_mismatch``; ``facts`` fill it.
+    ``tail_deleted``, ``state_mismatch``, or ``attachment_missing`` /
+    ``attachment_changed`` (the file named ``facts["name"]`` of the event);
+    ``facts`` fill it.
     """
 
     ref: str
@@ -180,10 +182,23 @@ def verify(session: Session, plan_id: str | None = None) -> AuditResult:
             )
         )
         n_events += len(events)
-        problem = _check_chain(occ, events) or _check_seal(session, occ)
+        problem = (
+            _check_chain(occ, events) or _check_seal(session, occ) or _check_files(occ, events)
+        )
         if problem:
             problems.append(problem)
     return AuditResult(n_occ, n_events, problems)
+
+
+def _check_files(occ: Occurrence, events: list[Event]) -> AuditProblem | None:
+    """Whether every attached file is still in the folder with the bytes its event recorded."""
+    if not any(attachments.facts_of(ev.fields) for ev in events):
+        return None
+    found = attachments.problem_of(events, attachments.settings().folder)
+    if found is None:
+        return None
+    ev, problem, facts = found
+    return AuditProblem(occ.ref, ev.seq, ev.id, problem, facts)
 
 
 def _check_seal(session: Session, occ: Occurrence) -> AuditProblem | None:

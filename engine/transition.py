@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 import workflows
-from engine import authz
+from engine import attachments, authz
 from engine import fields as field_values
+from engine.attachments import Upload
 from engine.days import supported
 from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.history import new_event
@@ -151,12 +152,21 @@ def advance(
     at: dt.datetime | None = None,
     expected_version: int | None = None,
     calendar: WorkingCalendar | None = None,
+    attach: Sequence[Upload] = (),
 ) -> Advanced:
-    """Fire ``trigger`` on the occurrence ``ref`` as ``actor``; one transaction."""
+    """Fire ``trigger`` on the occurrence ``ref`` as ``actor``; one transaction.
+
+    ``attach``: files sent with the step (``engine.attachments``), checked by
+    content and recorded in the event; a refused file refuses the whole step.
+    """
     # The occurrence first: an unknown reference is "not found" whatever else is wrong.
     occ = load_occurrence(session, ref)
     item = _cleaned(AdvanceItem(ref, trigger, note, fields, at, expected_version))
-    step = _step(session, actor, occ, item, calendar)
+    limits = attachments.settings() if attach else None
+    files = attachments.check(attach, limits) if limits else []
+    step = _step(session, actor, occ, item, calendar, files)
+    if limits:
+        attachments.save(attach, files, limits)
     _flush(session, occ.ref)
     return step.advanced()
 
@@ -202,6 +212,8 @@ def _cleaned(item: AdvanceItem) -> AdvanceItem:
     fields = {
         _clean_name(k): _clean_text(k, str(v), MAX_FIELD) for k, v in (item.fields or {}).items()
     }
+    if attachments.ATTACHMENTS_FIELD in fields:
+        raise InvalidInput("field_name_reserved", name=attachments.ATTACHMENTS_FIELD)
     note = _clean_text("note", item.note or "", MAX_NOTE)
     return AdvanceItem(item.ref, item.trigger, note, fields, item.at, item.expected_version)
 
@@ -212,8 +224,12 @@ def _step(
     occ: Occurrence,
     item: AdvanceItem,
     calendar: WorkingCalendar | None,
+    files: list[dict[str, Any]] | None = None,
 ) -> _Step:
-    """Authorise and check one cleaned item, move the state and add its event (not flushed)."""
+    """Authorise and check one cleaned item, move the state and add its event (not flushed).
+
+    ``files``: the facts of attached files (``engine.attachments.check``), kept in the event.
+    """
     trigger, note, fields, at = item.trigger, item.note, dict(item.fields or {}), item.at
     expected_version = item.expected_version
     task = occ.task
@@ -261,12 +277,14 @@ def _step(
         definition = wf.transition(occ.state, trigger, occ.ref)
         wf.require_fields(definition, fields, occ.ref)
         dest = workflows.fire(wf, occ.state, trigger, resume_to=occ.resume_state, ref=occ.ref)
-    if trigger in authz.COMMENT_TRIGGERS and not (note.strip() or fields):
+    if trigger in authz.COMMENT_TRIGGERS and not (note.strip() or fields or files):
         raise InvalidInput("comment_empty", ref=occ.ref, trigger=trigger, workflow=task.workflow)
 
     source = occ.state
     extra = _apply_side_effects(occ, wf, source, dest, when, calendar, fields)
     fields = {**fields, **extra}
+    if files:
+        fields[attachments.ATTACHMENTS_FIELD] = files
     event = new_event(
         occ,
         at=when,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import workflows
 from engine import status
+from engine.attachments import ATTACHMENTS_FIELD, listed
 from engine.errors import InvalidInput
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Escalation, Event, Occurrence, Plan, Task, TaskAgency
@@ -168,7 +169,9 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
     task = occ.task
     plan: Plan = task.plan
     wf = workflows.get(task.workflow)
-    events = session.scalars(select(Event).where(Event.occurrence_id == occ.id).order_by(Event.seq))
+    events = list(
+        session.scalars(select(Event).where(Event.occurrence_id == occ.id).order_by(Event.seq))
+    )
     escalations = session.scalars(
         select(Escalation)
         .where(Escalation.occurrence_id == occ.id, Escalation.kind != "reminder")
@@ -212,10 +215,11 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
                 "from": ev.from_state,
                 "to": ev.to_state,
                 "note": ev.note,
-                "fields": ev.fields,
+                "fields": {k: v for k, v in ev.fields.items() if k != ATTACHMENTS_FIELD},
             }
             for ev in events
         ],
+        "attachments": listed(events),
         "escalations": [
             {
                 "level": e.level,

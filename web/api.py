@@ -38,6 +38,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from engine import views
+from engine.attachments import Upload
 from engine.auth import AuthenticationFailed, user_for_token
 from engine.days import FIRST_DAY, LAST_DAY, supported
 from engine.errors import (
@@ -209,6 +210,7 @@ class _Step:
     fields: dict[str, str]
     note: str
     at: dt.datetime | None
+    attach: tuple[Upload, ...] = ()
 
 
 def _too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
@@ -239,6 +241,10 @@ def _too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
 
 async def _advance_body(request: Request) -> _Step:
     # The size is enforced while the body streams in (web.limits.RequestLimits).
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        from web.files import multipart_step
+
+        return await multipart_step(request)
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise ApiError(413, "body_too_large", limit=MAX_BODY)
@@ -301,6 +307,7 @@ async def advance_task(request: Request) -> Response:
             fields=step.fields,
             at=step.at,
             expected_version=expected,
+            attach=step.attach,
         )
         record = label_record(views.occurrence_record(session, done.ref))
         return _json(record, etag=record["version"])

@@ -29,6 +29,7 @@ from engine.models import Event, User
 from engine.transition import advance
 from engine.workdays import VIETNAM_TZ
 from notifiers.i18n import words
+from web.files import uploads_of
 from web.render import error_page, to_signin
 from web.security import checked_form, lang_of
 from web.store import FLASH_KEY, SIGNED_OUT, as_signed_in, run, save_flash
@@ -78,6 +79,8 @@ async def advance_form(request: Request) -> Response:
     form = await checked_form(request)
     if form is None:
         return await error_page(request, 403, w("board.csrf"))
+    # A file sent with the step (web.files): kept with it, or the step refused with a sentence.
+    uploads = await uploads_of(form)
     version = str(form.get("version", ""))
     trigger, note = str(form.get("trigger", "")), str(form.get("note", ""))
     at, fields = str(form.get("at", "")).strip(), _fields(form)
@@ -98,6 +101,7 @@ async def advance_form(request: Request) -> Response:
             fields=fields,
             at=_recorded_on(at),
             expected_version=expected,
+            attach=uploads,
         )
 
     flash: dict[str, Any]

@@ -1,7 +1,8 @@
 """What a request may carry, enforced before any page or API handler reads it.
 
 - A body larger than the limit (64 KiB for the API, 256 KiB for the board's
-  forms) is refused with 413 as soon as ``Content-Length`` says so, or while
+  forms; a step sent with files, ``UPLOAD_PATHS``, twice the largest file
+  allowed) is refused with 413 as soon as ``Content-Length`` says so, or while
   it streams in, before authentication and before any parsing: a 400 MB body
   used to be read whole first.
 - A NUL in the path or the query string (``?plan=%00``) is refused with 400:
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_to_bytes
 
 from starlette.requests import Request
@@ -18,6 +20,32 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_BODY = 64 * 1024
 BOARD_BODY = 256 * 1024
+
+
+# Where a post may carry files (engine.attachments), as multipart/form-data.
+UPLOAD_PATHS = (re.compile(r"^(/api/v1)?/tasks/[^/]+/advance$"),)
+
+
+def upload_limit() -> int:
+    """A post with files: two of the largest files allowed, so that one too large is
+    refused by the engine with its name and size, and a little for the other fields."""
+    from engine.attachments import DEFAULT_MAX_MB, settings
+    from engine.errors import DondocError
+
+    try:
+        largest = settings().max_bytes
+    except DondocError:  # a broken config file is refused where the file is stored
+        largest = DEFAULT_MAX_MB * 1024 * 1024
+    return 2 * largest + 1024 * 1024
+
+
+def _sends_files(scope: Scope) -> bool:
+    content_type = dict(scope["headers"]).get(b"content-type", b"")
+    return (
+        scope["method"] == "POST"
+        and content_type.startswith(b"multipart/form-data")
+        and any(p.match(scope["path"]) for p in UPLOAD_PATHS)
+    )
 
 
 class _TooLarge(Exception):
@@ -35,6 +63,8 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         limit = API_BODY if scope["path"].startswith("/api/") else BOARD_BODY
+        if _sends_files(scope):
+            limit = max(limit, upload_limit())
         if "\x00" in scope["path"] or b"\x00" in unquote_to_bytes(scope["query_string"]):
             await _refuse(scope, receive, send, 400, "nul_in_address", {})
             return

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from engine import authz, status, views
+from engine import attachments, authz, status, views
 from engine.errors import InvalidInput
 from engine.fields import parse_day
 from engine.lookup import get_plan, load_occurrence
@@ -179,8 +179,13 @@ def _task(session: Session, user: User, namer: Namer, ref: str) -> dict[str, Any
     occ = load_occurrence(session, ref)
     offer = authz.offer(user, occ.task.plan, occ.task, archived=bool(occ.archived), occ=occ)
     plan = occ.task.plan
+    w = words(namer.lang)
+    limits = attachments.settings()
     return {
         "task": record,
+        "attachments": [{**a, "size_text": size_text(a["size"], w)} for a in record["attachments"]],
+        "attach_accept": ",".join([*attachments.KINDS, *attachments.KINDS.values()]),
+        "attach_limit_mb": limits.max_bytes // (1024 * 1024),
         "plan": {"id": plan.id, "legal_ref": plan.legal_ref, "title": plan.title_vi},
         "field_input": field_input,
         "offer": offer,
@@ -188,6 +193,14 @@ def _task(session: Session, user: User, namer: Namer, ref: str) -> dict[str, Any
         "may_comment": offer.comment,
         "today": views.today(),
     }
+
+
+def size_text(size: int, w: Any) -> str:
+    """A file's size as people read it: "350 KB", "1,2 MB" (Vietnamese decimal comma)."""
+    if size < 1024 * 1024:
+        return str(w("board.size_kb", size=max(1, round(size / 1024))))
+    shown = f"{size / 1024 / 1024:.1f}"
+    return str(w("board.size_mb", size=shown.replace(".", ",") if w.lang == "vi" else shown))
 
 
 async def task_page(request: Request) -> Response:

@@ -271,6 +271,8 @@ DYNAMIC = [
             "anchored_event_missing",
             "anchored_event_changed",
             "state_mismatch",
+            "attachment_missing",
+            "attachment_changed",
         )
     ),
     # web/app.py: Starlette's own refusals
