@@ -427,6 +427,7 @@ class BoardFlash(Base):
 
 # The succession tables live in their own module (one concept each); imported
 # here so that every mapper is known whenever the models are.
+from engine.calendar_feeds import CalendarFeed  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -434,4 +435,10 @@ from engine.succession_models import (  # noqa: E402
     holders_after,
 )
 
-__all__ = ["Succession", "SuccessionAgency", "SuccessionApplied", "holders_after"]
+__all__ = [
+    "CalendarFeed",
+    "Succession",
+    "SuccessionAgency",
+    "SuccessionApplied",
+    "holders_after",
+]

@@ -28,6 +28,14 @@ _COLUMNS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def looks_like_formula(value: Any) -> bool:
+    """Whether a spreadsheet program would read ``value`` as the start of a formula.
+
+    The one test of every export (.xlsx here, .csv in ``notifiers.table_export``).
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def neutralise(cell: Any) -> None:
     """Keep a text that looks like a formula as text (a title ``=HYPERLINK(...)`` from an annex).
 
@@ -35,13 +43,22 @@ def neutralise(cell: Any) -> None:
     as a string instead, with Excel's quote prefix so that editing the cell
     does not turn it into one either.
     """
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+    if looks_like_formula(cell.value):
         cell.data_type = "s"
         cell.quotePrefix = True
 
 
+def xlsx_bytes(report: dict[str, Any], *, lang: str = "vi") -> bytes:
+    """The annual report's workbook as bytes (what ``write_xlsx`` writes, for the board)."""
+    return _report_book(report, lang)
+
+
 def write_xlsx(report: dict[str, Any], path: Path, *, lang: str = "vi") -> None:
     """Write one row per task of ``report`` (``engine.report.annual_report``) to ``path``."""
+    write_atomically(path, _report_book(report, lang))
+
+
+def _report_book(report: dict[str, Any], lang: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -93,4 +110,4 @@ def write_xlsx(report: dict[str, Any], path: Path, *, lang: str = "vi") -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
-    write_atomically(path, buffer.getvalue())
+    return buffer.getvalue()

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import api, changes, files, pages, signin
+from web import api, calendar, changes, exports, files, pages, signin
 from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
@@ -98,6 +98,8 @@ def create_app(
             *pages.routes,
             *changes.routes,
             *files.routes,
+            *exports.routes,
+            *calendar.routes,
         ],
         middleware=[
             Middleware(

@@ -162,6 +162,8 @@ def _plan(
         "colours": COLOURS,
         "marks": MARKS,
         "timeline": timeline.build(rows, day, words(lang)),
+        # The annual reports the board offers (web.exports): the years begun by today.
+        "report_years": list(range(plan.period_start, min(plan.period_end, day.year) + 1)),
     }
 
 
