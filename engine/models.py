@@ -435,3 +435,7 @@ from engine.succession_models import (  # noqa: E402
 )
 
 __all__ = ["Succession", "SuccessionAgency", "SuccessionApplied", "holders_after"]
+
+from engine.scheduler_runs import SchedulerRun  # noqa: E402
+
+__all__ += ["SchedulerRun"]
