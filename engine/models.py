@@ -434,4 +434,6 @@ from engine.succession_models import (  # noqa: E402
     holders_after,
 )
 
-__all__ = ["Succession", "SuccessionAgency", "SuccessionApplied", "holders_after"]
+from engine.counts_models import OccurrenceCount  # noqa: E402
+
+__all__ = ["OccurrenceCount", "Succession", "SuccessionAgency", "SuccessionApplied", "holders_after"]
