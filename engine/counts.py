@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import Table, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 import workflows
@@ -175,7 +175,7 @@ def _add(deltas: Counter[Key], key: Key | None, d: int) -> None:
 
 def apply(session: Session, deltas: Counter[Key]) -> None:
     """Add ``deltas`` to the stored counts, in key order (so two writers lock alike)."""
-    table = OccurrenceCount.__table__
+    table: Table = OccurrenceCount.__table__  # type: ignore[assignment]
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -185,7 +185,7 @@ def apply(session: Session, deltas: Counter[Key]) -> None:
         stmt = insert(table).values(plan_id=plan_id, year=year, kind=kind, due=due, n=deltas[key])
         stmt = stmt.on_conflict_do_update(
             index_elements=["plan_id", "year", "kind", "due"],
-            set_={"n": table.c.n + stmt.excluded.n},  # type: ignore[attr-defined]
+            set_={"n": table.c.n + stmt.excluded.n},
         )
         session.execute(stmt)
 
@@ -225,7 +225,7 @@ def stored(session: Session) -> Counter[Key]:
 def rebuild(session: Session, plan_ids: Iterable[str] | None = None) -> None:
     """Recount the plans named (all when None) from their occurrences."""
     plans = None if plan_ids is None else sorted(plan_ids)
-    table = OccurrenceCount.__table__
+    table: Table = OccurrenceCount.__table__  # type: ignore[assignment]
     wipe = delete(table)
     if plans is not None:
         wipe = wipe.where(table.c.plan_id.in_(plans))

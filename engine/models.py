@@ -427,6 +427,7 @@ class BoardFlash(Base):
 
 # The succession tables live in their own module (one concept each); imported
 # here so that every mapper is known whenever the models are.
+from engine.counts_models import OccurrenceCount  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -434,6 +435,10 @@ from engine.succession_models import (  # noqa: E402
     holders_after,
 )
 
-from engine.counts_models import OccurrenceCount  # noqa: E402
-
-__all__ = ["OccurrenceCount", "Succession", "SuccessionAgency", "SuccessionApplied", "holders_after"]
+__all__ = [
+    "OccurrenceCount",
+    "Succession",
+    "SuccessionAgency",
+    "SuccessionApplied",
+    "holders_after",
+]

@@ -7,6 +7,7 @@ line, the web board and the digests print the same facts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -241,7 +242,7 @@ def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, 
     as_of = as_of or today()
     by_plan = plan_counts(session, as_of)
     live_tasks = dict(
-        session.execute(  # type: ignore[arg-type]
+        session.execute(
             select(Task.plan_id, func.count())
             .where(or_(Task.archived.is_(False), Task.archived.is_(None)))
             .group_by(Task.plan_id)
@@ -250,7 +251,7 @@ def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, 
     rows = []
     plans = select(Plan).options(selectinload(Plan.applied)).order_by(Plan.id)
     for plan in session.scalars(plans):
-        counts = by_plan.get(plan.id, {})
+        counts = by_plan.get(plan.id) or Counter()
         rows.append(
             {
                 "id": plan.id,
