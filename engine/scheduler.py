@@ -133,6 +133,7 @@ def _leader(
     jobs: Sequence[Job], leadership: Leadership, factory: sessionmaker[Session] | None
 ) -> BaseScheduler:
     """A background scheduler for the process that just took the lead."""
+    import engine.models  # noqa: F401 - every table first: it imports scheduler_runs itself
     from engine.scheduler_runs import last_fires, record_fire, resume_times
 
     resume: dict[str, dt.datetime] = {}

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from engine import db
-from engine.scheduler_runs import SchedulerRun
+from engine.models import SchedulerRun
 from tests.reliability.conftest import DONDOC, ROOT, child_env
 
 LEADING = "Scheduler running on "
