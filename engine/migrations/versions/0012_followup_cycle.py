@@ -1,7 +1,7 @@
 """the follow-up cycle: progress reports per period, closed periods, extension requests
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0014
 Create Date: 2026-12-03
 
 ``progress_reports`` keeps every version of an agency's report on one
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
