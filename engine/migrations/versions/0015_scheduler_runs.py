@@ -1,7 +1,7 @@
 """the scheduler's last fire of each job
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0012
 Create Date: 2026-12-03
 
 ``scheduler_runs`` keeps, per job id, the scheduled time of its last run
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
