@@ -110,7 +110,10 @@ def refusal(request: Request, error: DondocError | ApiError) -> JSONResponse:
     w = words(request_lang(request))
     if isinstance(error, ApiError):
         return error_response(error.status, w(f"api.{error.code}", **error.facts), error.code)
-    extra = {"missing": error.missing} if isinstance(error, MissingFields) else {}
+    extra: dict[str, Any] = {"missing": error.missing} if isinstance(error, MissingFields) else {}
+    if isinstance(error, NotFound) and isinstance(error.facts.get("known"), list):
+        # The few close names a "not found" quotes (engine.lookup.close_matches).
+        extra["suggestions"] = error.facts["known"]
     return error_response(status_for(error), w.error(error), error.code, **extra)
 
 
