@@ -428,6 +428,7 @@ class BoardFlash(Base):
 # The succession tables live in their own module (one concept each); imported
 # here so that every mapper is known whenever the models are.
 from engine.counts_models import OccurrenceCount  # noqa: E402
+from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -436,7 +437,10 @@ from engine.succession_models import (  # noqa: E402
 )
 
 __all__ = [
+    "ExtensionRequest",
     "OccurrenceCount",
+    "PeriodClosure",
+    "ProgressReport",
     "Succession",
     "SuccessionAgency",
     "SuccessionApplied",
