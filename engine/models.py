@@ -428,6 +428,9 @@ class BoardFlash(Base):
 # The succession tables live in their own module (one concept each); imported
 # here so that every mapper is known whenever the models are.
 from engine.calendar_feeds import CalendarFeed  # noqa: E402
+from engine.counts_models import OccurrenceCount  # noqa: E402
+from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
+from engine.scheduler_runs import SchedulerRun  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -437,6 +440,11 @@ from engine.succession_models import (  # noqa: E402
 
 __all__ = [
     "CalendarFeed",
+    "ExtensionRequest",
+    "OccurrenceCount",
+    "PeriodClosure",
+    "ProgressReport",
+    "SchedulerRun",
     "Succession",
     "SuccessionAgency",
     "SuccessionApplied",
