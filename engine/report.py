@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import workflows
+from engine.attachments import ATTACHMENTS_FIELD, facts_of
 from engine.digest import agency_names
 from engine.errors import InvalidInput
 from engine.lookup import get_plan
@@ -141,7 +142,10 @@ def _results(session: Session, occ: Occurrence, year: int) -> list[dict[str, Any
             "to": ev.to_state,
             "actor": ev.actor,
             "note": ev.note,
-            "evidence": {k: str(v) for k, v in sorted((ev.fields or {}).items())},
+            "evidence": {
+                k: str(v) for k, v in sorted((ev.fields or {}).items()) if k != ATTACHMENTS_FIELD
+            },
+            "files": [a["name"] for a in facts_of(ev.fields)],
         }
         for ev in events
         if ev.note or ev.fields

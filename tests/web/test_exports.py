@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from engine import db
-from engine.models import Task
+from engine.models import Plan
 from engine.transition import advance
 from tests.engine.helpers import user
 from tests.web.test_pages import REF, csrf_of, sign_in
@@ -32,8 +33,16 @@ def test_an_exported_report_keeps_vietnamese_and_no_live_formula_from_a_hostile_
     client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
 ) -> None:
     with db.transaction(kon_tum) as s:
-        advance(s, user(s, "lan"), REF, "comment", note=HOSTILE)
-        advance(s, user(s, "lan"), REF, "comment", note="@SUM(1+1) và -2+3")
+        lan = user(s, "lan")
+        advance(s, lan, REF, "consult", note=HOSTILE, at=dt.datetime(2014, 6, 2, 3, tzinfo=dt.UTC))
+        advance(
+            s,
+            lan,
+            REF,
+            "appraise",
+            note="@SUM(1+1) và -2+3",
+            at=dt.datetime(2014, 6, 3, 3, tzinfo=dt.UTC),
+        )
     sign_in(client, "lan")
     page = client.get("/plans/kon-tum-2013")
     assert 'action="/export/report.xlsx"' in page.text
@@ -51,25 +60,39 @@ def test_a_filtered_list_exports_as_xlsx_and_csv_with_the_page_headings(
     client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
 ) -> None:
     with db.transaction(kon_tum) as s:
-        s.execute(update(Task).where(Task.code == "2.1").values(title=HOSTILE))
+        s.execute(update(Plan).where(Plan.id == "kon-tum-2013").values(legal_ref=HOSTILE))
     sign_in(client, "lan")
-    page = client.get("/plans/kon-tum-2013?status=not-started")
+    page = client.get("/plans/kon-tum-2013?agency=kon-tum/stnmt")
     links = re.findall(r'href="(/export/plans/kon-tum-2013\.(?:xlsx|csv)[^"]*)"', page.text)
-    assert len(links) == 2 and all("status=not-started" in link for link in links)
-    xlsx = client.get(links[0].replace("&amp;", "&"))
-    assert xlsx.status_code == 200
-    cells = _cells(xlsx.content)
-    print([c.value for c in cells[:6]])
+    assert len(links) == 2 and all("agency=kon-tum/stnmt" in link for link in links)
+    cells = _cells(client.get(links[0]).content)
+    assert [c.value for c in cells[:6]] == [
+        "Nhiệm vụ",
+        "Trạng thái",
+        "Tình trạng",
+        "Thời gian thực hiện",
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+    ]
+    assert any("Sở Tài nguyên và Môi trường" in str(c.value) for c in cells)
+    # The filter holds: the file has the rows the page shows, no more.
+    shown = page.text.count('<tr class="cat-')
+    assert 0 < shown < client.get("/plans/kon-tum-2013").text.count('<tr class="cat-')
+    assert len(cells) // 6 - 1 == shown
+    csv = client.get(links[1]).content
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert csv.decode("utf-8-sig").splitlines()[0] == (
+        "Nhiệm vụ,Trạng thái,Tình trạng,Thời gian thực hiện,Cơ quan chủ trì,Cơ quan phối hợp"
+    )
+    # The worklist names its plan by its document number: here a hostile one, kept as text.
+    worklist = client.get("/export/worklist.xlsx?plan=kon-tum-2013")
+    cells = _cells(worklist.content)
+    assert cells[1].value == "Kế hoạch"
+    hostile = [c for c in cells if c.value == HOSTILE]
+    assert hostile and all(c.data_type == "s" and c.quotePrefix for c in hostile)
     assert all(c.data_type != "f" for c in cells)
-    hostile = [c for c in cells if isinstance(c.value, str) and "evil.example" in c.value]
-    assert hostile and all(c.data_type == "s" for c in hostile)
-    assert any("Sở Công Thương" in str(c.value) for c in cells)
-    csv = client.get(links[1].replace("&amp;", "&"))
-    assert csv.content.startswith(b"\xef\xbb\xbf")
-    text = csv.content.decode("utf-8-sig")
-    assert "'=HYPERLINK" not in text.split("\n")[0] and "2.1. '=HYPERLINK" not in text
-    worklist = client.get("/export/worklist.csv?status=not-started").content.decode("utf-8-sig")
-    assert worklist.splitlines()[0].startswith("Nhiệm vụ,Kế hoạch")
+    text = client.get("/export/worklist.csv?plan=kon-tum-2013").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     assert client.get("/export/worklist.pdf").status_code == 404
 
 
