@@ -59,6 +59,7 @@ from engine.workdays import VIETNAM_TZ
 from notifiers.i18n import best_lang, words
 from notifiers.workflow_text import label_record
 from web import openapi
+from web.limits import too_deep
 from web.paging import envelope, sliced, window
 from web.security import bearer
 from web.store import run
@@ -227,32 +228,6 @@ class _Step:
     attach: tuple[Upload, ...] = ()
 
 
-def _too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
-    """Whether the JSON text nests arrays or objects deeper than ``limit`` (checked before parsing).
-
-    ``json.loads`` recurses once per level: 30,000 levels was a RecursionError (a 500).
-    Brackets inside strings are skipped; the text is at most ``MAX_BODY`` bytes.
-    """
-    depth, in_string, escaped = 0, False, False
-    for byte in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            if depth > limit:
-                return True
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return False
-
-
 async def _advance_body(request: Request) -> _Step:
     # The size is enforced while the body streams in (web.limits.RequestLimits).
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -262,7 +237,7 @@ async def _advance_body(request: Request) -> _Step:
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise ApiError(413, "body_too_large", limit=MAX_BODY)
-    if _too_deep(raw):
+    if too_deep(raw, MAX_DEPTH):
         raise ApiError(422, "body_too_deep", limit=MAX_DEPTH)
     try:
         body = json.loads(raw or b"null")

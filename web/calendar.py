@@ -85,7 +85,6 @@ def _page(session: Session, user: User, namer: Namer, request: Request) -> dict[
     return {
         "feed": feed,
         "plans": list(session.scalars(select(Plan).order_by(Plan.province, Plan.id))),
-        "base": f"{request.url.scheme}://{request.url.netloc}",
     }
 
 
@@ -111,7 +110,8 @@ async def calendar_change(request: Request) -> Response:
             get_plan(session, plan_id)
         agency = user.agency_code if mine else None
         secret = create_feed(session, user, plan_id=plan_id, agency=agency)
-        return {"kind": "calendar_made", "secret": secret}
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        return {"kind": "calendar_made", "url": f"{base}/calendar/{secret}.ics"}
 
     try:
         flash = await as_signed_in(request, work)

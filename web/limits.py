@@ -114,3 +114,29 @@ async def refusal(request: Request, status: int, code: str, facts: dict[str, int
     if request.url.path.startswith("/api/"):
         return api.refusal(request, api.ApiError(status, code, **facts))
     return await error_page(request, status, words(lang_of(request))(f"board.{code}", **facts))
+
+
+def too_deep(raw: bytes, limit: int) -> bool:
+    """Whether the JSON text nests arrays or objects deeper than ``limit`` (checked before parsing).
+
+    ``json.loads`` recurses once per level: 30,000 levels was a RecursionError (a 500).
+    Brackets inside strings are skipped; the text is at most the API's ``MAX_BODY`` bytes.
+    """
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
