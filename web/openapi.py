@@ -391,6 +391,34 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/tasks/{ref}/files/{sha256}": {
+                "get": {
+                    "summary": "A file attached to a step of the occurrence, as a download",
+                    "description": "Listed under 'attachments' of the occurrence. A step "
+                    "carries files when /advance is posted as multipart/form-data: parts "
+                    "'trigger', 'note', 'at', 'fields' (a JSON object) and any file parts.",
+                    "operationId": "attachedFile",
+                    "parameters": [
+                        _REF,
+                        {
+                            "name": "sha256",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The file's bytes, with the type checked on upload",
+                            "content": {"application/octet-stream": {"schema": _STR}},
+                        },
+                        "403": _error("The user may not see this task."),
+                        "404": _error("No such occurrence or file."),
+                        "400": _COMMON_ERRORS["400"],
+                        "401": _COMMON_ERRORS["401"],
+                    },
+                }
+            },
             "/escalations": {
                 "get": {
                     "summary": "Levels a sweep on as_of would record (dry run; nothing is written)",

@@ -185,6 +185,7 @@ def test_the_openapi_document_describes_every_endpoint(client: TestClient) -> No
         "/tasks",
         "/tasks/{ref}",
         "/tasks/{ref}/advance",
+        "/tasks/{ref}/files/{sha256}",
         "/escalations",
         "/digest",
         "/audit",
