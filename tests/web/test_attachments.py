@@ -155,6 +155,8 @@ def test_an_officer_attaches_a_pdf_in_the_browser_and_another_province_is_refuse
         driver.find_element(By.ID, "name").send_keys(name)
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "signin").click()
+        # Wait for the sign-in to land before going elsewhere (a busy machine is slow).
+        WebDriverWait(driver, 20).until(lambda d: "/signin" not in d.current_url)
 
     def status_of(url: str) -> int:
         return int(
