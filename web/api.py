@@ -123,7 +123,11 @@ def _json(data: Any, status: int = 200, etag: int | None = None) -> Response:
 def _authenticated(session: Session, token: str | None) -> User:
     if token is None:
         raise AuthenticationFailed("no_token")
-    return user_for_token(session, token)
+    user = user_for_token(session, token)
+    if user.must_change_password:
+        # A one-time password set by a coordinator: the person changes it on the board first.
+        raise NotAllowed("password_change_required", actor=user.name)
+    return user
 
 
 def _day(request: Request) -> dt.date | None:
