@@ -70,15 +70,23 @@ def board_webhook_problem(url: str) -> str | None:
         return problem
     parts = urlsplit(url)
     host = parts.hostname or ""
+    if parts.scheme != "https":
+        # Plain http only to this machine, named as such: no lookup needed to refuse it.
+        return None if _loopback_name(host) else "scheme_https"
     try:
         found = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
     except (OSError, UnicodeError):
         return "unresolvable"
     addresses = [ipaddress.ip_address(str(a).split("%", 1)[0]) for a in found]
-    if addresses and all(a.is_loopback for a in addresses):
-        return None
-    if parts.scheme != "https":
-        return "scheme_https"
-    if any(a.is_loopback or not a.is_global or a.is_multicast for a in addresses):
+    if any(not a.is_loopback and (not a.is_global or a.is_multicast) for a in addresses):
         return "private"
     return None
+
+
+def _loopback_name(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
