@@ -435,6 +435,8 @@ class BoardFlash(Base):
 # The succession tables live in their own module (one concept each); imported
 # here so that every mapper is known whenever the models are.
 from engine.account_models import AccountChange  # noqa: E402
+from engine.counts_models import OccurrenceCount  # noqa: E402
+from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -444,6 +446,10 @@ from engine.succession_models import (  # noqa: E402
 
 __all__ = [
     "AccountChange",
+    "ExtensionRequest",
+    "OccurrenceCount",
+    "PeriodClosure",
+    "ProgressReport",
     "Succession",
     "SuccessionAgency",
     "SuccessionApplied",
