@@ -13,7 +13,8 @@ no change without a record of who made it, when and what it was.
   at once; enabling it again gives back neither (a new token is issued).
 - A coordinator does not disable himself or change his own role or agency:
   the province would lose the hand that manages it.
-- An account is not put in an agency that has ended (``engine.succession``).
+- A coordinator does not put an account in an agency that has ended
+  (``engine.succession``); the administrator may, to record the past.
 """
 
 from __future__ import annotations
@@ -57,10 +58,15 @@ def _record(session: Session, actor: User | None, user: User, action: str, **det
     session.flush()
 
 
-def _open_agency(session: Session, code: str) -> Agency:
-    """The agency ``code``, refused when it has ended: its work went to a successor."""
+def _open_agency(session: Session, actor: User | None, code: str) -> Agency:
+    """The agency ``code``, refused to a coordinator when it has ended (its work went to a
+    successor); the administrator may still record a past account there."""
     agency = get_agency(session, code)
-    if agency.valid_until is not None and agency.valid_until < local_day(utcnow()):
+    if (
+        actor is not None
+        and agency.valid_until is not None
+        and agency.valid_until < local_day(utcnow())
+    ):
         (named,) = named_agencies(session, code)
         raise InvalidInput("account_agency_ended", agency=named)
     return agency
@@ -118,7 +124,7 @@ def create_account(
     """Add a person to an agency of the actor's province; ``password`` is one-time."""
     province = get_agency(session, agency).province
     require_manage_people(actor, province, target=name)
-    _open_agency(session, agency)
+    _open_agency(session, actor, agency)
     full_name, email = _clean_full_name(full_name), _clean_email(email)
     user = add_user(session, name, agency, role)
     user.full_name, user.email = full_name, email
@@ -173,7 +179,7 @@ def move_account(session: Session, actor: User | None, name: str, agency: str) -
     require_manage_people(actor, target.province, target=name)
     if agency != user.agency_code:
         require_not_self(actor, name)
-        _open_agency(session, agency)
+        _open_agency(session, actor, agency)
         before, user.agency_code = user.agency_code, agency
         session.flush()
         session.expire(user, ["agency"])
