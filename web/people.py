@@ -177,7 +177,7 @@ def _person(
         "roles": ROLES,
         "tokens": auth.list_tokens(session, name),
         "issued": issued,
-        "self": person.name == user.name,
+        "own": person.name == user.name,
     }
 
 
