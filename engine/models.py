@@ -437,6 +437,7 @@ class BoardFlash(Base):
 from engine.account_models import AccountChange  # noqa: E402
 from engine.counts_models import OccurrenceCount  # noqa: E402
 from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
+from engine.scheduler_runs import SchedulerRun  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -450,6 +451,7 @@ __all__ = [
     "OccurrenceCount",
     "PeriodClosure",
     "ProgressReport",
+    "SchedulerRun",
     "Succession",
     "SuccessionAgency",
     "SuccessionApplied",

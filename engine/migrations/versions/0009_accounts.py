@@ -1,7 +1,7 @@
 """accounts managed on the board; the record of their changes; the inbox's marks
 
 Revision ID: 0009
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-03
 
 ``users`` gains ``email``, ``must_change_password`` (a one-time password set
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
