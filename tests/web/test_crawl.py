@@ -58,6 +58,12 @@ SIGNED_IN_PAGES = [
     "/tasks/kon-tum-2013:2.1",
     "/tasks/kon-tum-2013:1.2@2014",
     "/digest",
+    "/inbox",
+    "/account",
+    "/people",
+    "/people/hung",
+    "/people/changes",
+    "/agencies",
     "/khong-co-trang-nay",
 ]
 ANONYMOUS_PAGES = ["/signin", "/khong-co-trang-nay"]
