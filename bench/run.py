@@ -611,7 +611,7 @@ def write_readme(report: Report, command: str, started: dt.datetime, seconds: fl
 # ------------------------------------------------------------------ main
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     parser.add_argument(
@@ -621,7 +621,26 @@ def main(argv: list[str] | None = None) -> int:
         help="run only these items (repeatable)",
     )
     parser.add_argument("--no-readme", action="store_true", help="print only")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--scale",
+        choices=["national"],
+        help="the national data set's rows (bench/scale.py) instead of the full run",
+    )
+    parser.add_argument("--size", type=int, default=1_000_000, help="with --scale: occurrences")
+    parser.add_argument(
+        "--legacy-at-size",
+        action="store_true",
+        help="with --scale: also time the old plans listing at --size (minutes, GBs)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return national(args) if args.scale else full_run(args)
+
+
+def full_run(args: argparse.Namespace) -> int:
     only = set(args.only or ["sweep", "advances", "digest", "startup", "postgres"])
     started = dt.datetime.now(dt.UTC)
     print(f"load average at start: {load_average()}", flush=True)
@@ -680,6 +699,29 @@ def main(argv: list[str] | None = None) -> int:
         command = "python -m bench" + (" --quick" if args.quick else "")
         write_readme(report, command, started, seconds)
         print("wrote bench/README.md")
+    return 0
+
+
+def national(args: argparse.Namespace) -> int:
+    from bench.scale import run_national, write_section
+
+    started = dt.datetime.now(dt.UTC)
+    start_load = load_average()
+    t0 = time.perf_counter()
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as tmpdir:
+        run_national(report, Path(tmpdir), args.size, args.legacy_at_size)
+    seconds = time.perf_counter() - t0
+    print(render_table(report.rows))
+    if not args.no_readme:
+        header = [
+            f"Run: {started:%Y-%m-%d %H:%M} UTC, took {seconds / 60:.1f} min; load average "
+            f"at start {start_load}, at the end {load_average()} (2 cores shared).",
+            "Each row runs in its own child process; times are medians, CPU is the "
+            "measuring process's own; peak RSS is the child's.",
+        ]
+        write_section(report.rows, header)
+        print("wrote the national-scale section of bench/README.md")
     return 0
 
 
