@@ -505,46 +505,10 @@ def import_profile(cmd: list[str], top: int = 10) -> list[str]:
 
 
 def bench_startup(report: Report, tmp: Path, runs: int) -> None:
-    from engine import db
+    """Item 4: ``--help``, ``tasks`` and ``show`` CPU against ``python -c pass`` (bench.startup)."""
+    from bench.startup import startup_rows
 
-    path = tmp / "kontum.sqlite3"
-    url = f"sqlite:///{path}"
-    subprocess.run([DONDOC, "--db", url, "init"], check=True, capture_output=True)
-    subprocess.run(
-        [DONDOC, "--db", url, "catalog", "load", "kon-tum-2013"], check=True, capture_output=True
-    )
-    del db
-    base, base_cpu = _timed_cpu([sys.executable, "-c", "pass"], runs)
-    helps, helps_cpu = _timed_cpu([DONDOC, "--help"], runs)
-    tasks, tasks_cpu = _timed_cpu(
-        [DONDOC, "--db", url, "tasks", "--plan", "kon-tum-2013", "--as-of", "2015-03-16"], runs
-    )
-    report.add(
-        Row(
-            "4 start-up",
-            "-",
-            f"dondoc --help (median of {runs})",
-            f"{ms(helps)} (CPU {ms(helps_cpu)})",
-            baseline=f"{ms(base)} (CPU {ms(base_cpu)}; python -c pass)",
-            ratio=f"+{ms(helps - base)}",
-            target="< 150 ms",
-            verdict="met" if helps < 0.150 else f"missed by {ms(helps - 0.150)}",
-        )
-    )
-    report.add(
-        Row(
-            "4 start-up",
-            "sqlite",
-            f"dondoc tasks --plan kon-tum-2013 (median of {runs})",
-            f"{ms(tasks)} (CPU {ms(tasks_cpu)})",
-            baseline=f"{ms(base)} (CPU {ms(base_cpu)}; python -c pass)",
-            ratio=f"+{ms(tasks - base)}",
-        )
-    )
-    report.imports["dondoc --help"] = import_profile([DONDOC, "--help"])
-    report.imports["dondoc tasks --plan kon-tum-2013"] = import_profile(
-        [DONDOC, "--db", url, "tasks", "--plan", "kon-tum-2013", "--as-of", "2015-03-16"]
-    )
+    startup_rows(report, tmp, runs)
 
 
 # ------------------------------------------------------------------ README
