@@ -58,6 +58,8 @@ SIGNED_IN_PAGES = [
     "/tasks/kon-tum-2013:2.1",
     "/tasks/kon-tum-2013:1.2@2014",
     "/digest",
+    "/stats",
+    "/stats?plan=kon-tum-2013&period=2015",
     "/khong-co-trang-nay",
 ]
 ANONYMOUS_PAGES = ["/signin", "/khong-co-trang-nay"]
