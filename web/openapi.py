@@ -158,6 +158,8 @@ SCHEMAS: dict[str, Any] = {
             "plan": _STR,
             "code": _STR,
             "year": {"type": "integer", "nullable": True},
+            # A half-year or quarter of a recurring task ("2027-H1"); null otherwise.
+            "period": {"type": "string", "nullable": True},
             "title": _STR,
             "workflow": _STR,
             "state": _STR,
@@ -214,6 +216,8 @@ SCHEMAS: dict[str, Any] = {
             "plan": _STR,
             "code": _STR,
             "year": {"type": "integer", "nullable": True},
+            # A half-year or quarter of a recurring task ("2027-H1"); null otherwise.
+            "period": {"type": "string", "nullable": True},
             "section": _STR,
             "title": _STR,
             "actions": _STRS,
