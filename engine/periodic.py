@@ -22,12 +22,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine import kpi
-from engine.errors import InvalidInput
 from engine.ladder import days_overdue
 from engine.lookup import get_plan
 from engine.models import Agency, Plan
 from engine.names import AgencyNames
 from engine.report_periods import ReportPeriod
+from engine.reporting_periods import period_of
 from engine.targets import target_progress
 from engine.update_rate import cycle_records, reporting
 from engine.views import task_rows, today
@@ -39,19 +39,12 @@ def periodic_report(
 ) -> dict[str, Any]:
     """Everything ``dondoc report periodic`` writes for ``plan_id`` and ``period_key``."""
     plan = get_plan(session, plan_id)
-    period = ReportPeriod.parse(period_key)
-    if not plan.period_start <= period.year <= plan.period_end:
-        raise InvalidInput(
-            "report_year_outside",
-            plan=plan.id,
-            year=period.key,
-            start=plan.period_start,
-            end=plan.period_end,
-        )
+    own = period_of(plan, period_key)  # refuses a period outside the plan's years
+    period = ReportPeriod.parse(own.id)
     made_on = made_on or today()
     as_of = period.end
     rows = task_rows(session, plan_id=plan.id, as_of=as_of)
-    reported, expected = reporting(session, rows, period)
+    reported, expected = reporting(session, rows, period, as_of)
     records = cycle_records(session, plan.id, period)
     names = AgencyNames.read(session)
     total = _figures(rows, reported, expected)
@@ -63,6 +56,7 @@ def periodic_report(
             "half": period.half,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
+            "deadline": own.deadline.isoformat(),
         },
         "as_of": as_of.isoformat(),
         "made_on": made_on.isoformat(),
@@ -71,15 +65,30 @@ def periodic_report(
         "figures": total,
         "sections": _sections(plan, rows, reported, expected),
         "overdue": _overdue(plan, rows, as_of, names),
-        "extensions": records["extensions"],
-        "difficulties": records["difficulties"],
-        "proposals": records["proposals"],
-        "targets": target_progress(session, plan, period),
+        "extensions": _named(records["extensions"], names),
+        "difficulties": _named(records["difficulties"], names),
+        "proposals": _named(records["proposals"], names),
+        "targets": [
+            {**t, "actual": _named([t["actual"]], names)[0] if t["actual"] else None}
+            for t in target_progress(session, plan, period)
+        ],
         "annex": _annex(rows, reported, records, names),
         "recipients": _recipients(plan),
         "recipients_names": [names.full(c, "vi") for c in _recipients(plan)],
         "recipients_names_en": [names.full(c, "en") for c in _recipients(plan)],
     }
+
+
+def _named(items: list[dict[str, Any]], names: AgencyNames) -> list[dict[str, Any]]:
+    """Each item with its agency's names as they are today."""
+    return [
+        {
+            **item,
+            "agency_name": names.full(item["agency"], "vi"),
+            "agency_name_en": names.full(item["agency"], "en"),
+        }
+        for item in items
+    ]
 
 
 def _recipients(plan: Plan) -> list[str]:

@@ -70,7 +70,7 @@ def selected_rows(session: Session, q: Question, as_of: dt.date) -> list[dict[st
 
 
 def figures(rows: list[dict[str, Any]], reported: set[str], expected: set[str]) -> dict[str, Any]:
-    """Buckets, completion rate and update rate of ``rows`` (refs reported/expected to)."""
+    """Buckets, completion rate and update rate of ``rows`` (refs updated / expected to report)."""
     refs = {r["ref"] for r in rows}
     update = kpi.UpdateRate(expected=len(expected & refs), reported=len(reported & expected & refs))
     return kpi.Buckets.of(r["status_category"] for r in rows).figures(update)
@@ -82,7 +82,7 @@ def stats(session: Session, q: Question) -> dict[str, Any]:
 
     period, as_of = period_of(q)
     rows = selected_rows(session, q, as_of)
-    reported, expected = reporting(session, rows, period)
+    reported, expected = reporting(session, rows, period, as_of)
     by_plan: dict[str, list[dict[str, Any]]] = {}
     by_agency: dict[str, list[dict[str, Any]]] = {}
     for r in rows:

@@ -215,13 +215,19 @@ def _targets(doc: Any, report: dict[str, Any], w: Words) -> None:
         unit = t["unit"] or ""
         goal = "" if t["figure"] is None else f"{t['figure']:g}{unit}"
         trend = "; ".join(f"{p['period']}: {_value(p, unit)}" for p in t["trend"])
-        source = t["actual"]["source"] if t["actual"] else ""
+        source = _figure_source(t["actual"], w) if t["actual"] else ""
         rows.append(
             [text, f"{goal} ({t['year']})" if t["year"] else goal, _value(t["actual"], unit),
              trend or "—", source]
         )  # fmt: skip
     header = [w(f"docx.col.{k}") for k in ("target", "goal", "actual", "trend", "source")]
     lay.grid(doc, header, rows, [60, 22, 20, 38, 25])
+
+
+def _figure_source(actual: dict[str, Any], w: Words) -> str:
+    agency = actual["agency_name_en" if w.lang == "en" else "agency_name"]
+    code = actual["ref"].split(":", 1)[1]
+    return w("docx.figure_source", agency=agency, day=w.date(actual["at"]), code=code)
 
 
 def _overdue(doc: Any, report: dict[str, Any], w: Words) -> None:
@@ -268,7 +274,9 @@ def _quoted(doc: Any, items: list[dict[str, Any]], w: Words) -> None:
         lay.body(doc, w("docx.none_reported"))
         return
     for item in items:
-        lay.body(doc, f"- {item['agency_name']}: {item['text']}")
+        agency = item["agency_name_en" if w.lang == "en" else "agency_name"]
+        code = item["ref"].split(":", 1)[1]
+        lay.body(doc, w("docx.quoted", agency=agency, code=code, text=item["text"]))
 
 
 def _signature(doc: Any, report: dict[str, Any], t: dict[str, Any], w: Words) -> None:

@@ -92,7 +92,7 @@ async def report_docx(request: Request) -> Response:
 
     try:
         if not period:
-            raise InvalidInput("bad_report_period", value="", example="2018, 2018-H1")
+            raise InvalidInput("bad_period", value="")
         body = await as_signed_in(request, work)
     except DondocError as exc:
         return await refusal_page(request, exc)

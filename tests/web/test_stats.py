@@ -50,7 +50,7 @@ def test_the_api_refuses_a_bad_period_with_a_code(
         "/api/v1/stats", params={"period": "2015-H2"}, headers=bearer(tokens["an"])
     )
     assert response.status_code == 422
-    assert response.json()["code"] == "bad_report_period"
+    assert response.json()["code"] == "bad_period"
 
 
 def test_the_board_page_shows_rates_and_offers_the_word_report(
