@@ -8,7 +8,7 @@ the four buckets with the completion and update rates; targets against
 measured values; overdue tasks; extensions; difficulties and proposals), the
 recipients and the signature block, then the annex table, one row per
 occurrence. Letterhead, number and signer come from a template file the
-province can replace (``templates/periodic_report.yaml``). Layout helpers
+province can replace (``notifiers/periodic_report.yaml``). Layout helpers
 are in ``notifiers.docx_layout``; every sentence is in the message catalog.
 """
 
@@ -26,7 +26,7 @@ from engine.files import write_atomically
 from notifiers import docx_layout as lay
 from notifiers.i18n import Words, words
 
-TEMPLATE = Path(__file__).parent / "templates" / "periodic_report.yaml"
+TEMPLATE = Path(__file__).parent / "periodic_report.yaml"
 BUCKETS = ("completed_on_time", "completed_late", "within_deadline", "overdue")
 _TEMPLATE_KEYS = (
     "parent", "issuer", "number", "symbol", "place", "signer_for", "signer_title", "signer_name",
@@ -118,8 +118,10 @@ def _letterhead(doc: Any, report: dict[str, Any], t: dict[str, Any], number: str
 
 def _subject(report: dict[str, Any], w: Words) -> str:
     period = report["period"]
-    key = "docx.subject_half" if period["half"] else "docx.subject_year"
-    return w(key, legal_ref=report["plan"]["legal_ref"], year=period["year"])
+    facts = {"legal_ref": report["plan"]["legal_ref"], "year": period["year"]}
+    if period["half"]:
+        return w("docx.subject_half", **facts)
+    return w("docx.subject_year", **facts)
 
 
 def _figure_text(f: dict[str, Any], w: Words) -> str:
