@@ -60,6 +60,12 @@ SIGNED_IN_PAGES = [
     "/digest",
     "/stats",
     "/stats?plan=kon-tum-2013&period=2015",
+    "/inbox",
+    "/account",
+    "/people",
+    "/people/hung",
+    "/people/changes",
+    "/agencies",
     "/khong-co-trang-nay",
 ]
 ANONYMOUS_PAGES = ["/signin", "/khong-co-trang-nay"]
