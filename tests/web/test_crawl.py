@@ -58,6 +58,8 @@ SIGNED_IN_PAGES = [
     "/tasks/kon-tum-2013:2.1",
     "/tasks/kon-tum-2013:1.2@2014",
     "/digest",
+    "/stats",
+    "/stats?plan=kon-tum-2013&period=2015",
     "/inbox",
     "/account",
     "/people",
