@@ -59,6 +59,14 @@ SIGNED_IN_PAGES = [
     "/tasks/kon-tum-2013:1.2@2014",
     "/digest",
     "/calendar",
+    "/stats",
+    "/stats?plan=kon-tum-2013&period=2015",
+    "/inbox",
+    "/account",
+    "/people",
+    "/people/hung",
+    "/people/changes",
+    "/agencies",
     "/khong-co-trang-nay",
 ]
 ANONYMOUS_PAGES = ["/signin", "/khong-co-trang-nay"]
