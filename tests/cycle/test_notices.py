@@ -33,7 +33,7 @@ def test_agencies_that_have_not_reported_are_reminded_then_escalated_once(
     with transaction(nghe_an) as s:
         progress.submit(
             s,
-            user(s, "khoa"),
+            user(s, "ha"),
             f"{PLAN}:1.5",
             "2018-H1",
             progress.ReportInput("Đang khảo sát"),

@@ -372,6 +372,8 @@ DYNAMIC = [
         for kind in ("report_due", "report_late", "silence")
     ),
     *(f"escalation.kind.{k}" for k in ("report_due", "report_late", "silence")),
+    # cli/cycle.py: w(f"extension.status.{status}")
+    *(f"extension.status.{x}" for x in ("pending", "approved", "refused")),
     # notifiers/i18n.py: Words.period
     "period.half",
     "period.year",
