@@ -70,8 +70,11 @@ def progress_submit(
     if as_json:
         emit_json({"ref": occ_ref, **shown})
         return
-    key = "cli.progress.submitted" if row.role == "lead" else "cli.progress.contributed"
-    click.echo(w(key, ref=occ_ref, period=w.period(row.period), version=row.version))
+    facts = {"ref": occ_ref, "period": w.period(row.period), "version": row.version}
+    if row.role == "lead":
+        click.echo(w("cli.progress.submitted", **facts))
+    else:
+        click.echo(w("cli.progress.contributed", **facts))
 
 
 @progress.command("list")
@@ -126,8 +129,11 @@ def _state_row(r: dict[str, Any], owner: str, w: Any) -> dict[str, Any]:
     if not r["reported"]:
         status = w("cli.progress.none")
     else:
-        key = "cli.progress.on_time" if r["on_time"] else "cli.progress.late"
-        status = w(key, day=w.date(r["first_on"]), version=r["versions"])
+        facts = {"day": w.date(r["first_on"]), "version": r["versions"]}
+        if r["on_time"]:
+            status = w("cli.progress.on_time", **facts)
+        else:
+            status = w("cli.progress.late", **facts)
     percent = r["report"]["percent"] if r["report"] else None
     return {
         "ref": r["ref"],

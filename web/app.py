@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import api, changes, cycle_api, pages, signin
+from web import api, changes, cycle_api, cycle_pages, pages, signin
 from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
@@ -97,6 +97,7 @@ def create_app(
             *signin.routes,
             *pages.routes,
             *changes.routes,
+            *cycle_pages.routes,
         ],
         middleware=[
             Middleware(

@@ -93,3 +93,30 @@ def test_a_silent_task_is_nudged_once_per_silence(nghe_an: sessionmaker[Session]
         assert kinds(again, ref) == [("silence", "2018-04-10")]
         rows = s.scalars(select(Escalation.scope).where(Escalation.kind == "silence"))
         assert sorted(rows) == ["2018-03-01", "2018-04-10"]
+
+
+def test_the_worklist_names_who_owes_the_report_being_collected(
+    nghe_an: sessionmaker[Session],
+) -> None:
+    from engine.worklist import Filters, worklist
+
+    with transaction(nghe_an) as s:
+        progress.submit(
+            s,
+            user(s, "ha"),
+            f"{PLAN}:1.5",
+            "2018-H1",
+            progress.ReportInput("Đang khảo sát"),
+            at=at(dt.date(2018, 6, 5)),
+        )
+    with transaction(nghe_an) as s:
+        rows = {r["ref"]: r for r in worklist(s, Filters(plan=PLAN), dt.date(2018, 6, 10))["rows"]}
+        # The worklist holds what is overdue or due soon: 1.1 of 2017 is overdue and unreported.
+        owed = rows[f"{PLAN}:1.1@2017"]["report_owed"]
+        assert owed == {"period": "2018-H1", "deadline": "2018-06-14"}
+    with transaction(nghe_an) as s:
+        from engine.lookup import load_occurrence
+        from engine.progress_owed import missing_reports
+
+        occs = [load_occurrence(s, f"{PLAN}:{code}") for code in ("1.4", "1.5")]
+        assert list(missing_reports(s, occs, dt.date(2018, 6, 10))) == [f"{PLAN}:1.4"]
