@@ -429,6 +429,7 @@ class BoardFlash(Base):
 # here so that every mapper is known whenever the models are.
 from engine.counts_models import OccurrenceCount  # noqa: E402
 from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
+from engine.scheduler_runs import SchedulerRun  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -441,6 +442,7 @@ __all__ = [
     "OccurrenceCount",
     "PeriodClosure",
     "ProgressReport",
+    "SchedulerRun",
     "Succession",
     "SuccessionAgency",
     "SuccessionApplied",

@@ -100,6 +100,8 @@ def create_app(
             *cycle_pages.routes,
         ],
         middleware=[
+            # Outermost, so the session cookie set inside it is marked Secure over HTTPS too.
+            Middleware(SecurityHeaders),
             Middleware(
                 SessionMiddleware,
                 secret_key=secret or secret_key(),
@@ -108,7 +110,6 @@ def create_app(
                 same_site="lax",
                 https_only=secure_cookies,
             ),
-            Middleware(SecurityHeaders),
             Middleware(RequestLimits),
         ],
         exception_handlers={
@@ -121,3 +122,18 @@ def create_app(
     app.state.engine = engine
     app.state.factory = db.session_factory(engine)
     return app
+
+
+# What ``dondoc serve`` hands to its workers: each builds its own app (and its
+# own connection pool) in its own process. The secret key is not passed: every
+# worker reads the same DONDOC_SECRET_KEY or key file (web.security.secret_key).
+DB_ENV_FOR_WORKERS = "DONDOC_SERVE_DB_URL"
+SECURE_ENV_FOR_WORKERS = "DONDOC_SERVE_SECURE_COOKIES"
+
+
+def app_for_workers() -> Starlette:
+    """The app of one ``dondoc serve`` worker (a uvicorn factory)."""
+    import os
+
+    url = os.environ[DB_ENV_FOR_WORKERS]
+    return create_app(url, secure_cookies=bool(os.environ.get(SECURE_ENV_FOR_WORKERS)))

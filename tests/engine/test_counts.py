@@ -1,7 +1,8 @@
 """The occurrence counts stay exactly in step with the occurrences (``engine.counts``).
 
 Random advances (suspensions, resumptions, cancellations and completions with
-their document dates among them), successions applied, a task archived by a
+their document dates among them), successions applied, extensions granted
+(``engine.extensions``), a task archived by a
 reload: after each round the stored counts equal a full recount, and the
 plans listing read from them equals the categories counted row by row.
 """
@@ -18,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import workflows
-from engine import counts
+from engine import counts, extensions
 from engine.db import transaction
+from engine.errors import DondocError
 from engine.models import Occurrence, Task
 from engine.succession import apply_due
 from engine.transition import advance
@@ -85,6 +87,27 @@ def _random_steps(
     return fired
 
 
+def _extensions(factory: sessionmaker[Session], rng: random.Random, actor: str) -> int:
+    """Ask for and grant later due days on open occurrences; returns how many were granted."""
+    granted = 0
+    with transaction(factory) as s:
+        refs = list(
+            s.scalars(select(Occurrence.ref).where(Occurrence.phase.in_(("not_started", "active"))))
+        )
+    for ref in rng.sample(refs, min(12, len(refs))):
+        try:
+            with transaction(factory) as s:
+                occ = s.scalar(select(Occurrence).where(Occurrence.ref == ref))
+                assert occ is not None
+                later = max(occ.due, dt.date(2026, 1, 1)) + dt.timedelta(days=rng.randint(1, 90))
+                extensions.request(s, user(s, actor), ref, later, "Chờ kinh phí")
+                extensions.decide(s, user(s, actor), ref, "approve", reason="Đồng ý")
+            granted += 1
+        except DondocError:
+            continue
+    return granted
+
+
 def test_counts_follow_random_advances_successions_and_an_archive(
     kon_tum: sessionmaker[Session], tmp_path: Path
 ) -> None:
@@ -97,6 +120,8 @@ def test_counts_follow_random_advances_successions_and_an_archive(
         add_user(s, "quang", "quang-ngai/sct", "coordinator")
     steps = _random_steps(kon_tum, rng, 30, since=dt.date(2025, 8, 1), actor="quang")
     assert steps > 10
+    _in_step(kon_tum)
+    assert _extensions(kon_tum, rng, "quang") > 3
     _in_step(kon_tum)
 
     data = yaml.safe_load(schema.plan_path("kon-tum-2013").read_text(encoding="utf-8"))
