@@ -132,6 +132,13 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Revision 0009 (engine.accounts, engine.inbox): where notices to the
+    # person go, a one-time password still to be changed, and the last event
+    # and escalation the inbox showed him.
+    email: Mapped[str | None] = mapped_column(String(254))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    inbox_event_seen: Mapped[int] = mapped_column(Integer, default=0)
+    inbox_escalation_seen: Mapped[int] = mapped_column(Integer, default=0)
 
     agency: Mapped[Agency] = relationship(viewonly=True)
 
@@ -373,7 +380,7 @@ class Escalation(Base):
     kind: Mapped[str] = mapped_column(String(20))
     scope: Mapped[str] = mapped_column(String(60), default="")
     level: Mapped[int] = mapped_column(Integer)
-    target_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    target_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
     cc: Mapped[list[str]] = mapped_column(JSONText, default=list)
     reason: Mapped[str] = mapped_column(Text)
     as_of: Mapped[dt.date] = mapped_column(Date)
@@ -440,6 +447,7 @@ from engine.succession_models import (  # noqa: E402
 )
 
 _ELSEWHERE = {
+    "AccountChange": "engine.account_models",
     "OccurrenceCount": "engine.counts_models",
     "ExtensionRequest": "engine.cycle_models",
     "PeriodClosure": "engine.cycle_models",

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import api, changes, cycle_api, cycle_pages, pages, signin
+from web import agencies, api, changes, cycle_api, cycle_pages, inbox, pages, people, signin
 from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
@@ -98,6 +98,9 @@ def create_app(
             *pages.routes,
             *changes.routes,
             *cycle_pages.routes,
+            *people.routes,
+            *agencies.routes,
+            *inbox.routes,
         ],
         middleware=[
             # Outermost, so the session cookie set inside it is marked Secure over HTTPS too.

@@ -202,6 +202,26 @@ def registry_keys() -> Iterator[tuple[str, str]]:
 
 # Keys the code builds from a fixed set (each line names where).
 DYNAMIC = [
+    # web/people.py, web/agencies.py: the sentence a form's ``_act`` says when it is done
+    "board.agency_saved",
+    "board.one_time_password_set",
+    "board.person_added",
+    "board.person_updated",
+    "board.token_revoked",
+    # web/templates/account_changes.html: _("board.change." ~ action), engine.accounts' actions
+    *(
+        f"board.change.{a}"
+        for a in (
+            "details",
+            "disabled",
+            "enabled",
+            "one_time_password",
+            "password_changed",
+            "password_set",
+            "token_issued",
+            "token_revoked",
+        )
+    ),
     # tasks_catalog/importer/sections.py: not_a_task returns the key the walker says
     "import.row_note",
     "import.row_total",

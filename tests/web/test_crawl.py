@@ -60,6 +60,12 @@ SIGNED_IN_PAGES = [
     "/plans/kon-tum-2013/periods/2014",
     "/plans/kon-tum-2013/periods/2014-H1",
     "/digest",
+    "/inbox",
+    "/account",
+    "/people",
+    "/people/hung",
+    "/people/changes",
+    "/agencies",
     "/khong-co-trang-nay",
 ]
 ANONYMOUS_PAGES = ["/signin", "/khong-co-trang-nay"]
