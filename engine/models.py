@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -446,6 +446,12 @@ from engine.succession_models import (  # noqa: E402
     holders_after,
 )
 
+if TYPE_CHECKING:  # what the names below are, for the type checker
+    from engine.account_models import AccountChange
+    from engine.counts_models import OccurrenceCount
+    from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport
+    from engine.scheduler_runs import SchedulerRun
+
 _ELSEWHERE = {
     "AccountChange": "engine.account_models",
     "OccurrenceCount": "engine.counts_models",
@@ -466,6 +472,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AccountChange",
+    "ExtensionRequest",
+    "OccurrenceCount",
+    "PeriodClosure",
+    "ProgressReport",
+    "SchedulerRun",
     "Succession",
     "SuccessionAgency",
     "SuccessionApplied",

@@ -66,11 +66,7 @@ _COMMON_TRIGGERS = (
     "replan",
     "succeed",
     # The follow-up cycle (engine.progress, engine.extensions): history entries, no state change.
-    "report",
-    "report_contribution",
-    "extension_request",
-    "extend",
-    "extension_refused",
+    *("report", "report_contribution", "extension_request", "extend", "extension_refused"),
 )
 
 
