@@ -60,6 +60,8 @@ SIGNED_IN_PAGES = [
     "/plans/kon-tum-2013/periods/2014",
     "/plans/kon-tum-2013/periods/2014-H1",
     "/digest",
+    "/stats",
+    "/stats?plan=kon-tum-2013&period=2015",
     "/inbox",
     "/account",
     "/people",
