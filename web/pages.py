@@ -21,6 +21,7 @@ from engine.errors import InvalidInput
 from engine.fields import parse_day
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
+from engine.reporting_periods import periods_of
 from engine.worklist import AGENCY_ROLES, Filters, completion_by, worklist
 from notifiers.i18n import words
 from notifiers.naming import Namer
@@ -164,6 +165,7 @@ def _plan(
         "timeline": timeline.build(rows, day, words(lang)),
         # The annual reports the board offers (web.exports): the years begun by today.
         "report_years": list(range(plan.period_start, min(plan.period_end, day.year) + 1)),
+        "periods": periods_of(plan),
     }
 
 
@@ -181,9 +183,12 @@ def _task(session: Session, user: User, namer: Namer, ref: str) -> dict[str, Any
     occ = load_occurrence(session, ref)
     offer = authz.offer(user, occ.task.plan, occ.task, archived=bool(occ.archived), occ=occ)
     plan = occ.task.plan
+    from web.cycle_pages import task_cycle
+
     w = words(namer.lang)
     limits = attachments.settings()
     return {
+        "cycle": task_cycle(session, user, occ, namer.lang),
         "task": record,
         "attachments": [{**a, "size_text": size_text(a["size"], w)} for a in record["attachments"]],
         "attach_accept": ",".join([*attachments.KINDS, *attachments.KINDS.values()]),
