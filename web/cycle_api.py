@@ -28,14 +28,15 @@ from engine.days import supported
 from engine.errors import InvalidInput
 from engine.models import User
 from engine.text import excerpt
-from web.api import MAX_BODY, ApiError, _answer, _at, _day, _json, _too_deep
+from web.api import MAX_BODY, MAX_DEPTH, ApiError, _answer, _at, _day, _json
+from web.limits import too_deep
 
 
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise ApiError(413, "body_too_large", limit=MAX_BODY)
-    if _too_deep(raw):
+    if too_deep(raw, MAX_DEPTH):
         raise ApiError(422, "body_not_object")
     try:
         body = json.loads(raw or b"null")
