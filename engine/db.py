@@ -29,7 +29,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # database with it; reading it from the migration scripts would import Alembic
 # (about 150 ms of CPU) on every command. tests/engine/test_db.py pins it to
 # Alembic's own head, so a new migration that forgets to move it fails there.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0010"
 
 
 def default_url() -> str:
@@ -147,6 +147,7 @@ def describe(engine: Engine) -> str:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     from engine import seal  # noqa: F401 - registers the seal written after every flush
+    from engine import search  # noqa: F401 - registers the search index kept after every flush
 
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import api, changes, pages, signin
+from web import api, changes, pages, search, signin
 from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
@@ -89,10 +89,14 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Mount("/api/v1", routes=[*api.routes, Route("/{rest:path}", api.not_found)]),
+            Mount(
+                "/api/v1",
+                routes=[*api.routes, *search.api_routes, Route("/{rest:path}", api.not_found)],
+            ),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *signin.routes,
             *pages.routes,
+            *search.routes,
             *changes.routes,
         ],
         middleware=[

@@ -58,6 +58,8 @@ SIGNED_IN_PAGES = [
     "/tasks/kon-tum-2013:2.1",
     "/tasks/kon-tum-2013:1.2@2014",
     "/digest",
+    "/search?q=chi+thi",
+    "/search?q=xyzzy",
     "/khong-co-trang-nay",
 ]
 ANONYMOUS_PAGES = ["/signin", "/khong-co-trang-nay"]
