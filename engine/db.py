@@ -146,8 +146,10 @@ def describe(engine: Engine) -> str:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    from engine import seal  # noqa: F401 - registers the seal written after every flush
-    from engine import search  # noqa: F401 - registers the search index kept after every flush
+    from engine import (
+        seal,  # noqa: F401 - registers the seal written after every flush
+        search,  # noqa: F401 - registers the search index kept after every flush
+    )
 
     return sessionmaker(engine, expire_on_commit=False)
 

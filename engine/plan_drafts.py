@@ -4,8 +4,9 @@ Between the upload of an annex and its loading a coordinator corrects the
 draft in the browser, possibly over several visits: the draft lives here
 (``plan_drafts``, revision 0010), not in a cookie. ``catalog`` is the
 importer's plan in the FORMAT.md shape (corrected as the coordinator goes);
-``report`` is the import report, each point with the task code it concerns
-and its sentence in both languages, as worded at upload.
+``report`` is the import report (``points``: each with the task code it
+concerns and its sentence in both languages, as worded at upload) and the
+names the annex printed for agencies no directory holds (``unknown``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.errors import NotFound
-from engine.models import Base, JSONText, UTCDateTime, User, utcnow
+from engine.models import Base, JSONText, User, UTCDateTime, utcnow
 
 # How long an untouched draft is kept.
 LIFETIME = dt.timedelta(days=30)
@@ -33,7 +34,7 @@ class PlanDraft(Base):
     file_name: Mapped[str] = mapped_column(String(300))
     plan_id: Mapped[str] = mapped_column(String(80))
     catalog: Mapped[dict[str, Any]] = mapped_column(JSONText)
-    report: Mapped[list[dict[str, Any]]] = mapped_column(JSONText, default=list)
+    report: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -44,7 +45,7 @@ def save_draft(
     *,
     file_name: str,
     catalog: dict[str, Any],
-    report: list[dict[str, Any]],
+    report: dict[str, Any],
 ) -> PlanDraft:
     """Keep a new draft for ``user``; drafts untouched for ``LIFETIME`` are forgotten."""
     now = utcnow()

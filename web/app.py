@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import api, changes, pages, search, signin
+from web import api, changes, pages, search, signin, uploads
 from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
@@ -95,6 +95,7 @@ def create_app(
             ),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *signin.routes,
+            *uploads.routes,
             *pages.routes,
             *search.routes,
             *changes.routes,

@@ -202,6 +202,11 @@ def registry_keys() -> Iterator[tuple[str, str]]:
 
 # Keys the code builds from a fixed set (each line names where).
 DYNAMIC = [
+    # web/templates/draft.html: _("board.recurrence." ~ r) for engine.plan_spec.RECURRENCES
+    *(
+        f"board.recurrence.{r}"
+        for r in ("once", "yearly", "half_yearly", "quarterly", "continuous")
+    ),
     # tasks_catalog/importer/sections.py: not_a_task returns the key the walker says
     "import.row_note",
     "import.row_total",
