@@ -173,7 +173,7 @@ def _reindex_after_flush(session: Session, _context: Any) -> None:
     touched: set[int] = set()
     tasks: set[int] = set()
     for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Event):
+        if isinstance(obj, Event) and obj.occurrence_id is not None:
             touched.add(obj.occurrence_id)
         elif isinstance(obj, Occurrence) and obj.id is not None:
             touched.add(obj.id)
@@ -184,7 +184,6 @@ def _reindex_after_flush(session: Session, _context: Any) -> None:
             touched.update(
                 session.scalars(select(Occurrence.id).where(Occurrence.task_id.in_(sorted(tasks))))
             )
-    touched.discard(None)  # type: ignore[arg-type]
     if touched:
         reindex(session, touched)
 

@@ -28,13 +28,17 @@ FORMATS = {
 }
 
 
-@pytest.fixture
-def hoa(kon_tum: sessionmaker[Session], passwords: str) -> str:
+def add_nghe_an_coordinator(factory: sessionmaker[Session]) -> str:
     """A coordinator of Nghệ An's Department of Industry and Trade, with the test password."""
-    with db.transaction(kon_tum) as s:
+    with db.transaction(factory) as s:
         add_user(s, "hoa", "nghe-an/sct", "coordinator")
         auth.set_password(s, "hoa", PASSWORD)
     return "hoa"
+
+
+@pytest.fixture
+def hoa(kon_tum: sessionmaker[Session], passwords: str) -> str:
+    return add_nghe_an_coordinator(kon_tum)
 
 
 def upload(client: TestClient, path: Path, year: str = "2027", title: str = "") -> object:
