@@ -121,7 +121,8 @@ async def _upload_annex(request: Request, form: FormData | None) -> Response:
         )
     except DondocError as exc:
         return await _upload_refused(request, exc, typed)
-    report = {"points": _points(result.report), "unknown": unknown_names(result)}
+    unknown = unknown_names(result)
+    report = {"points": _points(result.report, province, unknown), "unknown": unknown}
 
     def keep(session: Session, user: User) -> int:
         name = annex.filename if isinstance(annex, UploadFile) else ""
@@ -159,20 +160,37 @@ def _worded(w: Words, exc: DondocError) -> list[str]:
     return [w.error(exc, face="board")]
 
 
-def _points(report: list[Any]) -> list[dict[str, Any]]:
-    """The import report as stored with the draft: the task each point concerns, both languages."""
-    vi, en = words("vi"), words("en")
+def _points(report: list[Any], province: str, unknown: dict[str, str]) -> list[dict[str, Any]]:
+    """The import report as stored with the draft: the task each point concerns, both languages.
+
+    People read agencies by name, not by code, and the plan's points stand above
+    the table that is the plan: neither names a code.
+    """
+    choices = agency_choices(province)
+    names = {
+        "vi": {**{a.code: a.name_vi for a in choices}, **unknown},
+        "en": {**{a.code: a.name_en for a in choices}, **unknown},
+    }
     points = []
     for point in report:
         kind, name = point.where or ("", "")
-        points.append(
-            {
-                "task": name if kind == "task" else None,
-                "vi": vi.problem(point),
-                "en": en.problem(point),
-            }
-        )
+        worded = {}
+        for lang in ("vi", "en"):
+            facts = {k: _named(v, names[lang]) for k, v in point.facts.items()}
+            plain = dataclasses.replace(
+                point, facts=facts, where=point.where if kind == "task" else None
+            )
+            worded[lang] = words(lang).problem(plain)
+        points.append({"task": name if kind == "task" else None, **worded})
     return points
+
+
+def _named(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, list):
+        return [names.get(v, v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 # ---------------------------------------------------------------- the draft
@@ -208,7 +226,13 @@ def _draft(session: Session, user: User, namer: Namer, draft_id: int, lang: str)
         "workflows": workflows.names(),
         "recurrences": RECURRENCES,
         "may_load": authz.can_load_plan(user, str(catalog.get("province", ""))),
+        "untitled": untitled,
     }
+
+
+def untitled(title: str) -> bool:
+    """The importer's placeholder ("TODO: ...") or nothing: the plan needs its name first."""
+    return not title.strip() or title.startswith("TODO")
 
 
 def _draft_id(request: Request) -> int:
@@ -229,6 +253,9 @@ def corrected(catalog: dict[str, Any], form: FormData, known: set[str]) -> dict[
         value = str(form.get(key, "")).strip()
         if value:
             plan[key] = value[:1000]
+    if untitled(str(plan.get("title_en", ""))) and not untitled(str(plan.get("title_vi", ""))):
+        # Until somebody translates it, the English board shows the plan's own name.
+        plan["title_en"] = plan["title_vi"]
     start, end = str(form.get("period_start", "")).strip(), str(form.get("period_end", "")).strip()
     if start and end:
         plan["period"] = {"start": _year(start), "end": _year(end)}
@@ -287,6 +314,8 @@ async def draft_form(request: Request) -> Response:
         draft = draft_of(session, user, draft_id)
         catalog = draft.catalog
         authz.require_load_plan(user, str(catalog.get("province", "")), str(catalog.get("id")))
+        if untitled(str(catalog.get("title_vi", ""))):
+            raise InvalidInput("plan_untitled", plan=str(catalog.get("id")))
         report = load_draft(session, catalog)
         session.delete(draft)
         flash = {

@@ -93,6 +93,9 @@ def test_every_format_the_importer_reads_becomes_a_draft_with_its_points_beside_
     assert "Chưa có trong danh bạ: Bộ Khoa học và Công nghệ" in row
     # A reload shows the same draft: it is kept on the server, not in the browser.
     assert client.get(location, params={"lang": "vi"}).text.count('<tr id="task-') == 8
+    # And the upload page lists it, to come back to later.
+    listed = client.get("/plans/upload")
+    assert listed.status_code == 200 and f'href="{location}"' in listed.text
 
 
 def test_the_coordinator_corrects_agencies_and_loads_the_plan_then_a_reload_keeps_history(
@@ -107,6 +110,9 @@ def test_the_coordinator_corrects_agencies_and_loads_the_plan_then_a_reload_keep
     refused = client.post(location, data={**draft_form(page), "action": "load"})
     assert refused.status_code == 422
     assert "nghe-an/unmapped-bo-khoa-hoc-va-cong-nghe" in refused.text
+    # The points beside the rows name agencies by name and the plan by nothing: no codes.
+    shown = re.sub(r"<[^>]+>", " ", page)
+    assert "nghe-an/" not in shown and "nghe-an-2027" not in shown
     with db.transaction(kon_tum) as s:
         assert s.get(Plan, "nghe-an-2027") is None
     form = draft_form(page)
@@ -130,7 +136,9 @@ def test_the_coordinator_corrects_agencies_and_loads_the_plan_then_a_reload_keep
         advance(s, user(s, hoa), "nghe-an-2027:I.1", "comment", note="Đã đăng tin trên báo")
     assert client.get(location).status_code == 404  # a loaded draft is gone
     # The same annex again, one title corrected: the plan is updated, its history kept.
-    second = upload(client, source).headers["location"]
+    second = upload(client, source, title="Kế hoạch thực hiện sản xuất sạch hơn").headers[
+        "location"
+    ]
     form = draft_form(client.get(second).text)
     form["t0-co"] = ["nghe-an/snnmt", "nghe-an/dai-ptth"]
     form["t3-co"] = ["nghe-an/skhcn"]
@@ -173,6 +181,21 @@ def test_a_file_the_importer_does_not_read_or_too_large_is_refused_in_the_page(
     big = tmp_path / "annex.md"
     big.write_bytes(b"x" * (9 * 1024 * 1024))
     assert upload(client, big).status_code == 413
+
+
+def test_a_plan_without_a_name_is_not_loaded(
+    client: TestClient, hoa: str, tmp_path: Path, kon_tum: sessionmaker[Session]
+) -> None:
+    sign_in(client, hoa)
+    location = upload(client, corpus.markdown(tmp_path / "a.md")).headers["location"]
+    page = client.get(location, params={"lang": "en"}).text
+    assert 'id="title_vi" name="title_vi" value=""' in page
+    form = {**draft_form(page), "action": "load"}
+    form["t0-co"] = ["nghe-an/snnmt"]
+    form["t3-co"] = []
+    refused = client.post(location, data=form)
+    assert refused.status_code == 422
+    assert "Fill in the name of plan nghe-an-2027 before loading it." in refused.text
 
 
 def test_the_upload_keeps_nothing_but_the_draft(
