@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -94,22 +94,46 @@ def scheduler() -> None:
 
 
 @scheduler.command("run")
+@click.option(
+    "--poll-seconds",
+    type=click.FloatRange(0.1, 3600),
+    default=15.0,
+    show_default=True,
+    envvar="DONDOC_SCHEDULER_POLL_SECONDS",
+    help="How often a stand-by asks for the lead and the leader checks it still has it.",
+)
 @pass_ctx
-def scheduler_run(obj: Context) -> None:
-    """Run the scheduler in the foreground until SIGTERM or Ctrl-C; one per database.
+def scheduler_run(obj: Context, poll_seconds: float) -> None:
+    """Run the scheduler in the foreground until SIGTERM or Ctrl-C.
+
+    On PostgreSQL any number may run: one leads, the others stand by and take
+    over within --poll-seconds when it stops. On SQLite only one may run.
 
     \b
     Example: dondoc --db postgresql://127.0.0.1/dondoc scheduler run
     """
     from cli.schedule import jobs
     from engine import db
+    from engine.leadership import leadership_for
     from engine.scheduler import run_forever
 
     w = obj.w
     engine = obj.engine()
+    where = db.describe(engine)
+    factory = db.session_factory(engine)
+    seconds = f"{poll_seconds:g}"
+
+    def say(key: str) -> Callable[[], None]:
+        return lambda: click.echo(w(key, database=where, seconds=seconds))
+
     run_forever(
-        jobs(db.session_factory(engine), lang=obj.lang),
-        on_ready=lambda: click.echo(w("cli.scheduler.running", database=db.describe(engine))),
+        jobs(factory, lang=obj.lang),
+        leadership=leadership_for(db.resolve_url(obj.db)),
+        factory=factory,
+        poll=poll_seconds,
+        on_ready=say("cli.scheduler.running"),
+        on_standby=say("cli.scheduler.standing_by"),
+        on_lost=say("cli.scheduler.lost"),
     )
     click.echo(w("cli.scheduler.stopped"))
 

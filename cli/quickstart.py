@@ -110,7 +110,8 @@ def _sweep_digest_dispatch(
         task = item["code"]
         if item.get("year"):
             task = w("words.code_in_year", code=item["code"], year=item["year"])
-        lead = names.short(item["owner"], w.lang) if item.get("owner") else ""
+        # Full names: after the 2025 mergers a short "Sở Công Thương" names several.
+        lead = names.full(item["owner"], w.lang) if item.get("owner") else ""
         yield f"  {plan_names.get(item['plan'], item['plan'])}: {task} — {lead} — {days}"
     yield w("cli.quickstart.digests", queued=queued.queued, already=queued.already)
     config = load_config()

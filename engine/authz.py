@@ -211,3 +211,97 @@ def require_audit(user: User) -> None:
     """Raise ``NotAllowed`` unless ``user`` may run the history audit."""
     if not can_audit(user):
         raise NotAllowed("audit", **actor_facts(user))
+
+
+# ---------------------------------------------------------------- the follow-up cycle
+
+
+def report_role(
+    user: User, plan: Plan, task: Task, occ: Occurrence, day: dt.date | None = None
+) -> tuple[str, str] | None:
+    """Which agency ``user`` reports for on ``occ``, and as what: ("lead" or "co"), or None.
+
+    A lead agency's officer reports for their agency; the plan's coordinator
+    records the owner's report (a paper report typed in); a co-operating
+    agency's officer or contributor adds a contribution.
+    """
+    held = Holders.of(plan, task, occ, day)
+    if not user.active:
+        return None
+    if user.role == "officer" and user.agency_code in held.leads:
+        return user.agency_code, "lead"
+    if _coordinates(user, held):
+        if user.agency_code in held.leads or not held.leads:
+            return user.agency_code, "lead"
+        return held.leads[0], "lead"
+    if user.role in ("officer", "contributor") and user.agency_code in held.co:
+        return user.agency_code, "co"
+    return None
+
+
+def require_report(
+    user: User, plan: Plan, task: Task, occ: Occurrence, day: dt.date | None = None
+) -> tuple[str, str]:
+    """The (agency, role) ``user`` reports as on ``occ``; ``NotAllowed`` when none."""
+    found = report_role(user, plan, task, occ, day)
+    if found is not None:
+        return found
+    reason = "inactive" if not user.active else "viewer" if user.role == "viewer" else "report"
+    raise NotAllowed(
+        reason, ref=occ.ref, trigger="report", workflow=task.workflow, **actor_facts(user)
+    )
+
+
+def can_decide_cycle(user: User, plan: Plan, day: dt.date | None = None) -> bool:
+    """Close a reporting period, decide an extension: the plan's coordinators.
+
+    A plan naming another deciding level is not read yet: its coordinators decide.
+    """
+    held = Holders(plan.responsible_on(day or local_day(utcnow())), [], [])
+    return _coordinates(user, held)
+
+
+def require_close_period(user: User, plan: Plan) -> None:
+    if not can_decide_cycle(user, plan):
+        raise NotAllowed("close_period", plan=plan.id, **actor_facts(user))
+
+
+def can_request_extension(
+    user: User, plan: Plan, task: Task, occ: Occurrence, day: dt.date | None = None
+) -> bool:
+    """Ask for a later due day: the lead agencies' officers, and the coordinators for them."""
+    return _advances(user, Holders.of(plan, task, occ, day))
+
+
+def require_extension_request(
+    user: User, plan: Plan, task: Task, occ: Occurrence, day: dt.date | None = None
+) -> str:
+    """The agency asking (the user's, or the owner's when a coordinator asks for it)."""
+    held = Holders.of(plan, task, occ, day)
+    if not _advances(user, held):
+        reason = (
+            "inactive" if not user.active else "viewer" if user.role == "viewer" else "not_lead"
+        )
+        owner_code = held.leads[0] if held.leads else held.responsible
+        agency, responsible, owner = _named(plan, user.agency_code, held.responsible, owner_code)
+        raise NotAllowed(
+            reason,
+            ref=occ.ref,
+            trigger="extension_request",
+            workflow=task.workflow,
+            responsible=responsible,
+            owner=owner,
+            **actor_facts(user, agency),
+        )
+    if user.agency_code in held.leads or not held.leads:
+        return user.agency_code
+    return held.leads[0]
+
+
+def require_extension_decision(user: User, plan: Plan, ref: str) -> None:
+    if not can_decide_cycle(user, plan):
+        responsible_code = plan.responsible_on(local_day(utcnow()))
+        agency, responsible = _named(plan, user.agency_code, responsible_code)
+        raise NotAllowed(
+            "extension_decision", ref=ref, responsible=responsible, **actor_facts(user, agency)
+        )

@@ -10,6 +10,7 @@ never takes the write lock. PostgreSQL is reached through psycopg 3.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,10 +147,12 @@ def describe(engine: Engine) -> str:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    from engine import (
-        seal,  # noqa: F401 - registers the seal written after every flush
-        search,  # noqa: F401 - registers the search index kept after every flush
-    )
+    # The models first: they import their satellite modules (counts_models,
+    # scheduler_runs) themselves, and ``counts`` imported first made a cycle
+    # that broke ``dondoc scheduler run``.
+    importlib.import_module("engine.models")
+    # Register what is kept after every flush: the seal, the counts, the search index.
+    from engine import counts, seal, search  # noqa: F401
 
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine import status
 from engine.errors import NotFound
 from engine.ladder import days_overdue
-from engine.lookup import get_plan
+from engine.lookup import close_matches, get_plan
 from engine.models import Escalation, Event, Occurrence, Plan, Task
 from engine.names import AgencyNames
 from engine.views import occurrence_query, occurrence_row, task_rows
@@ -140,7 +140,8 @@ class DigestBook:
     def data(self, *, plan_id: str | None = None, agency: str | None = None) -> dict[str, Any]:
         """As ``digest_data(session, plan_id=..., agency=..., as_of=...)``."""
         if plan_id is not None and plan_id not in self.plans:
-            raise NotFound("no_plan", plan=plan_id, known=list(self.plans))
+            known = close_matches(plan_id, list(self.plans))
+            raise NotFound("no_plan", plan=plan_id, known=known, count=len(self.plans))
         if agency is not None:
             wanted = self._by_agency.get(agency, [])
             if plan_id is not None:

@@ -34,6 +34,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine import ladder
+from engine.extensions import extension_counts, ladder_scope
 from engine.ledger import SessionSource, recorded_levels, unit_of_work
 from engine.models import OPEN_PHASES, Occurrence, Plan
 from engine.outbox import AgencyBook
@@ -121,10 +122,13 @@ def sweep(
 def _sweep_overdue(session: Session, ctx: SweepContext) -> list[EscalationRecord]:
     occurrences = candidates(session, overdue_query(ctx.as_of))
     done = recorded_levels(session, [o.id for o in occurrences], OVERDUE)
+    extended = extension_counts(session, [o.id for o in occurrences])
     book = SuccessionBook(session)
 
     def due_of(occ: Occurrence) -> Due | None:
         plan = occ.task.plan
+        # After an approved extension the ladder starts again from the new day.
+        scope = ladder_scope(extended.get(occ.id, 0), occ.due)
         cal = ctx.calendars.for_plan(plan.id, plan.details)
         steps = [
             Step(
@@ -134,13 +138,13 @@ def _sweep_overdue(session: Session, ctx: SweepContext) -> list[EscalationRecord
                 reached_on=cal.add_working_days(occ.due, s.after_working_days),
             )
             for s in ladder.pending_levels(
-                cal, occ.due, ctx.as_of, done.get((occ.id, ""), set()), plan_ladder(plan)
+                cal, occ.due, ctx.as_of, done.get((occ.id, scope), set()), plan_ladder(plan)
             )
         ]
         if not steps:
             return None
         check_agencies(steps, ctx.agencies)
-        return Due(occ, OVERDUE, "", steps, ladder.days_overdue(cal, occ.due, ctx.as_of))
+        return Due(occ, OVERDUE, scope, steps, ladder.days_overdue(cal, occ.due, ctx.as_of))
 
     return record(session, per_plan(occurrences, ctx, due_of), ctx)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,17 +15,21 @@ from engine.models import Occurrence, Plan, Task
 from engine.refs import format_ref, parse_ref
 from engine.windows import occurrence_key
 
-#: How many known names a "not found" error quotes: enough to spot a typo,
+#: How many close names a "not found" error quotes: enough to spot a typo,
 #: never a whole catalog.
-MAX_SUGGESTIONS = 12
+MAX_SUGGESTIONS = 5
+
+
+def close_matches(wanted: str, names: Sequence[str]) -> list[str]:
+    """The few ``names`` closest to ``wanted`` (``difflib``), best first."""
+    return difflib.get_close_matches(wanted, list(names), n=MAX_SUGGESTIONS, cutoff=0.5)
 
 
 def get_plan(session: Session, plan_id: str) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None:
-        known = list(session.scalars(select(Plan.id).order_by(Plan.id).limit(MAX_SUGGESTIONS)))
-        total = session.scalar(select(func.count()).select_from(Plan)) or 0
-        raise NotFound("no_plan", plan=plan_id, known=known, known_total=total)
+        ids = list(session.scalars(select(Plan.id).order_by(Plan.id)))
+        raise NotFound("no_plan", plan=plan_id, known=close_matches(plan_id, ids), count=len(ids))
     return plan
 
 
@@ -34,14 +39,18 @@ def load_occurrence(session: Session, text: str) -> Occurrence:
     plan = get_plan(session, ref.plan)
     task = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.code == ref.code))
     if task is None:
-        codes = session.scalars(
-            select(Task.code)
-            .where(Task.plan_id == plan.id)
-            .order_by(Task.position)
-            .limit(MAX_SUGGESTIONS)
+        codes = list(
+            session.scalars(
+                select(Task.code).where(Task.plan_id == plan.id).order_by(Task.position)
+            )
         )
-        total = session.scalar(select(func.count()).where(Task.plan_id == plan.id)) or 0
-        raise NotFound("no_task", plan=plan.id, code=ref.code, known=list(codes), known_total=total)
+        raise NotFound(
+            "no_task",
+            plan=plan.id,
+            code=ref.code,
+            known=close_matches(ref.code, codes),
+            count=len(codes),
+        )
     occs = list(
         session.scalars(
             select(Occurrence)

@@ -427,6 +427,9 @@ class BoardFlash(Base):
 
 # The succession tables live in their own module (one concept each); imported
 # here so that every mapper is known whenever the models are.
+from engine.counts_models import OccurrenceCount  # noqa: E402
+from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
+from engine.scheduler_runs import SchedulerRun  # noqa: E402
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
@@ -434,4 +437,14 @@ from engine.succession_models import (  # noqa: E402
     holders_after,
 )
 
-__all__ = ["Succession", "SuccessionAgency", "SuccessionApplied", "holders_after"]
+__all__ = [
+    "ExtensionRequest",
+    "OccurrenceCount",
+    "PeriodClosure",
+    "ProgressReport",
+    "SchedulerRun",
+    "Succession",
+    "SuccessionAgency",
+    "SuccessionApplied",
+    "holders_after",
+]

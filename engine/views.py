@@ -7,9 +7,10 @@ line, the web board and the digests print the same facts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import workflows
@@ -123,6 +124,7 @@ def occurrence_row(occ: Occurrence, as_of: dt.date, agency: str | None = None) -
         "plan": task.plan_id,
         "code": task.code,
         "year": occ.year,
+        "period": occ.period,
         "title": task.title,
         "workflow": task.workflow,
         "state": occ.state,
@@ -180,6 +182,7 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
         "plan": plan.id,
         "code": task.code,
         "year": occ.year,
+        "period": occ.period,
         "section": task.section,
         "title": task.title,
         "actions": list(task.actions),
@@ -231,13 +234,26 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
 
 
 def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """One row per loaded plan with its counts by status category."""
+    """One row per loaded plan with its counts by status category.
+
+    The counts come from ``engine.counts`` (kept in step with every change),
+    so the cost grows with the number of plans, not of occurrences.
+    """
+    from engine.counts import plan_counts
+
     as_of = as_of or today()
+    by_plan = plan_counts(session, as_of)
+    live_tasks = dict(
+        session.execute(
+            select(Task.plan_id, func.count())
+            .where(or_(Task.archived.is_(False), Task.archived.is_(None)))
+            .group_by(Task.plan_id)
+        ).all()
+    )
     rows = []
-    for plan in session.scalars(select(Plan).order_by(Plan.id)):
-        counts: dict[str, int] = {}
-        for row in task_rows(session, plan_id=plan.id, as_of=as_of):
-            counts[row["status_category"]] = counts.get(row["status_category"], 0) + 1
+    plans = select(Plan).options(selectinload(Plan.applied)).order_by(Plan.id)
+    for plan in session.scalars(plans):
+        counts = by_plan.get(plan.id) or Counter()
         rows.append(
             {
                 "id": plan.id,
@@ -248,9 +264,11 @@ def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, 
                 "responsible": plan.responsible_on(as_of),
                 "title_vi": plan.title_vi,
                 "title_en": plan.title_en,
-                "tasks": len([t for t in plan.tasks if not t.archived]),
+                "tasks": live_tasks.get(plan.id, 0),
                 "occurrences": sum(counts.values()),
-                "by_status": counts,
+                "by_status": {
+                    c.replace("_", "-"): counts[c] for c in status.CATEGORIES if counts.get(c)
+                },
             }
         )
     return rows

@@ -65,6 +65,12 @@ _COMMON_TRIGGERS = (
     "create",
     "replan",
     "succeed",
+    # The follow-up cycle (engine.progress, engine.extensions): history entries, no state change.
+    "report",
+    "report_contribution",
+    "extension_request",
+    "extend",
+    "extension_refused",
 )
 
 

@@ -43,6 +43,24 @@ def _english_and_strict_words(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STRICT_ENV, "1")
 
 
+# What a test run may leave in the checkout: caches, never a file a command wrote.
+CHECKOUT = Path(__file__).resolve().parent.parent
+RUN_LEFTOVERS = {".hypothesis", ".pytest_cache", "__pycache__"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _checkout_left_as_found() -> Iterator[None]:
+    """A command under test that writes a relative path writes it in the test's folder.
+
+    (A fuzzed ``export ics -o consult`` once left ``consult`` in the checkout,
+    and it was committed.)
+    """
+    before = set(os.listdir(CHECKOUT))
+    yield
+    left = sorted(set(os.listdir(CHECKOUT)) - before - RUN_LEFTOVERS)
+    assert not left, f"the test run left files in the checkout: {left}"
+
+
 def _pg_available() -> str | None:
     try:
         engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})

@@ -50,6 +50,7 @@ from engine.errors import (
     StorageError,
     TransitionNotAllowed,
 )
+from engine.listing import task_page
 from engine.models import User
 from engine.text import excerpt
 from engine.transition import advance
@@ -57,6 +58,7 @@ from engine.workdays import VIETNAM_TZ
 from notifiers.i18n import best_lang, words
 from notifiers.workflow_text import label_record
 from web import openapi
+from web.paging import envelope, sliced, window
 from web.security import bearer
 from web.store import run
 
@@ -110,7 +112,10 @@ def refusal(request: Request, error: DondocError | ApiError) -> JSONResponse:
     w = words(request_lang(request))
     if isinstance(error, ApiError):
         return error_response(error.status, w(f"api.{error.code}", **error.facts), error.code)
-    extra = {"missing": error.missing} if isinstance(error, MissingFields) else {}
+    extra: dict[str, Any] = {"missing": error.missing} if isinstance(error, MissingFields) else {}
+    if isinstance(error, NotFound) and isinstance(error.facts.get("known"), list):
+        # The few close names a "not found" quotes (engine.lookup.close_matches).
+        extra["suggestions"] = error.facts["known"]
     return error_response(status_for(error), w.error(error), error.code, **extra)
 
 
@@ -155,7 +160,13 @@ async def list_plans(request: Request) -> Response:
     day = _day_or_none(request)
     if isinstance(day, Response):
         return day
-    return await _answer(request, lambda s, _u: _json(views.plan_rows(s, as_of=day)))
+
+    def work(session: Session, _user: User) -> Response:
+        limit, offset = window(request)
+        page = sliced(views.plan_rows(session, as_of=day), limit, offset)
+        return _json(envelope(request, page))
+
+    return await _answer(request, work)
 
 
 async def list_tasks(request: Request) -> Response:
@@ -165,14 +176,17 @@ async def list_tasks(request: Request) -> Response:
     q = request.query_params
 
     def work(session: Session, _user: User) -> Response:
-        rows = views.task_rows(
+        limit, offset = window(request)
+        page = task_page(
             session,
             plan_id=q.get("plan") or None,
             agency=q.get("agency") or None,
             status_filter=q.get("status") or None,
             as_of=day,
+            limit=limit,
+            offset=offset,
         )
-        return _json(rows)
+        return _json(envelope(request, page))
 
     return await _answer(request, work)
 
@@ -320,8 +334,10 @@ async def list_escalations(request: Request) -> Response:
     def work(session: Session, _user: User) -> Response:
         from engine.escalation import sweep
 
+        limit, offset = window(request)
         result = sweep(session, as_of=day or views.today(), dry_run=True)
-        return _json([r.as_dict() for r in result.records])
+        page = sliced([r.as_dict() for r in result.records], limit, offset)
+        return _json(envelope(request, page))
 
     return await _answer(request, work)
 

@@ -40,6 +40,38 @@ def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _page(item: str) -> dict[str, Any]:
+    """A list's page (``web.paging``): the rows, how many in all, where the next page is."""
+    return {
+        "type": "object",
+        "required": ["items", "total", "limit", "offset", "next"],
+        "properties": {
+            "items": {"type": "array", "items": _ref(item)},
+            "total": {"type": "integer", "minimum": 0},
+            "limit": {"type": "integer", "minimum": 1},
+            "offset": {"type": "integer", "minimum": 0},
+            "next": {"type": "string", "nullable": True},
+        },
+    }
+
+
+# Every list answers a page: 100 rows unless ``limit`` asks otherwise (at most 1,000).
+_PAGING = [
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+    },
+    {
+        "name": "offset",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 0, "default": 0},
+    },
+]
+
+
 _AS_OF = {
     "name": "as_of",
     "in": "query",
@@ -107,6 +139,8 @@ SCHEMAS: dict[str, Any] = {
             "plan": _STR,
             "code": _STR,
             "year": {"type": "integer", "nullable": True},
+            # A half-year or quarter of a recurring task ("2027-H1"); null otherwise.
+            "period": {"type": "string", "nullable": True},
             "title": _STR,
             "workflow": _STR,
             "state": _STR,
@@ -163,6 +197,8 @@ SCHEMAS: dict[str, Any] = {
             "plan": _STR,
             "code": _STR,
             "year": {"type": "integer", "nullable": True},
+            # A half-year or quarter of a recurring task ("2027-H1"); null otherwise.
+            "period": {"type": "string", "nullable": True},
             "section": _STR,
             "title": _STR,
             "actions": _STRS,
@@ -274,9 +310,9 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Loaded plans with their counts by status category",
                     "operationId": "listPlans",
-                    "parameters": [_AS_OF],
+                    "parameters": [_AS_OF, *_PAGING],
                     "responses": {
-                        "200": _ok("The plans", {"type": "array", "items": _ref("Plan")}),
+                        "200": _ok("A page of the plans", _page("Plan")),
                         **_COMMON_ERRORS,
                     },
                 }
@@ -295,9 +331,10 @@ def document() -> dict[str, Any]:
                             "schema": {"type": "string", "enum": list(STATUS_FILTERS)},
                         },
                         _AS_OF,
+                        *_PAGING,
                     ],
                     "responses": {
-                        "200": _ok("The rows", {"type": "array", "items": _ref("TaskRow")}),
+                        "200": _ok("A page of the rows", _page("TaskRow")),
                         "404": _error("No such plan."),
                         **_COMMON_ERRORS,
                     },
@@ -358,11 +395,11 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Levels a sweep on as_of would record (dry run; nothing is written)",
                     "operationId": "pendingEscalations",
-                    "parameters": [_AS_OF],
+                    "parameters": [_AS_OF, *_PAGING],
                     "responses": {
                         "200": _ok(
-                            "What 'dondoc escalate --dry-run --json' prints",
-                            {"type": "array", "items": _ref("PendingEscalation")},
+                            "A page of what 'dondoc escalate --dry-run --json' prints",
+                            _page("PendingEscalation"),
                         ),
                         **_COMMON_ERRORS,
                     },
@@ -430,9 +467,10 @@ def document() -> dict[str, Any]:
                     "operationId": "search",
                     "parameters": [
                         {"name": "q", "in": "query", "required": True, "schema": _PARAM},
+                        *_PAGING,
                     ],
                     "responses": {
-                        "200": _ok("The rows", {"type": "array", "items": _ref("TaskRow")}),
+                        "200": _ok("A page of the rows found", _page("TaskRow")),
                         **_COMMON_ERRORS,
                     },
                 }

@@ -31,11 +31,17 @@ async def search_page(request: Request) -> Response:
 
 
 async def search_api(request: Request) -> Response:
-    """``GET /api/v1/search?q=``: the rows of ``dondoc search --json``."""
+    """``GET /api/v1/search?q=``: the rows of ``dondoc search --json``, a page at a time."""
     from web.api import _answer, _json
+    from web.paging import envelope, sliced, window
 
     query = request.query_params.get("q", "")
-    return await _answer(request, lambda s, _u: _json(search_rows(s, query)))
+
+    def work(session: Session, _user: User) -> Response:
+        limit, offset = window(request)
+        return _json(envelope(request, sliced(search_rows(session, query), limit, offset)))
+
+    return await _answer(request, work)
 
 
 routes = [Route("/search", search_page, methods=["GET"])]

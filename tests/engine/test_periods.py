@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from engine.refs import parse_ref
 from engine.windows import occurrence_windows
 from tasks_catalog import schema
 from tasks_catalog.loading import load_plan_file
+from tests.conftest import Run
 from tests.words import refused
 
 D = dt.date
@@ -102,6 +104,23 @@ def test_periods_and_printed_due_days_load_and_are_looked_up_by_reference(
     with transaction(factory) as s:
         again = load_plan_file(s, path)
     assert again.unchanged
+
+
+def test_show_and_tasks_json_name_the_period(
+    factory: sessionmaker[Session], tmp_path: Path, run: Run
+) -> None:
+    with transaction(factory) as s:
+        load_plan_file(s, _plan(tmp_path))
+    shown = run("show", "kon-tum-2013:1.1@2014-H2", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert (json.loads(shown.output)["period"], json.loads(shown.output)["year"]) == (
+        "2014-H2",
+        2014,
+    )
+    listed = run("tasks", "--plan", "kon-tum-2013", "--json")
+    periods = {r["ref"]: r["period"] for r in json.loads(listed.output)}
+    assert periods["kon-tum-2013:1.4@2014-Q3"] == "2014-Q3"
+    assert periods["kon-tum-2013:2.1"] is None
 
 
 def _with_due(tmp_path: Path, code: str, due: str) -> Path:

@@ -346,6 +346,32 @@ DYNAMIC = [
     ),
     # engine/succession.py: event_facts, the facts of a succeed event
     *(f"field.{f}" for f in ("basis", "basis_date", "from_agencies", "to_agencies")),
+    # engine/progress.py, engine/extensions.py: the follow-up cycle's history entries and fields
+    *(
+        f"trigger.{t}"
+        for t in (
+            "report",
+            "report_contribution",
+            "extension_request",
+            "extend",
+            "extension_refused",
+        )
+    ),
+    *(
+        f"field.{f}"
+        for f in (
+            "status_text",
+            "difficulties",
+            "proposals",
+            "percent",
+            "period",
+            "version",
+            "agency",
+            "requested_due",
+        )
+    ),
+    # engine/authz.py: require_report refuses with reason "report"
+    "error.not_allowed.report",
     # cli/succession.py: a moved occurrence or plan
     "cli.succeed.occurrence",
     "cli.succeed.plan",

@@ -21,6 +21,8 @@ def test_quickstart_writes_the_messages_as_eml_files_and_a_rerun_adds_none(
     assert "Quyết định 835/QĐ-UBND — Kon Tum: loaded." in first.output
     assert "Escalation sweep:" in first.output
     assert "Quyết định 835/QĐ-UBND — Kon Tum: 1.2 (2013)" in first.output
+    # The lead by its full name: after the 2025 mergers a short name names several departments.
+    assert "1.3 (2013) — Kon Tum Department of Industry and Trade —" in first.output
     assert "kon-tum-2013" not in first.output
     assert f"are .eml files in {mail_env}" in first.output
     files = sorted(p.name for p in mail_env.glob("*.eml"))

@@ -109,9 +109,16 @@ def invocation(draw: st.DrawFn) -> list[str]:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_hostile_command_lines_get_a_sentence_never_a_traceback(
-    kon_tum: sessionmaker[Session], db_url: str, mail_dirs: dict[str, str]
+    kon_tum: sessionmaker[Session],
+    db_url: str,
+    mail_dirs: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     OUT.mkdir(exist_ok=True)
+    # A relative path drawn as a value ("consult", "k\x1b[2J=v") is a file the
+    # command may write: in a folder of the test's own, never the checkout.
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     seen: dict[int, int] = {}
 

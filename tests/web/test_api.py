@@ -39,7 +39,8 @@ def test_the_task_list_is_exactly_the_cli_json(
         expected = views.task_rows(
             s, plan_id="kon-tum-2013", agency="kon-tum/stnmt", as_of=views.dt.date(2016, 1, 4)
         )
-    assert response.json() == expected
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected) and response.json()["next"] is None
     assert {r["role"] for r in expected} <= {"owner", "lead", "co"} and expected
 
 
@@ -48,7 +49,7 @@ def test_plans_list_counts_by_status(client: TestClient, tokens: dict[str, str])
         "/api/v1/plans", params={"as_of": "2016-01-04"}, headers=bearer(tokens["an"])
     )
     assert response.status_code == 200
-    (plan,) = response.json()
+    (plan,) = response.json()["items"]
     assert plan["id"] == "kon-tum-2013"
     assert sum(plan["by_status"].values()) == plan["occurrences"] > 0
 
@@ -201,7 +202,7 @@ def test_escalations_show_what_a_sweep_would_record_without_writing(
         "/api/v1/escalations", params={"as_of": "2015-03-16"}, headers=bearer(tokens["an"])
     )
     assert response.status_code == 200, response.text
-    rows = response.json()
+    rows = response.json()["items"]
     assert rows and all(r["ref"].startswith("kon-tum-2013:") for r in rows)
     assert {r["kind"] for r in rows} <= {"overdue", "state_limit"}
     with db.transaction(kon_tum) as s:
@@ -244,10 +245,28 @@ def test_an_error_is_worded_in_the_language_the_client_accepts(
 def test_a_refusal_lists_a_few_names_never_a_whole_catalog(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
-    response = client.get("/api/v1/tasks/kon-tum-2013:9.9", headers=bearer(tokens["lan"]))
-    # Kon Tum has 13 tasks: the refusal names the first twelve, enough to spot a
-    # typo, and says how many it left out.
-    assert (
-        "(tasks: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2, 2.4, 3.1, 3.2, 4.1, 4.2, 4.3 and 1 more)"
-        in (response.json()["detail"])
-    )
+    response = client.get("/api/v1/tasks/kon-tum-2013:4.9", headers=bearer(tokens["lan"]))
+    # Kon Tum has 13 tasks: the refusal names at most five close to what was
+    # typed (difflib), enough to spot a typo, and how many there are.
+    body = response.json()
+    assert body["suggestions"] == ["4.3", "4.2", "4.1"]
+    assert "(closest: 4.3, 4.2, 4.1;" in body["detail"]
+    assert "the plan has 13 tasks)" in body["detail"]
+
+
+def test_lists_answer_a_page_with_the_total_and_the_next_page(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    first = client.get("/api/v1/tasks", params={"limit": 5}, headers=bearer(tokens["an"]))
+    body = first.json()
+    assert len(body["items"]) == 5 and body["total"] > 5 and body["offset"] == 0
+    second = client.get(body["next"], headers=bearer(tokens["an"])).json()
+    assert second["offset"] == 5 and second["items"][0] != body["items"][0]
+    everything = client.get("/api/v1/tasks", headers=bearer(tokens["an"])).json()
+    # The default page (100 rows) holds Kon Tum whole.
+    assert everything["total"] == len(everything["items"]) == body["total"]
+    assert everything["next"] is None
+    refused = client.get("/api/v1/tasks", params={"limit": "0"}, headers=bearer(tokens["an"]))
+    assert refused.status_code == 422 and refused.json()["code"] == "bad_page_limit"
+    refused = client.get("/api/v1/plans", params={"offset": "x"}, headers=bearer(tokens["an"]))
+    assert refused.status_code == 422 and refused.json()["code"] == "bad_page_offset"

@@ -48,7 +48,7 @@ def test_the_api_and_the_cli_find_the_same_rows(
 ) -> None:
     response = client.get("/api/v1/search", params={"q": "chi thi"}, headers=bearer(tokens["an"]))
     assert response.status_code == 200
-    refs = [r["ref"] for r in response.json()]
+    refs = [r["ref"] for r in response.json()["items"]]
     assert "kon-tum-2013:2.1" in refs
     printed = run("search", "chi", "thi", "--json")
     assert printed.exit_code == 0

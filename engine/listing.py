@@ -1,0 +1,112 @@
+"""Lists read a page at a time: the rows of one page and how many there are in all.
+
+``task_page`` gives the rows ``engine.views.task_rows`` would give, from
+``offset`` on, at most ``limit`` of them, with the total. Without an agency
+filter the status category is decided in SQL (below) and only the page's
+occurrences are loaded, so a page of a million-row list costs a count over
+an index and one page of rows; with an agency filter, whose holders follow
+successions day by day, the agency's rows are read and sliced.
+
+The category as a condition on ``phase`` (``engine.transition.phase_of``),
+``due`` and ``completed_on``, as ``engine.status.category`` decides it: a
+completion dated after the day asked for counts as work under way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine import status
+from engine.errors import InvalidInput
+from engine.lookup import get_plan
+from engine.models import Occurrence, Task
+from engine.views import _check_status, occurrence_query, occurrence_row, task_rows, today
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+OPEN_PHASES = ("not_started", "active")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts, None on the last one."""
+        end = self.offset + len(self.rows)
+        return end if end < self.total else None
+
+
+def check_window(limit: int | None, offset: int | None) -> tuple[int, int]:
+    """``limit`` (default ``DEFAULT_LIMIT``, at most ``MAX_LIMIT``) and ``offset`` checked."""
+    limit = DEFAULT_LIMIT if limit is None else limit
+    offset = 0 if offset is None else offset
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput("bad_page_limit", limit=limit, most=MAX_LIMIT)
+    if offset < 0:
+        raise InvalidInput("bad_page_offset", offset=offset)
+    return limit, offset
+
+
+def category_condition(wanted: str, as_of: dt.date) -> ColumnElement[bool]:
+    """Occurrences in the ``--status`` category ``wanted`` on ``as_of``, as SQL."""
+    o = Occurrence
+    done_by = and_(o.phase == "completed", o.completed_on <= as_of)
+    done_later = and_(o.phase == "completed", o.completed_on > as_of)
+    under_way = or_(o.phase == "active", done_later)
+    conditions: dict[str, ColumnElement[bool]] = {
+        status.CANCELLED: o.phase == "cancelled",
+        status.SUSPENDED: o.phase == "suspended",
+        status.COMPLETED_ON_TIME: and_(done_by, o.completed_on <= o.due),
+        status.COMPLETED_LATE: and_(done_by, o.completed_on > o.due),
+        status.OVERDUE: and_(or_(o.phase.in_(OPEN_PHASES), done_later), o.due < as_of),
+        status.IN_PROGRESS: and_(under_way, o.due >= as_of),
+        status.NOT_STARTED: and_(o.phase == "not_started", o.due >= as_of),
+        "due_soon": and_(
+            or_(o.phase.in_(OPEN_PHASES), done_later),
+            o.due >= as_of,
+            o.due <= as_of + dt.timedelta(days=status.DUE_SOON_DAYS),
+        ),
+    }
+    return conditions[wanted.replace("-", "_")]
+
+
+def task_page(
+    session: Session,
+    *,
+    plan_id: str | None = None,
+    agency: str | None = None,
+    status_filter: str | None = None,
+    as_of: dt.date | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Page:
+    """One page of ``task_rows`` and the number of rows in all."""
+    limit, offset = check_window(limit, offset)
+    as_of = as_of or today()
+    wanted = _check_status(status_filter)
+    if agency:
+        rows = task_rows(session, plan_id=plan_id, agency=agency, status_filter=wanted, as_of=as_of)
+        return Page(rows[offset : offset + limit], len(rows), limit, offset)
+    live = or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
+    where: list[ColumnElement[bool]] = [live]
+    if plan_id:
+        get_plan(session, plan_id)
+        where.append(Task.plan_id == plan_id)
+    if wanted:
+        where.append(category_condition(wanted, as_of))
+    total = session.scalar(
+        select(func.count(Occurrence.id)).join(Task, Task.id == Occurrence.task_id).where(*where)
+    )
+    query = occurrence_query().where(*where).limit(limit).offset(offset)
+    rows = [occurrence_row(occ, as_of) for occ in session.scalars(query)]
+    return Page(rows, int(total or 0), limit, offset)
