@@ -39,7 +39,9 @@ async def search_api(request: Request) -> Response:
 
     def work(session: Session, _user: User) -> Response:
         limit, offset = window(request)
-        return _json(envelope(request, sliced(search_rows(session, query), limit, offset)))
+        # A search without a word finds nothing (as the board's box), not a refusal.
+        rows = search_rows(session, query) if terms(query) else []
+        return _json(envelope(request, sliced(rows, limit, offset)))
 
     return await _answer(request, work)
 

@@ -33,11 +33,14 @@ def hoa(kon_tum: sessionmaker[Session], passwords: str) -> str:
 
 def _sign_in(driver: WebDriver, server: str, name: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{server}/signin")
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "signin").click()
+    # Signed in once the board has answered: the next address must not race the cookie.
+    WebDriverWait(driver, 20).until(lambda d: "/signin" not in d.current_url)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

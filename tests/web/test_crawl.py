@@ -59,6 +59,7 @@ SIGNED_IN_PAGES = [
     "/tasks/kon-tum-2013:1.2@2014",
     "/digest",
     "/search?q=chi+thi",
+    "/plans/upload",
     "/search?q=xyzzy",
     "/khong-co-trang-nay",
 ]
