@@ -13,11 +13,33 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from cli import agencies, catalog, followup, people, reports, search, setup, succession, tasks
+from cli import (
+    agencies,
+    catalog,
+    followup,
+    people,
+    reports,
+    search,
+    setup,
+    stats,
+    succession,
+    tasks,
+)
 from cli.context import quiet_after_broken_pipe
 from cli.root import cli
 
-for _module in (setup, people, agencies, succession, catalog, tasks, search, followup, reports):
+for _module in (
+    setup,
+    people,
+    agencies,
+    succession,
+    catalog,
+    tasks,
+    search,
+    followup,
+    reports,
+    stats,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

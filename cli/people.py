@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -21,17 +22,29 @@ def users() -> None:
 @click.option(
     "--role", required=True, type=click.Choice(["coordinator", "officer", "contributor", "viewer"])
 )
+@click.option("--full-name", help="The person's full name, as pages show it.")
+@click.option("--email", help="The person's e-mail address.")
 @pass_ctx
-def users_add(obj: Context, name: str, agency: str, role: str) -> None:
+def users_add(
+    obj: Context, name: str, agency: str, role: str, full_name: str | None, email: str | None
+) -> None:
     """Add a user.
 
     \b
     Example: dondoc users add lan --agency kon-tum/sct --role coordinator
     """
-    from engine.users import add_user
+    from engine.accounts import create_account
 
     with obj.session() as s:
-        user = add_user(s, name, agency, role)
+        user = create_account(
+            s,
+            obj.acting_user(s),
+            name,
+            agency=agency,
+            role=role,
+            full_name=full_name,
+            email=email,
+        )
         click.echo(
             obj.w(
                 "cli.user.added",
@@ -40,6 +53,115 @@ def users_add(obj: Context, name: str, agency: str, role: str) -> None:
                 agency=user.agency_code,
             )
         )
+
+
+@users.command("set")
+@click.argument("name")
+@click.option("--agency", help="Move the user to this agency (code).")
+@click.option("--role", type=click.Choice(["coordinator", "officer", "contributor", "viewer"]))
+@click.option("--full-name", help="The person's full name.")
+@click.option("--email", help="The person's e-mail address ('' clears it).")
+@pass_ctx
+def users_set(
+    obj: Context,
+    name: str,
+    agency: str | None,
+    role: str | None,
+    full_name: str | None,
+    email: str | None,
+) -> None:
+    """Change a user's agency, role, full name or e-mail (recorded).
+
+    \b
+    Example: dondoc users set minh --role viewer
+    """
+    from engine import accounts
+
+    with obj.session() as s:
+        actor = obj.acting_user(s)
+        if agency is not None:
+            accounts.move_account(s, actor, name, agency)
+        if role is not None:
+            accounts.set_role(s, actor, name, role)
+        user = accounts.update_account(s, actor, name, full_name=full_name, email=email)
+        click.echo(
+            obj.w(
+                "cli.user.updated",
+                name=user.name,
+                role=obj.w.role(user.role),
+                agency=user.agency_code,
+            )
+        )
+
+
+@users.command("disable")
+@click.argument("name")
+@pass_ctx
+def users_disable(obj: Context, name: str) -> None:
+    """Disable a user: his sessions and API tokens stop working at once.
+
+    \b
+    Example: dondoc users disable minh
+    """
+    from engine.accounts import set_active
+
+    with obj.session() as s:
+        set_active(s, obj.acting_user(s), name, False)
+    click.echo(obj.w("cli.user.disabled", name=name))
+
+
+@users.command("enable")
+@click.argument("name")
+@pass_ctx
+def users_enable(obj: Context, name: str) -> None:
+    """Enable a disabled user again (his old API tokens stay revoked).
+
+    \b
+    Example: dondoc users enable minh
+    """
+    from engine.accounts import set_active
+
+    with obj.session() as s:
+        set_active(s, obj.acting_user(s), name, True)
+    click.echo(obj.w("cli.user.enabled", name=name))
+
+
+@users.command("changes")
+@click.option("--province", help="Only the accounts of this province, e.g. kon-tum.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def users_changes(obj: Context, province: str | None, as_json: bool) -> None:
+    """The record of account changes: who changed whose account, when, and how.
+
+    \b
+    Example: dondoc users changes --province kon-tum --json
+    """
+    from engine.accounts import changes
+
+    with obj.session(reads=True) as s:
+        rows: list[dict[str, Any]] = [
+            {
+                "at": c.at.isoformat(),
+                "actor": c.actor,
+                "user": c.user_name,
+                "province": c.province,
+                "action": c.action,
+                "details": c.details,
+            }
+            for c in changes(s, obj.acting_user(s), province)
+        ]
+    if as_json:
+        emit_json(rows)
+        return
+    shown = [{**r, "details": ", ".join(f"{k}={v}" for k, v in r["details"].items())} for r in rows]
+    columns = [
+        ("at", "cli.col.at", 26),
+        ("actor", "cli.col.actor", 16),
+        ("user", "cli.col.user", 16),
+        ("action", "cli.col.action", 18),
+        ("details", "cli.col.details", 40),
+    ]
+    print_rows(shown, columns, False, obj.w)
 
 
 @users.command("list")
@@ -78,15 +200,18 @@ def users_list(obj: Context, as_json: bool, dissolved: bool) -> None:
 @users.command("passwd")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
+@click.option(
+    "--one-time", is_flag=True, help="The user must change this password at his next sign-in."
+)
 @pass_ctx
-def users_passwd(obj: Context, name: str, password_stdin: bool) -> None:
+def users_passwd(obj: Context, name: str, password_stdin: bool, one_time: bool) -> None:
     """Set a user's password for the web board (asked twice, never echoed).
 
     \b
     Example: dondoc users passwd lan
-             printf '%s' "$PW" | dondoc users passwd lan --password-stdin
+             printf '%s' "$PW" | dondoc users passwd lan --password-stdin --one-time
     """
-    from engine.auth import set_password
+    from engine import accounts
 
     if password_stdin:
         password = sys.stdin.read().rstrip("\r\n")
@@ -97,7 +222,11 @@ def users_passwd(obj: Context, name: str, password_stdin: bool) -> None:
             confirmation_prompt=obj.w("cli.password.again"),
         )
     with obj.session() as s:
-        set_password(s, name, password)
+        actor = obj.acting_user(s)
+        if one_time or actor is not None:
+            accounts.set_one_time_password(s, actor, name, password)
+        else:
+            accounts.set_password_as_administrator(s, name, password)
     click.echo(obj.w("cli.password.set", name=name))
 
 
@@ -118,14 +247,16 @@ def users_token(obj: Context, name: str, revoke_id: int | None, show_list: bool)
     Example: dondoc users token lan
              dondoc users token lan --revoke 3
     """
-    from engine import auth
+    from engine import accounts, auth
 
     w = obj.w
     with obj.session() as s:
+        actor = obj.acting_user(s)
         if revoke_id is not None:
-            auth.revoke_token(s, name, revoke_id)
+            accounts.revoke_token(s, actor, name, revoke_id)
             click.echo(w("cli.token.revoked", token=revoke_id, name=name))
         elif show_list:
+            accounts.require_manage_people_of(s, actor, name)
             for t in auth.list_tokens(s, name):
                 state = (
                     w("cli.token.revoked_on", day=f"{t.revoked_at:%Y-%m-%d}")
@@ -135,7 +266,7 @@ def users_token(obj: Context, name: str, revoke_id: int | None, show_list: bool)
                 created = w("cli.token.created_on", day=f"{t.created_at:%Y-%m-%d}")
                 click.echo(f"{t.id}  {created}  {state}")
         else:
-            issued = auth.issue_token(s, name)
+            issued = accounts.issue_token(s, actor, name)
             click.echo(w("cli.token.issued", token=issued.id, name=name))
             click.echo(issued.secret)
 

@@ -35,28 +35,71 @@ def init(obj: Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    envvar="DONDOC_WORKERS",
+    help="Worker processes; they share sessions, sign-in throttling and flashes "
+    "through the database.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="",
+    envvar="DONDOC_FORWARDED_ALLOW_IPS",
+    help="Addresses of the reverse proxy whose X-Forwarded-Proto and X-Forwarded-For "
+    "are trusted (comma-separated, e.g. 127.0.0.1); none by default.",
+)
+@click.option(
     "--secure-cookies",
     is_flag=True,
     envvar="DONDOC_SECURE_COOKIES",
     help="Mark the session cookie Secure (sent over HTTPS only); use behind TLS.",
 )
 @pass_ctx
-def serve(obj: Context, host: str, port: int, secure_cookies: bool) -> None:
+def serve(
+    obj: Context,
+    host: str,
+    port: int,
+    workers: int,
+    forwarded_allow_ips: str,
+    secure_cookies: bool,
+) -> None:
     """Run the web board and REST API with uvicorn.
+
+    Behind a reverse proxy that serves HTTPS, name it with
+    --forwarded-allow-ips: requests it marks https get Secure cookies.
 
     \b
     Example: dondoc serve --port 8000   (then open http://127.0.0.1:8000/)
-             dondoc serve --secure-cookies   (behind a proxy that serves HTTPS)
+             dondoc serve --workers 4 --forwarded-allow-ips 127.0.0.1
     """
+    import os
+
     import uvicorn
 
     from engine import db
-    from web.app import create_app
+    from web.app import DB_ENV_FOR_WORKERS, SECURE_ENV_FOR_WORKERS
+    from web.security import secret_key
 
     obj.engine()  # refuse to start on a database that is missing or not initialised
-    app = create_app(db.resolve_url(obj.db), secure_cookies=secure_cookies)
+    # Made (or read) once here, so every worker signs with the same key.
+    secret_key()
+    # The workers build the app themselves (web.app:app_for_workers) from these.
+    os.environ[DB_ENV_FOR_WORKERS] = db.resolve_url(obj.db)
+    os.environ[SECURE_ENV_FOR_WORKERS] = "1" if secure_cookies else ""
+    trusted = forwarded_allow_ips.strip()
     click.echo(obj.w("cli.serve.serving", url=f"http://{host}:{port}/"))
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "web.app:app_for_workers",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        log_level="info",
+    )
 
 
 @click.command()

@@ -7,7 +7,9 @@ malformed address is refused with a sentence instead of failing at send time.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from urllib.parse import SplitResult, urlsplit
 
 MAX_URL = 2_000
@@ -50,3 +52,41 @@ def email_ok(address: str) -> bool:
     except UnicodeError:
         return False
     return True
+
+
+def board_webhook_problem(url: str) -> str | None:
+    """What the board refuses in a webhook typed by a coordinator, or None.
+
+    Beyond ``webhook_problem``: ``https`` only, except to this machine
+    (loopback, where a local relay listens); and no address inside the
+    office's networks (private ranges, link-local such as the cloud metadata
+    169.254.169.254, multicast, reserved): a form must not point dondoc's
+    server at what only it can reach. The host is resolved and every address
+    it resolves to is checked ("private"); a host that does not resolve is
+    "unresolvable".
+    """
+    problem = webhook_problem(url)
+    if problem is not None:
+        return problem
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "https":
+        # Plain http only to this machine, named as such: no lookup needed to refuse it.
+        return None if _loopback_name(host) else "scheme_https"
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
+    except (OSError, UnicodeError):
+        return "unresolvable"
+    addresses = [ipaddress.ip_address(str(a).split("%", 1)[0]) for a in found]
+    if any(not a.is_loopback and (not a.is_global or a.is_multicast) for a in addresses):
+        return "private"
+    return None
+
+
+def _loopback_name(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

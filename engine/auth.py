@@ -39,7 +39,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from engine.errors import DondocError, InvalidInput, NotFound
+from engine.errors import DondocError, InvalidInput, NotAllowed, NotFound
 from engine.models import ApiToken, Base, LoginFailure, User, utcnow
 from engine.text import storable
 from engine.users import add_user, get_user
@@ -290,4 +290,12 @@ def user_for_session(session: Session, secret: str, *, now: dt.datetime | None =
     user = session.get(User, token.user_id)
     if user is None or not user.active:
         raise AuthenticationFailed("session_user_inactive")
+    return user
+
+
+def api_user(session: Session, secret: str) -> User:
+    """The user of a bearer token, refused while he holds a one-time password (``engine.accounts``)."""
+    user = user_for_token(session, secret)
+    if user.must_change_password:
+        raise NotAllowed("password_change_required", actor=user.name)
     return user

@@ -213,6 +213,34 @@ def require_audit(user: User) -> None:
         raise NotAllowed("audit", **actor_facts(user))
 
 
+# ---------------------------------------------------------------- people and agencies
+
+
+def can_manage_people(actor: User | None, province: str) -> bool:
+    """Manage the accounts and agencies of ``province``: its coordinators, and the administrator.
+
+    ``None`` is the administrator who holds the database (the command line
+    without ``--as``); a coordinator manages the people and agencies of his
+    own agency's province only.
+    """
+    if actor is None:
+        return True
+    return actor.active and actor.role == "coordinator" and actor.agency.province == province
+
+
+def require_manage_people(actor: User | None, province: str, *, target: str = "") -> None:
+    """Raise ``NotAllowed`` unless ``actor`` may manage the accounts and agencies of ``province``."""
+    if not can_manage_people(actor, province):
+        assert actor is not None
+        raise NotAllowed("manage_people", target=target, **actor_facts(actor))
+
+
+def require_not_self(actor: User | None, name: str) -> None:
+    """A coordinator does not disable or demote himself: the province would lose its hand."""
+    if actor is not None and actor.name == name:
+        raise NotAllowed("own_account", **actor_facts(actor))
+
+
 # ---------------------------------------------------------------- the follow-up cycle
 
 

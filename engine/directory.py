@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.addresses import email_ok, webhook_problem
+from engine.addresses import board_webhook_problem, email_ok, webhook_problem
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.models import Agency
+from engine.models import Agency, User, utcnow
+from engine.text import storable
 
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -100,5 +101,47 @@ def add_agency(
         valid_from=valid_from,
     )
     session.add(agency)
+    session.flush()
+    return agency
+
+
+def edit_agency(
+    session: Session,
+    actor: User | None,
+    code: str,
+    *,
+    name_vi: str,
+    name_en: str,
+    email: str,
+    webhook: str,
+) -> Agency:
+    """A coordinator's edit of an agency of his province on the board: names and addresses.
+
+    An agency that has ended is read-only (its work passed to a successor,
+    ``engine.succession``); the webhook must pass the board's rule
+    (``engine.addresses.board_webhook_problem``).
+    """
+    from engine.authz import require_manage_people
+    from engine.names import named_agencies
+    from engine.workdays import local_day
+
+    agency = get_agency(session, code)
+    require_manage_people(actor, agency.province, target=code)
+    (named,) = named_agencies(session, code)
+    if agency.valid_until is not None and agency.valid_until < local_day(utcnow()):
+        raise InvalidInput("agency_ended_read_only", agency=named)
+    name_vi, name_en = " ".join(name_vi.split()), " ".join(name_en.split())
+    if not name_vi or len(name_vi) > 300 or len(name_en) > 300 or not storable(name_vi + name_en):
+        raise InvalidInput("agency_name_missing", agency=named)
+    webhook = webhook.strip()
+    problem = board_webhook_problem(webhook) if webhook else None
+    if problem == "scheme_https":
+        raise InvalidInput("webhook_scheme_https", value=webhook[:200])
+    if problem == "private":
+        raise InvalidInput("webhook_private", value=webhook[:200])
+    if problem == "unresolvable":
+        raise InvalidInput("webhook_unresolvable", value=webhook[:200])
+    set_contacts(session, code, email=email, webhook=webhook)
+    agency.name_vi, agency.name_en = name_vi, name_en or name_vi
     session.flush()
     return agency

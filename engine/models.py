@@ -131,6 +131,13 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Revision 0009 (engine.accounts, engine.inbox): where notices to the
+    # person go, a one-time password still to be changed, and the last event
+    # and escalation the inbox showed him.
+    email: Mapped[str | None] = mapped_column(String(254))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    inbox_event_seen: Mapped[int] = mapped_column(Integer, default=0)
+    inbox_escalation_seen: Mapped[int] = mapped_column(Integer, default=0)
 
     agency: Mapped[Agency] = relationship(viewonly=True)
 
@@ -372,7 +379,7 @@ class Escalation(Base):
     kind: Mapped[str] = mapped_column(String(20))
     scope: Mapped[str] = mapped_column(String(60), default="")
     level: Mapped[int] = mapped_column(Integer)
-    target_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    target_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
     cc: Mapped[list[str]] = mapped_column(JSONText, default=list)
     reason: Mapped[str] = mapped_column(Text)
     as_of: Mapped[dt.date] = mapped_column(Date)
@@ -427,6 +434,7 @@ class BoardFlash(Base):
 
 # The succession tables live in their own module (one concept each); imported
 # here so that every mapper is known whenever the models are.
+from engine.account_models import AccountChange  # noqa: E402
 from engine.counts_models import OccurrenceCount  # noqa: E402
 from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
 from engine.scheduler_runs import SchedulerRun  # noqa: E402
@@ -438,6 +446,7 @@ from engine.succession_models import (  # noqa: E402
 )
 
 __all__ = [
+    "AccountChange",
     "ExtensionRequest",
     "OccurrenceCount",
     "PeriodClosure",

@@ -24,6 +24,7 @@ from engine.digest import escalation_levels
 from engine.errors import InvalidInput
 from engine.ladder import days_overdue
 from engine.models import Event, Occurrence, Plan
+from engine.stats import plans_in_province
 from engine.views import STATUS_FILTERS, task_rows, today
 from engine.workdays import PlanCalendars
 
@@ -110,14 +111,7 @@ def worklist(session: Session, filters: Filters, as_of: dt.date | None = None) -
     rows = task_rows(session, plan_id=f.plan, agency=f.agency, as_of=as_of)
     plans = {p.id: p for p in session.scalars(select(Plan))}
     if f.province:
-        # A plan is the province's that adopted it, and the province of its
-        # responsible department on the day (Kon Tum's plan is Quảng Ngãi's too
-        # after 1/7/2025, engine.succession).
-        of_province = {
-            p.id
-            for p in plans.values()
-            if f.province in (p.province, p.responsible_on(as_of).split("/", 1)[0])
-        }
+        of_province = plans_in_province(plans.values(), f.province, as_of)
         rows = [r for r in rows if r["plan"] in of_province]
     rows = [r for r in rows if _selected(r, f, as_of)]
     counts = kpi.Buckets.of(r["status_category"] for r in rows)

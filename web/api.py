@@ -38,7 +38,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from engine import views
-from engine.auth import AuthenticationFailed, user_for_token
+from engine.auth import AuthenticationFailed, api_user
 from engine.days import FIRST_DAY, LAST_DAY, supported
 from engine.errors import (
     Conflict,
@@ -128,7 +128,7 @@ def _json(data: Any, status: int = 200, etag: int | None = None) -> Response:
 def _authenticated(session: Session, token: str | None) -> User:
     if token is None:
         raise AuthenticationFailed("no_token")
-    return user_for_token(session, token)
+    return api_user(session, token)
 
 
 def _day(request: Request) -> dt.date | None:

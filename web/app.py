@@ -22,7 +22,19 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import api, changes, pages, search, signin, uploads
+from web import (
+    agencies,
+    api,
+    changes,
+    inbox,
+    pages,
+    people,
+    search,
+    signin,
+    stats_api,
+    stats_page,
+    uploads,
+)
 from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
@@ -91,7 +103,12 @@ def create_app(
         routes=[
             Mount(
                 "/api/v1",
-                routes=[*api.routes, *search.api_routes, Route("/{rest:path}", api.not_found)],
+                routes=[
+                    *api.routes,
+                    *stats_api.routes,
+                    *search.api_routes,
+                    Route("/{rest:path}", api.not_found),
+                ],
             ),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *signin.routes,
@@ -99,8 +116,14 @@ def create_app(
             *pages.routes,
             *search.routes,
             *changes.routes,
+            *stats_page.routes,
+            *people.routes,
+            *agencies.routes,
+            *inbox.routes,
         ],
         middleware=[
+            # Outermost, so the session cookie set inside it is marked Secure over HTTPS too.
+            Middleware(SecurityHeaders),
             Middleware(
                 SessionMiddleware,
                 secret_key=secret or secret_key(),
@@ -109,7 +132,6 @@ def create_app(
                 same_site="lax",
                 https_only=secure_cookies,
             ),
-            Middleware(SecurityHeaders),
             Middleware(RequestLimits),
         ],
         exception_handlers={
@@ -122,3 +144,18 @@ def create_app(
     app.state.engine = engine
     app.state.factory = db.session_factory(engine)
     return app
+
+
+# What ``dondoc serve`` hands to its workers: each builds its own app (and its
+# own connection pool) in its own process. The secret key is not passed: every
+# worker reads the same DONDOC_SECRET_KEY or key file (web.security.secret_key).
+DB_ENV_FOR_WORKERS = "DONDOC_SERVE_DB_URL"
+SECURE_ENV_FOR_WORKERS = "DONDOC_SERVE_SECURE_COOKIES"
+
+
+def app_for_workers() -> Starlette:
+    """The app of one ``dondoc serve`` worker (a uvicorn factory)."""
+    import os
+
+    url = os.environ[DB_ENV_FOR_WORKERS]
+    return create_app(url, secure_cookies=bool(os.environ.get(SECURE_ENV_FOR_WORKERS)))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -24,15 +24,19 @@ from notifiers.i18n import LANGS, jinja_globals, words
 from notifiers.naming import Namer
 from web.api import status_for
 from web.security import CSRF_FIELD, csrf_token, lang_of
-from web.store import SIGNED_OUT, as_signed_in, pop_flash
+from web.store import PASSWORD_PAGE, SIGNED_OUT, as_signed_in, pop_flash
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # Times are stored in UTC and shown in Asia/Ho_Chi_Minh.
 templates.env.filters["local_time"] = local_time_text
 
 
-def user_view(user: User, namer: Namer) -> dict[str, str]:
+def user_view(user: User, namer: Namer) -> dict[str, Any]:
+    from engine.inbox import unread
+
+    session = object_session(user)
     return {
+        "unread": unread(session, user) if session is not None else 0,
         "name": user.name,
         "shown": user.full_name or user.name,
         "agency": user.agency_code,
@@ -95,6 +99,9 @@ async def refusal_page(request: Request, error: DondocError) -> Response:
 
 
 def to_signin(request: Request) -> Response:
+    """Sign in first; or, signed in with a one-time password, change it first."""
+    if getattr(request.state, "password_pending", False):
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
     target = quote(request.url.path, safe="/:@")
     if request.url.query:
         target += quote("?" + request.url.query, safe="=&")

@@ -83,8 +83,16 @@ def lang_of(request: Request) -> str:
     return "en" if wanted == "en" else "vi"
 
 
+def _secure_cookie(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """A cookie set over HTTPS is marked Secure, so the browser never sends it in clear."""
+    if name.lower() == b"set-cookie" and b"secure" not in value.lower():
+        return name, value + b"; Secure"
+    return name, value
+
+
 class SecurityHeaders:
-    """Adds headers that keep pages from being framed, sniffed or fed outside scripts."""
+    """Adds headers that keep pages from being framed, sniffed or fed outside scripts,
+    and marks every cookie Secure on a request that came over HTTPS."""
 
     HEADERS = [
         (b"x-content-type-options", b"nosniff"),
@@ -104,10 +112,16 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # https as the browser sees it: uvicorn sets the scheme from a trusted
+        # proxy's X-Forwarded-Proto (``dondoc serve --forwarded-allow-ips``).
+        over_tls = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+                headers = list(message.get("headers", []))
+                if over_tls:
+                    headers = [_secure_cookie(name, value) for name, value in headers]
+                message["headers"] = [*headers, *self.HEADERS]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -34,6 +34,9 @@ class _SignedOut:
 
 
 SIGNED_OUT = _SignedOut()
+# The pages a person with a one-time password may open (engine.accounts).
+PASSWORD_PAGE = "/account"
+PASSWORD_PATHS = (PASSWORD_PAGE, "/account/password")
 
 
 async def run(request: Request, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -75,6 +78,10 @@ async def as_signed_in(request: Request, work: Callable[..., T], *args: Any) -> 
     def unit(session: Session) -> T | _SignedOut:
         user = session_user(session, token)
         if user is None:
+            return SIGNED_OUT
+        if user.must_change_password and request.url.path not in PASSWORD_PATHS:
+            # A one-time password: nothing but the password page until it is changed.
+            request.state.password_pending = True
             return SIGNED_OUT
         return work(session, user, *args)
 

@@ -26,7 +26,7 @@ PACKAGES = ("cli", "engine", "notifiers", "tasks_catalog", "web", "workflows")
 KEY = re.compile(r"^[a-z][a-z_]*(\.[a-z0-9_\-]+)+$")
 
 # The catalog's namespaces, for keys written out in tables of (key, heading, width).
-NAMESPACES = {"cli", "board", "report", "words", "digest", "msg"}
+NAMESPACES = {"cli", "board", "report", "words", "digest", "msg", "docx"}
 # Calls whose first string argument is an error code: ``error.<code>``.
 ERRORS = {
     "DondocError",
@@ -206,6 +206,26 @@ DYNAMIC = [
     *(
         f"board.recurrence.{r}"
         for r in ("once", "yearly", "half_yearly", "quarterly", "continuous")
+    ),
+    # web/people.py, web/agencies.py: the sentence a form's ``_act`` says when it is done
+    "board.agency_saved",
+    "board.one_time_password_set",
+    "board.person_added",
+    "board.person_updated",
+    "board.token_revoked",
+    # web/templates/account_changes.html: _("board.change." ~ action), engine.accounts' actions
+    *(
+        f"board.change.{a}"
+        for a in (
+            "details",
+            "disabled",
+            "enabled",
+            "one_time_password",
+            "password_changed",
+            "password_set",
+            "token_issued",
+            "token_revoked",
+        )
     ),
     # tasks_catalog/importer/sections.py: not_a_task returns the key the walker says
     "import.row_note",
@@ -389,6 +409,25 @@ DYNAMIC = [
     ),
     # tasks_catalog/files.py: the kind a field must hold
     *(f"kind.{k}" for k in ("text", "integer", "list", "mapping", "flag", "date")),
+    # notifiers/docx_report.py, periodic_text.py, web/templates/stats.html: the buckets
+    # (engine.kpi) and the report's table headings, f"docx.bucket.{b}" / f"docx.col.{k}"
+    *(
+        f"docx.bucket.{b}"
+        for b in (
+            "completed_on_time",
+            "completed_late",
+            "within_deadline",
+            "overdue",
+            "suspended",
+            "cancelled",
+            "total",
+        )
+    ),
+    *(
+        f"docx.col.{k}"
+        for k in ("target", "goal", "actual", "trend", "source", "code", "task", "lead", "due")
+        + ("late", "no", "status", "report")
+    ),
 ]
 
 

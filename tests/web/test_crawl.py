@@ -61,6 +61,14 @@ SIGNED_IN_PAGES = [
     "/search?q=chi+thi",
     "/plans/upload",
     "/search?q=xyzzy",
+    "/stats",
+    "/stats?plan=kon-tum-2013&period=2015",
+    "/inbox",
+    "/account",
+    "/people",
+    "/people/hung",
+    "/people/changes",
+    "/agencies",
     "/khong-co-trang-nay",
 ]
 ANONYMOUS_PAGES = ["/signin", "/khong-co-trang-nay"]

@@ -1,7 +1,7 @@
 """the search index; plans uploaded on the board, kept until loaded
 
 Revision ID: 0010
-Revises: 0015
+Revises: 0009
 Create Date: 2026-12-03
 
 ``search_index`` holds, per occurrence, the words it is found by (its task's
@@ -26,7 +26,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0010"
-down_revision = "0015"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

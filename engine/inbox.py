@@ -1,0 +1,155 @@
+"""A person's inbox: what concerns him since he last looked.
+
+What concerns a person:
+
+- the escalations and reminders sent to his agency (``Escalation.target_code``);
+- the steps and comments on tasks his agency leads or co-operates on, by
+  anyone but himself (``TaskAgency``: the agencies the annex names);
+- the comments that mention him, by his full name or as ``@name``.
+
+"Since he last looked" is two marks on the user (revision 0009): the last
+event and the last escalation his inbox showed. Every query starts from a
+mark and reads forward along the primary key (and the agency through its
+index), so the header's count on every page costs two small indexed queries,
+not a scan of the history; the count stops at ``COUNT_CAP``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.authz import COMMENT_TRIGGERS
+from engine.models import Escalation, Event, Occurrence, Task, TaskAgency, User
+
+#: The header shows "99+" past this; the count reads no further.
+COUNT_CAP = 99
+#: The inbox page lists at most this many of each kind, newest first.
+LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing in the inbox: an event on a task, or an escalation or reminder."""
+
+    kind: str  # "step", "comment", "mention", "overdue", "state_limit", "reminder"
+    id: int
+    ref: str
+    at: dt.datetime
+    code: str = ""
+    year: int | None = None
+    title: str = ""
+    actor: str = ""
+    trigger: str = ""
+    to_state: str = ""
+    workflow: str = ""
+    note: str = ""
+    level: int = 0
+    days_overdue: int = 0
+
+
+def _mentions(user: User) -> list[str]:
+    words = [f"@{user.name}"]
+    if user.full_name and len(user.full_name) >= 4:
+        words.append(user.full_name)
+    return words
+
+
+def _events(user: User) -> Select[Any]:
+    """The ids of the events that concern ``user`` past his mark."""
+    involved = (
+        select(Occurrence.id)
+        .join(TaskAgency, TaskAgency.task_id == Occurrence.task_id)
+        .where(TaskAgency.agency_code == user.agency_code)
+    )
+    mentioned = [
+        (Event.trigger.in_(COMMENT_TRIGGERS) & Event.note.contains(word))
+        for word in _mentions(user)
+    ]
+    return select(Event.id).where(
+        Event.id > user.inbox_event_seen,
+        Event.actor != user.name,
+        or_(Event.occurrence_id.in_(involved), *mentioned),
+    )
+
+
+def _escalations(user: User) -> Select[Any]:
+    return select(Escalation.id).where(
+        Escalation.id > user.inbox_escalation_seen, Escalation.target_code == user.agency_code
+    )
+
+
+def unread(session: Session, user: User) -> int:
+    """How many new things concern ``user``, at most ``COUNT_CAP + 1`` (the header's badge)."""
+    total = 0
+    for query in (_events(user), _escalations(user)):
+        capped = query.limit(COUNT_CAP + 1).subquery()
+        total += int(session.scalar(select(func.count()).select_from(capped)) or 0)
+    return min(total, COUNT_CAP + 1)
+
+
+def open_inbox(session: Session, user: User) -> list[Item]:
+    """The new things that concern ``user``, newest first; marks them read."""
+    event_ids = list(session.scalars(_events(user).order_by(Event.id.desc()).limit(LIST_LIMIT)))
+    escalation_ids = list(
+        session.scalars(_escalations(user).order_by(Escalation.id.desc()).limit(LIST_LIMIT))
+    )
+    items: list[Item] = []
+    words = _mentions(user)
+    if event_ids:
+        rows = session.execute(
+            select(Event, Occurrence, Task)
+            .join(Occurrence, Occurrence.id == Event.occurrence_id)
+            .join(Task, Task.id == Occurrence.task_id)
+            .where(Event.id.in_(event_ids))
+        ).all()
+        for event, occ, task in rows:
+            comment = event.trigger in COMMENT_TRIGGERS
+            mention = comment and any(w in (event.note or "") for w in words)
+            items.append(
+                Item(
+                    kind="mention" if mention else ("comment" if comment else "step"),
+                    id=event.id,
+                    ref=occ.ref,
+                    at=event.recorded_at,
+                    code=task.code,
+                    year=occ.year,
+                    title=task.title,
+                    actor=event.actor,
+                    trigger=event.trigger,
+                    to_state=event.to_state,
+                    workflow=task.workflow,
+                    note=event.note or "",
+                )
+            )
+        user.inbox_event_seen = max([user.inbox_event_seen, *event_ids])
+    if escalation_ids:
+        rows2 = session.execute(
+            select(Escalation, Occurrence, Task)
+            .join(Occurrence, Occurrence.id == Escalation.occurrence_id)
+            .join(Task, Task.id == Occurrence.task_id)
+            .where(Escalation.id.in_(escalation_ids))
+        ).all()
+        for esc, occ, task in rows2:
+            items.append(
+                Item(
+                    kind=esc.kind,
+                    id=esc.id,
+                    ref=occ.ref,
+                    at=esc.created_at,
+                    code=task.code,
+                    year=occ.year,
+                    title=task.title,
+                    level=esc.level,
+                    days_overdue=esc.days_overdue,
+                )
+            )
+        user.inbox_escalation_seen = max([user.inbox_escalation_seen, *escalation_ids])
+    # Older unread items past the list's limit are read too: below the newest shown.
+    session.flush()
+    items.sort(key=lambda i: i.at, reverse=True)
+    return items
