@@ -16,6 +16,7 @@ from typing import TextIO
 from cli import (
     agencies,
     catalog,
+    cycle,
     followup,
     people,
     reports,
@@ -37,6 +38,7 @@ for _module in (
     tasks,
     search,
     followup,
+    cycle,
     reports,
     stats,
 ):
