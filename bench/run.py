@@ -710,7 +710,13 @@ def national(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     report = Report()
     with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as tmpdir:
-        run_national(report, Path(tmpdir), args.size, args.legacy_at_size)
+        tmp = Path(tmpdir)
+        run_national(report, tmp, args.size, args.legacy_at_size)
+        if "sweep" in (args.only or ["sweep"]):
+            # Item 4 on the sweep's own data (bench/data.py): 1,000 and 10,000 newly overdue.
+            bench_sweep(
+                report, "sqlite", lambda name: sqlite_db(tmp, name), [10_000, args.size], {}, 3
+            )
     seconds = time.perf_counter() - t0
     print(render_table(report.rows))
     if not args.no_readme:

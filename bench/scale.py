@@ -28,10 +28,12 @@ def national_db(tmp: Path, n: int) -> tuple[str, dict[str, Any] | None]:
     folder = Path(keep) if keep else tmp
     path = folder / f"national-{n}.sqlite3"
     url = f"sqlite:///{path}"
-    if path.exists():
-        return url, None
     from bench.national import generate
     from engine import db
+
+    if path.exists():
+        db.migrate(db.make_engine(url))  # a file kept from an older schema
+        return url, None
 
     engine = db.make_engine(url)
     db.migrate(engine)

@@ -71,6 +71,19 @@ def startup_rows(report: Report, tmp: Path, runs: int) -> None:
         ),
         ("sqlite", f"dondoc show {KON_TUM_REF}", [DONDOC, "--db", url, "show", KON_TUM_REF], 0.250),
     ]
+    # The floor of any command that reads the database: SQLAlchemy's ORM alone
+    # (it imports asyncio, ssl and importlib.metadata itself).
+    floor, floor_cpu = _cpu([sys.executable, "-c", "import sqlalchemy.orm"], runs, env)
+    report.add(
+        Row(
+            "4 start-up",
+            "-",
+            f"floor: python -c 'import sqlalchemy.orm' (median of {runs})",
+            f"{ms(floor)} (CPU {ms(floor_cpu)})",
+            baseline=baseline,
+            ratio=f"+{ms(floor_cpu - base_cpu)} CPU",
+        )
+    )
     for db, label, cmd, target in commands:
         wall, cpu = _cpu(cmd, runs, env)
         report.add(
