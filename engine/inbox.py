@@ -4,7 +4,7 @@ What concerns a person:
 
 - the escalations and reminders sent to his agency (``Escalation.target_code``);
 - the steps and comments on tasks his agency leads or co-operates on, by
-  anyone but himself (``TaskAgency``: the agencies the annex names);
+  anyone but himself and the catalog's loading (``TaskAgency``: the agencies the annex names);
 - the comments that mention him, by his full name or as ``@name``.
 
 "Since he last looked" is two marks on the user (revision 0009): the last
@@ -25,11 +25,14 @@ from sqlalchemy.orm import Session
 
 from engine.authz import COMMENT_TRIGGERS
 from engine.models import Escalation, Event, Occurrence, Task, TaskAgency, User
+from engine.users import CATALOG_ACTOR
 
 #: The header shows "99+" past this; the count reads no further.
 COUNT_CAP = 99
 #: The inbox page lists at most this many of each kind, newest first.
 LIST_LIMIT = 200
+#: How many things already read the inbox page shows below the new ones.
+EARLIER_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _events(user: User) -> Select[Any]:
     ]
     return select(Event.id).where(
         Event.id > user.inbox_event_seen,
-        Event.actor != user.name,
+        Event.actor.not_in((user.name, CATALOG_ACTOR)),
         or_(Event.occurrence_id.in_(involved), *mentioned),
     )
 
@@ -98,6 +101,51 @@ def open_inbox(session: Session, user: User) -> list[Item]:
     escalation_ids = list(
         session.scalars(_escalations(user).order_by(Escalation.id.desc()).limit(LIST_LIMIT))
     )
+    items = _items(session, user, event_ids, escalation_ids)
+    # Older unread items past the list's limit are read too: below the newest shown.
+    user.inbox_event_seen = max([user.inbox_event_seen, *event_ids])
+    user.inbox_escalation_seen = max([user.inbox_escalation_seen, *escalation_ids])
+    session.flush()
+    return items
+
+
+def already_read(session: Session, user: User, limit: int = EARLIER_LIMIT) -> list[Item]:
+    """The latest things ``user`` has already seen: his agency's tasks and escalations."""
+    involved = (
+        select(Occurrence.id)
+        .join(TaskAgency, TaskAgency.task_id == Occurrence.task_id)
+        .where(TaskAgency.agency_code == user.agency_code)
+    )
+    event_ids = list(
+        session.scalars(
+            select(Event.id)
+            .where(
+                Event.id <= user.inbox_event_seen,
+                Event.actor.not_in((user.name, CATALOG_ACTOR)),
+                Event.occurrence_id.in_(involved),
+            )
+            .order_by(Event.id.desc())
+            .limit(limit)
+        )
+    )
+    escalation_ids = list(
+        session.scalars(
+            select(Escalation.id)
+            .where(
+                Escalation.id <= user.inbox_escalation_seen,
+                Escalation.target_code == user.agency_code,
+            )
+            .order_by(Escalation.id.desc())
+            .limit(limit)
+        )
+    )
+    return _items(session, user, event_ids, escalation_ids)[:limit]
+
+
+def _items(
+    session: Session, user: User, event_ids: list[int], escalation_ids: list[int]
+) -> list[Item]:
+    """The events and escalations of these ids as inbox items, newest first."""
     items: list[Item] = []
     words = _mentions(user)
     if event_ids:
@@ -126,7 +174,6 @@ def open_inbox(session: Session, user: User) -> list[Item]:
                     note=event.note or "",
                 )
             )
-        user.inbox_event_seen = max([user.inbox_event_seen, *event_ids])
     if escalation_ids:
         rows2 = session.execute(
             select(Escalation, Occurrence, Task)
@@ -148,8 +195,5 @@ def open_inbox(session: Session, user: User) -> list[Item]:
                     days_overdue=esc.days_overdue,
                 )
             )
-        user.inbox_escalation_seen = max([user.inbox_escalation_seen, *escalation_ids])
-    # Older unread items past the list's limit are read too: below the newest shown.
-    session.flush()
     items.sort(key=lambda i: i.at, reverse=True)
     return items
