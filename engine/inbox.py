@@ -3,7 +3,8 @@
 What concerns a person:
 
 - the escalations and reminders sent to his agency (``Escalation.target_code``);
-- the steps and comments on tasks his agency leads or co-operates on, by
+- the steps and comments on tasks his agency leads or co-operates on (or an
+  agency whose work it took over, ``engine.succession``), by
   anyone but himself and the catalog's loading (``TaskAgency``: the agencies the annex names);
 - the comments that mention him, by his full name or as ``@name``.
 
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from engine.authz import COMMENT_TRIGGERS
 from engine.models import Escalation, Event, Occurrence, Task, TaskAgency, User
+from engine.succession_models import SuccessionAgency
 from engine.users import CATALOG_ACTOR
 
 #: The header shows "99+" past this; the count reads no further.
@@ -33,6 +35,8 @@ COUNT_CAP = 99
 LIST_LIMIT = 200
 #: How many things already read the inbox page shows below the new ones.
 EARLIER_LIMIT = 20
+#: How many successions back an agency's inherited tasks are followed.
+SUCCESSION_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -62,15 +66,41 @@ def _mentions(user: User) -> list[str]:
     return words
 
 
-def _events(user: User) -> Select[Any]:
-    """The ids of the events that concern ``user`` past his mark."""
-    involved = (
+def _agencies(session: Session, user: User) -> list[str]:
+    """The user's agency and those whose work it took over (``engine.succession``), in steps."""
+    codes, frontier = [user.agency_code], [user.agency_code]
+    for _ in range(SUCCESSION_DEPTH):
+        ended = select(SuccessionAgency.succession_id).where(
+            SuccessionAgency.side == "to", SuccessionAgency.agency_code.in_(frontier)
+        )
+        frontier = [
+            c
+            for c in session.scalars(
+                select(SuccessionAgency.agency_code).where(
+                    SuccessionAgency.side == "from", SuccessionAgency.succession_id.in_(ended)
+                )
+            )
+            if c not in codes
+        ]
+        if not frontier:
+            break
+        codes.extend(frontier)
+    return codes
+
+
+def _involved(codes: list[str]) -> Select[Any]:
+    return (
         select(Occurrence.id)
         .join(TaskAgency, TaskAgency.task_id == Occurrence.task_id)
-        .where(TaskAgency.agency_code == user.agency_code)
+        .where(TaskAgency.agency_code.in_(codes))
     )
+
+
+def _events(user: User, codes: list[str]) -> Select[Any]:
+    """The ids of the events that concern ``user`` past his mark."""
+    involved = _involved(codes)
     mentioned = [
-        (Event.trigger.in_(COMMENT_TRIGGERS) & Event.note.contains(word))
+        (Event.trigger.in_(COMMENT_TRIGGERS) & Event.note.contains(word, autoescape=True))
         for word in _mentions(user)
     ]
     return select(Event.id).where(
@@ -89,7 +119,7 @@ def _escalations(user: User) -> Select[Any]:
 def unread(session: Session, user: User) -> int:
     """How many new things concern ``user``, at most ``COUNT_CAP + 1`` (the header's badge)."""
     total = 0
-    for query in (_events(user), _escalations(user)):
+    for query in (_events(user, _agencies(session, user)), _escalations(user)):
         capped = query.limit(COUNT_CAP + 1).subquery()
         total += int(session.scalar(select(func.count()).select_from(capped)) or 0)
     return min(total, COUNT_CAP + 1)
@@ -97,7 +127,8 @@ def unread(session: Session, user: User) -> int:
 
 def open_inbox(session: Session, user: User) -> list[Item]:
     """The new things that concern ``user``, newest first; marks them read."""
-    event_ids = list(session.scalars(_events(user).order_by(Event.id.desc()).limit(LIST_LIMIT)))
+    events = _events(user, _agencies(session, user))
+    event_ids = list(session.scalars(events.order_by(Event.id.desc()).limit(LIST_LIMIT)))
     escalation_ids = list(
         session.scalars(_escalations(user).order_by(Escalation.id.desc()).limit(LIST_LIMIT))
     )
@@ -111,11 +142,7 @@ def open_inbox(session: Session, user: User) -> list[Item]:
 
 def already_read(session: Session, user: User, limit: int = EARLIER_LIMIT) -> list[Item]:
     """The latest things ``user`` has already seen: his agency's tasks and escalations."""
-    involved = (
-        select(Occurrence.id)
-        .join(TaskAgency, TaskAgency.task_id == Occurrence.task_id)
-        .where(TaskAgency.agency_code == user.agency_code)
-    )
+    involved = _involved(_agencies(session, user))
     event_ids = list(
         session.scalars(
             select(Event.id)
