@@ -14,6 +14,9 @@ import sys
 def main() -> None:
     case, raw = sys.argv[1], sys.argv[2]
     from bench.cases import CASES
+    from bench.scale_cases import CASES as SCALE_CASES
+
+    CASES.update(SCALE_CASES)
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = CASES[case](**json.loads(raw))

@@ -155,6 +155,58 @@ def report_annual(obj: Context, plan_id: str, year: int, fmt: str, xlsx: Path | 
     click.echo(render("report", fmt, data, lang=obj.lang), nl=False)
 
 
+@report.command("periodic")
+@click.option("--plan", "plan_id", required=True)
+@click.option("--period", required=True, help="2018 (the year) or 2018-H1 (its first six months).")
+@click.option("--docx", "docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--template",
+    "template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="DONDOC_REPORT_TEMPLATE",
+    help="The province's letterhead, number and signer (YAML, see README).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def report_periodic(
+    obj: Context,
+    plan_id: str,
+    period: str,
+    docx: Path | None,
+    xlsx: Path | None,
+    template: Path | None,
+    as_json: bool,
+) -> None:
+    """Compile the department's report of a period: a Word draft (Decree 30/2020 layout).
+
+    Figures are read on the period's cut-off day (Decree 09/2019: 14/6 for
+    the six months, 14/12 for the year).
+
+    \b
+    Example: dondoc report periodic --plan nghe-an-2017 --period 2018 --docx bao-cao-2018.docx
+    """
+    from engine.periodic import periodic_report
+    from notifiers.docx_report import read_template, write_docx
+    from notifiers.periodic_sheet import write_periodic_xlsx
+    from notifiers.periodic_text import periodic_text
+
+    w = obj.w
+    letterhead = read_template(template) if template is not None else None
+    with obj.session(reads=True) as s:
+        data = periodic_report(s, plan_id, period)
+    if docx is not None:
+        write_docx(data, docx, lang=obj.lang, template=letterhead)
+        click.echo(w("cli.report.docx", path=str(docx)), err=True)
+    if xlsx is not None:
+        write_periodic_xlsx(data, xlsx, lang=obj.lang)
+        click.echo(w.plural("cli.report.xlsx", len(data["annex"]), path=str(xlsx)), err=True)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(periodic_text(data, w), nl=False)
+
+
 @click.group()
 def export() -> None:
     """Export data for other programs."""

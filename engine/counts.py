@@ -30,8 +30,7 @@ from sqlalchemy.orm import Session
 
 import workflows
 from engine import status
-from engine.counts_models import OccurrenceCount
-from engine.models import Occurrence, Task
+from engine.models import Occurrence, OccurrenceCount, Task
 from engine.workdays import local_day
 
 Key = tuple[str, int, str, dt.date]

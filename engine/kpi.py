@@ -9,6 +9,12 @@ nor late yet. Suspended and cancelled work is counted apart and left out too.
 
 ``Buckets.of(categories)`` counts status categories (``engine.status``,
 hyphenated as listings carry them); ``rate`` is None when nothing is due yet.
+
+Provinces also give an **update rate** (tỷ lệ cập nhật): the share of the
+occurrences expected to report in a period whose agency did report
+(``UpdateRate``; who is expected and what counts as a report is the progress
+cycle's, ``engine.progress_status``). ``Buckets.figures`` puts the three
+together: every listing, report, page and the API print that dict.
 """
 
 from __future__ import annotations
@@ -63,6 +69,31 @@ class Buckets:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "completed": self.completed, "total": self.total, "rate": self.rate}
+
+    def figures(self, update: UpdateRate) -> dict[str, Any]:
+        """Buckets, completion rate and update rate, as the stats and the reports give them."""
+        return {
+            **asdict(self),
+            "completed": self.completed,
+            "total": self.total,
+            "completion_rate": self.rate,
+            "expected_reports": update.expected,
+            "reported": update.reported,
+            "update_rate": update.rate,
+        }
+
+
+@dataclass(frozen=True)
+class UpdateRate:
+    """Of ``expected`` occurrences that owed a report in a period, ``reported`` did."""
+
+    expected: int = 0
+    reported: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """reported ÷ expected, or None when nobody owed a report."""
+        return self.reported / self.expected if self.expected else None
 
 
 def grouped(

@@ -177,6 +177,8 @@ class Target:
     figure: float | None = None
     unit: str = ""
     year: int | None = None
+    # Where the plan sets it ("Kế hoạch 314/KH-UBND, mục I.2.b"): reports cite it.
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,41 @@ The outbox dispatcher builds a ``Message``, asks ``channel_for(kind, config)``
 for a channel and calls ``send``; a ``DeliveryFailed`` says whether to retry.
 """
 
-from notifiers.channels import KINDS, channel_for
-from notifiers.config import NotifyConfig, SmtpServer, load_config, parse_smtp_url
-from notifiers.message import Channel, DeliveryFailed, Message
-from notifiers.webhook import verify_signature
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from notifiers.channels import KINDS, channel_for
+    from notifiers.config import NotifyConfig, SmtpServer, load_config, parse_smtp_url
+    from notifiers.message import Channel, DeliveryFailed, Message
+    from notifiers.webhook import verify_signature
+
+# Each name is imported on first use: ``notifiers.i18n`` (every command's words)
+# must not pay for the mail, webhook and TLS modules of the channels.
+_WHERE = {
+    "Channel": "notifiers.message",
+    "DeliveryFailed": "notifiers.message",
+    "KINDS": "notifiers.channels",
+    "Message": "notifiers.message",
+    "NotifyConfig": "notifiers.config",
+    "SmtpServer": "notifiers.config",
+    "channel_for": "notifiers.channels",
+    "load_config": "notifiers.config",
+    "parse_smtp_url": "notifiers.config",
+    "verify_signature": "notifiers.webhook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "KINDS",

@@ -66,11 +66,7 @@ _COMMON_TRIGGERS = (
     "replan",
     "succeed",
     # The follow-up cycle (engine.progress, engine.extensions): history entries, no state change.
-    "report",
-    "report_contribution",
-    "extension_request",
-    "extend",
-    "extension_refused",
+    *("report", "report_contribution", "extension_request", "extend", "extension_refused"),
 )
 
 
@@ -81,17 +77,63 @@ def po_path(lang: str) -> Path:
 
 @cache
 def translations(lang: str) -> gettext.GNUTranslations:
-    """The compiled catalog of ``lang``, read once per process."""
-    # Imported here: Babel costs ~20 ms, and only commands that print words need it.
+    """The compiled catalog of ``lang``, read once per process.
+
+    Compiling the ``.po`` file with Babel costs tens of milliseconds on every
+    command, so the compiled ``.mo`` is kept in the user's cache folder under
+    the hash of the ``.po`` it came from; a changed ``.po`` is compiled anew.
+    """
+    source = po_path(lang).read_bytes()
+    cached = _compiled_path(lang, source)
+    if cached is not None:
+        try:
+            with cached.open("rb") as handle:
+                return gettext.GNUTranslations(handle)
+        except OSError:  # unreadable or damaged (gettext says so with an OSError): compile anew
+            pass
+    compiled = _compile(lang, source)
+    if cached is not None:
+        _keep(cached, compiled)
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def _compile(lang: str, source: bytes) -> bytes:
+    # Imported here: Babel costs ~20 ms, and only a catalog not yet cached needs it.
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po_path(lang).open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    catalog = read_po(io.BytesIO(source), locale=lang, domain=DOMAIN)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return compiled.getvalue()
+
+
+def _compiled_path(lang: str, source: bytes) -> Path | None:
+    """Where the ``.mo`` compiled from ``source`` is kept, if the cache folder can be had."""
+    import hashlib
+
+    try:
+        import platformdirs
+
+        folder = Path(platformdirs.user_cache_dir("dondoc")) / "catalogs"
+    except Exception:  # noqa: BLE001 - no cache folder: compile every time
+        return None
+    digest = hashlib.sha256(source).hexdigest()[:24]
+    return folder / f"{DOMAIN}-{lang}-{digest}.mo"
+
+
+def _keep(path: Path, compiled: bytes) -> None:
+    """Write the compiled catalog through a temporary file and a rename; never fail a command."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".mo-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(compiled)
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def check_lang(lang: str) -> str:
@@ -199,6 +241,11 @@ class Words:
             return "—"
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
         return day.strftime("%d/%m/%Y") if self.lang == "vi" else day.isoformat()
+
+    def period(self, period_id: str) -> str:
+        """A reporting period as people say it: "6 tháng đầu năm 2018", "năm 2018"."""
+        year, _, half = period_id.partition("-")
+        return self("period.half", year=year) if half else self("period.year", year=year)
 
     def percent(self, share: float | None) -> str:
         """``66,7%`` in Vietnamese, ``66.7%`` in English; a dash when there is nothing to count."""

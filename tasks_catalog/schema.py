@@ -223,6 +223,7 @@ def _plan_parts(reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
                 figure=_number(reader, t, "figure", ("target", str(t.get("code"))), False),
                 unit=reader.text(t, "unit", ("target", str(t.get("code"))), required=False),
                 year=reader.get(t, "year", ("target", str(t.get("code"))), int, None, False),
+                source=reader.text(t, "source", ("target", str(t.get("code"))), required=False),
             )
             for t in step(data, "targets", None)
         ),

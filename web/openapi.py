@@ -101,7 +101,58 @@ _COMMON_ERRORS = {
     "422": _error("A malformed parameter (date, status, reference)."),
 }
 
+_NUM_OR_NULL = {"type": "number", "nullable": True}
+# engine.kpi.Buckets.figures: the four buckets (1270/BC-TCTTTg), the rest, and both rates.
+_FIGURES = {
+    "type": "object",
+    "required": [
+        "completed_on_time", "completed_late", "within_deadline", "overdue", "suspended",
+        "cancelled", "completed", "total", "completion_rate", "expected_reports", "reported",
+        "update_rate",
+    ],
+    "properties": {
+        **{
+            k: _INT
+            for k in (
+                "completed_on_time", "completed_late", "within_deadline", "overdue", "suspended",
+                "cancelled", "completed", "total", "expected_reports", "reported",
+            )
+        },
+        "completion_rate": {
+            **_NUM_OR_NULL,
+            "description": "completed / (completed + overdue unfinished); null when neither",
+        },
+        "update_rate": {
+            **_NUM_OR_NULL,
+            "description": "reported / expected_reports in the period; null when none owed one",
+        },
+    },
+}  # fmt: skip
+_PERIOD = {
+    "name": "period",
+    "in": "query",
+    "required": False,
+    "description": "A reporting period: 2018 (15/12/2017-14/12/2018) or 2018-H1 (to 14/6/2018).",
+    "schema": {"type": "string", "pattern": "^(199[0-9]|2[01][0-9][0-9])(-H1)?$"},
+}
+
 SCHEMAS: dict[str, Any] = {
+    "Stats": {
+        "type": "object",
+        "required": ["as_of", "period", "filters", "total", "by_plan", "by_agency"],
+        "properties": {
+            "as_of": _DATE,
+            "period": {
+                "type": "object",
+                "required": ["key", "start", "end"],
+                "properties": {"key": _STR, "start": _DATE, "end": _DATE},
+            },
+            "filters": {"type": "object"},
+            "total": _FIGURES,
+            "by_plan": {"type": "object", "additionalProperties": _FIGURES},
+            "by_agency": {"type": "object", "additionalProperties": _FIGURES},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error", "detail", "code"],
@@ -335,6 +386,24 @@ def document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _ok("A page of the rows", _page("TaskRow")),
+                        "404": _error("No such plan."),
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
+            "/stats": {
+                "get": {
+                    "summary": "Buckets, completion rate and update rate, as 'dondoc stats --json'",
+                    "operationId": "stats",
+                    "parameters": [
+                        {"name": "plan", "in": "query", "required": False, "schema": _PARAM},
+                        {"name": "agency", "in": "query", "required": False, "schema": _PARAM},
+                        {"name": "province", "in": "query", "required": False, "schema": _PARAM},
+                        _PERIOD,
+                        _AS_OF,
+                    ],
+                    "responses": {
+                        "200": _ok("The figures", _ref("Stats")),
                         "404": _error("No such plan."),
                         **_COMMON_ERRORS,
                     },

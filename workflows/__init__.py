@@ -6,22 +6,59 @@ The errors every layer raises live here too (``workflows.errors``), on the
 lowest floor, so that this package needs nothing from above.
 """
 
-from workflows.definition import (
-    CANCEL,
-    CANCELLED,
-    EVIDENCE_FIELDS,
-    PRIOR_STATE,
-    RESUME,
-    SUSPEND,
-    SUSPENDED,
-    StateDef,
-    TransitionDef,
-    WorkflowDef,
-)
-from workflows.loader import load_file, parse
-from workflows.machine import fire
-from workflows.registry import get, names
-from workflows.shape import to_dict
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workflows.definition import (
+        CANCEL,
+        CANCELLED,
+        EVIDENCE_FIELDS,
+        PRIOR_STATE,
+        RESUME,
+        SUSPEND,
+        SUSPENDED,
+        StateDef,
+        TransitionDef,
+        WorkflowDef,
+    )
+    from workflows.loader import load_file, parse
+    from workflows.machine import fire
+    from workflows.registry import get, names
+    from workflows.shape import to_dict
+
+# Each name is imported on first use: ``workflows.errors`` (imported by every
+# layer, and by ``dondoc --help``) must not pay for the YAML loader.
+_WHERE = {
+    "CANCEL": "workflows.definition",
+    "CANCELLED": "workflows.definition",
+    "EVIDENCE_FIELDS": "workflows.definition",
+    "PRIOR_STATE": "workflows.definition",
+    "RESUME": "workflows.definition",
+    "SUSPEND": "workflows.definition",
+    "SUSPENDED": "workflows.definition",
+    "StateDef": "workflows.definition",
+    "TransitionDef": "workflows.definition",
+    "WorkflowDef": "workflows.definition",
+    "fire": "workflows.machine",
+    "get": "workflows.registry",
+    "load_file": "workflows.loader",
+    "names": "workflows.registry",
+    "parse": "workflows.loader",
+    "to_dict": "workflows.shape",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CANCEL",

@@ -26,7 +26,7 @@ PACKAGES = ("cli", "engine", "notifiers", "tasks_catalog", "web", "workflows")
 KEY = re.compile(r"^[a-z][a-z_]*(\.[a-z0-9_\-]+)+$")
 
 # The catalog's namespaces, for keys written out in tables of (key, heading, width).
-NAMESPACES = {"cli", "board", "report", "words", "digest", "msg"}
+NAMESPACES = {"cli", "board", "report", "words", "digest", "msg", "docx"}
 # Calls whose first string argument is an error code: ``error.<code>``.
 ERRORS = {
     "DondocError",
@@ -385,6 +385,18 @@ DYNAMIC = [
             "requested_due",
         )
     ),
+    # notifiers/messages.py: _cycle_view, f"msg.{part}.{kind}" for engine.cycle_notices' kinds
+    *(
+        f"msg.{part}.{kind}"
+        for part in ("subject", "heading", "line")
+        for kind in ("report_due", "report_late", "silence")
+    ),
+    *(f"escalation.kind.{k}" for k in ("report_due", "report_late", "silence")),
+    # cli/cycle.py: w(f"extension.status.{status}")
+    *(f"extension.status.{x}" for x in ("pending", "approved", "refused")),
+    # notifiers/i18n.py: Words.period
+    "period.half",
+    "period.year",
     # engine/authz.py: require_report refuses with reason "report"
     "error.not_allowed.report",
     # cli/succession.py: a moved occurrence or plan
@@ -404,6 +416,25 @@ DYNAMIC = [
     ),
     # tasks_catalog/files.py: the kind a field must hold
     *(f"kind.{k}" for k in ("text", "integer", "list", "mapping", "flag", "date")),
+    # notifiers/docx_report.py, periodic_text.py, web/templates/stats.html: the buckets
+    # (engine.kpi) and the report's table headings, f"docx.bucket.{b}" / f"docx.col.{k}"
+    *(
+        f"docx.bucket.{b}"
+        for b in (
+            "completed_on_time",
+            "completed_late",
+            "within_deadline",
+            "overdue",
+            "suspended",
+            "cancelled",
+            "total",
+        )
+    ),
+    *(
+        f"docx.col.{k}"
+        for k in ("target", "goal", "actual", "trend", "source", "code", "task", "lead", "due")
+        + ("late", "no", "status", "report")
+    ),
 ]
 
 

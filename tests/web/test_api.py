@@ -183,6 +183,7 @@ def test_the_openapi_document_describes_every_endpoint(client: TestClient) -> No
     assert set(doc["paths"]) == {
         "/plans",
         "/tasks",
+        "/stats",
         "/tasks/{ref}",
         "/tasks/{ref}/advance",
         "/escalations",
