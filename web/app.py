@@ -34,9 +34,11 @@ from web import (
     inbox,
     pages,
     people,
+    search,
     signin,
     stats_api,
     stats_page,
+    uploads,
 )
 from web.limits import RequestLimits, refusal
 from web.render import error_page
@@ -111,12 +113,15 @@ def create_app(
                     *files.api_routes,
                     *cycle_api.routes,
                     *stats_api.routes,
+                    *search.api_routes,
                     Route("/{rest:path}", api.not_found),
                 ],
             ),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *signin.routes,
+            *uploads.routes,
             *pages.routes,
+            *search.routes,
             *changes.routes,
             *files.routes,
             *exports.routes,

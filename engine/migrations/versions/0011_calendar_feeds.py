@@ -1,7 +1,7 @@
 """subscribable calendar addresses, kept hashed
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-03
 
 ``calendar_feeds`` holds one row per subscribable deadline calendar a user
@@ -18,7 +18,7 @@ from alembic import op
 from engine.models import UTCDateTime
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
