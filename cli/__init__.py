@@ -13,11 +13,22 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from cli import agencies, catalog, followup, people, reports, setup, stats, succession, tasks
+from cli import agencies, catalog, cycle, followup, people, reports, setup, stats, succession, tasks
 from cli.context import quiet_after_broken_pipe
 from cli.root import cli
 
-for _module in (setup, people, agencies, succession, catalog, tasks, followup, reports, stats):
+for _module in (
+    setup,
+    people,
+    agencies,
+    succession,
+    catalog,
+    tasks,
+    followup,
+    cycle,
+    reports,
+    stats,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -1,7 +1,9 @@
 """The scheduler's jobs, composed here where the engine and the notifiers are both in view.
 
 - ``sweep``: the overdue escalation sweep, every hour (``engine.escalation``);
-- ``reminders``: reminders before due, every day at 07:00 (``engine.reminders``);
+- ``reminders``: reminders before due, every day at 07:00 (``engine.reminders``),
+  and the follow-up cycle's: progress reports due or late, silent tasks
+  (``engine.cycle_notices``);
 - ``weekly-digest``: Monday 07:30 (``engine.digest_job``);
 - ``dispatch``: every minute (``notifiers.dispatch``).
 
@@ -49,12 +51,19 @@ def sweep_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") ->
 
 
 def reminders_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") -> int:
-    """The daily reminders; returns how many it recorded."""
+    """The daily reminders, then the progress-report reminders and nudges; how many it recorded."""
+    from engine.cycle_notices import follow_up
     from engine.reminders import remind
 
     created = remind(factory, as_of=clock(), lang=lang)
-    log.info("reminders for %s: %d new reminder(s)", clock(), len(created))
-    return len(created)
+    cycle = follow_up(factory, as_of=clock(), lang=lang)
+    log.info(
+        "reminders for %s: %d new reminder(s), %d for progress reports and silent tasks",
+        clock(),
+        len(created),
+        len(cycle),
+    )
+    return len(created) + len(cycle)
 
 
 def digest_job(factory: sessionmaker[Session], clock: Clock, lang: str = "vi") -> int:

@@ -255,9 +255,18 @@ def require_report(
     found = report_role(user, plan, task, occ, day)
     if found is not None:
         return found
+    held = Holders.of(plan, task, occ, day)
     reason = "inactive" if not user.active else "viewer" if user.role == "viewer" else "report"
+    owner_code = held.leads[0] if held.leads else held.responsible
+    agency, responsible, owner = _named(plan, user.agency_code, held.responsible, owner_code)
     raise NotAllowed(
-        reason, ref=occ.ref, trigger="report", workflow=task.workflow, **actor_facts(user)
+        reason,
+        ref=occ.ref,
+        trigger="report",
+        workflow=task.workflow,
+        responsible=responsible,
+        owner=owner,
+        **actor_facts(user, agency),
     )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine import authz
 from engine.cycle_models import APPROVED, PENDING, REFUSED, ExtensionRequest
@@ -232,7 +232,11 @@ def listing(
     session: Session, plan_id: str | None = None, status: str | None = None
 ) -> list[ExtensionRequest]:
     """Extension requests, newest first, of one plan and/or one status."""
-    query = select(ExtensionRequest).order_by(ExtensionRequest.id.desc())
+    query = (
+        select(ExtensionRequest)
+        .options(selectinload(ExtensionRequest.occurrence))
+        .order_by(ExtensionRequest.id.desc())
+    )
     if plan_id:
         get_plan(session, plan_id)
         query = query.where(ExtensionRequest.plan_id == plan_id)
@@ -246,3 +250,23 @@ def listing(
 def extension_counts(session: Session, ids: Sequence[int]) -> dict[int, int]:
     """How many approved extensions each of these occurrences has (absent: none)."""
     return {occ_id: len(rows) for occ_id, rows in approved_of(session, ids).items()}
+
+
+def request_dict(row: ExtensionRequest, ref: str) -> dict[str, Any]:
+    """One extension request and its decision as plain JSON (CLI ``--json``, API)."""
+    return {
+        "id": row.id,
+        "ref": ref,
+        "agency": row.agency_code,
+        "requested_by": row.requested_by,
+        "requested_at": row.requested_at.isoformat() if row.requested_at else None,
+        "old_due": row.old_due.isoformat(),
+        "requested_due": row.requested_due.isoformat(),
+        "reason": row.reason,
+        "attachments": list(row.attachments or []),
+        "status": row.status,
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "granted_due": row.granted_due.isoformat() if row.granted_due else None,
+        "decision_reason": row.decision_reason,
+    }

@@ -9,8 +9,9 @@ dates) are plain dates in the province's time zone.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -432,18 +433,43 @@ class BoardFlash(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-# The succession tables live in their own module (one concept each); imported
-# here so that every mapper is known whenever the models are.
-from engine.account_models import AccountChange  # noqa: E402
-from engine.counts_models import OccurrenceCount  # noqa: E402
-from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport  # noqa: E402
-from engine.scheduler_runs import SchedulerRun  # noqa: E402
+# Tables kept in modules of their own (one concept each) are imported here so
+# that every mapper is known whenever the models are. The succession tables'
+# names are used above, so they are imported by name; the others are only
+# registered (``importlib``): importing one of them first (``import
+# engine.counts``) reaches this line while it is still partway, and a
+# by-name import would then fail. Their names stay readable from here.
 from engine.succession_models import (  # noqa: E402
     Succession,
     SuccessionAgency,
     SuccessionApplied,
     holders_after,
 )
+
+if TYPE_CHECKING:  # what the names below are, for the type checker
+    from engine.account_models import AccountChange
+    from engine.counts_models import OccurrenceCount
+    from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport
+    from engine.scheduler_runs import SchedulerRun
+
+_ELSEWHERE = {
+    "AccountChange": "engine.account_models",
+    "OccurrenceCount": "engine.counts_models",
+    "ExtensionRequest": "engine.cycle_models",
+    "PeriodClosure": "engine.cycle_models",
+    "ProgressReport": "engine.cycle_models",
+    "SchedulerRun": "engine.scheduler_runs",
+}
+for _module in sorted(set(_ELSEWHERE.values())):
+    importlib.import_module(_module)
+
+
+def __getattr__(name: str) -> Any:
+    """``from engine.models import ProgressReport``: the tables of the modules above."""
+    if name in _ELSEWHERE:
+        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AccountChange",

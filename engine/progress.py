@@ -114,17 +114,23 @@ def submit(
 
     The lead agency's officer (or the plan's coordinator, on the lead's
     behalf) submits the report; a co-operating agency's officer or
-    contributor submits a contribution. ``at`` is for tests and imports of
-    paper reports (a coordinator's correction of the record, as ``--at``).
+    contributor submits a contribution. ``at`` dates a paper report received
+    earlier: a coordinator's correction of the record, as ``advance --at``.
     """
     occ = load_occurrence(session, ref)
     task, plan = occ.task, occ.task.plan
     period = period_of(plan, period_id)
     if occ.archived:
         raise NotAllowed("archived", ref=occ.ref)
-    when = at or utcnow()
+    now = utcnow()
+    when = at or now
+    if when > now + dt.timedelta(minutes=5):
+        raise InvalidInput("future_step", ref=occ.ref, at=when.isoformat())
     day = local_day(when)
     agency, role = authz.require_report(user, plan, task, occ, day)
+    if day < local_day(now):
+        # A report dated earlier than today is a coordinator's correction of the record.
+        authz.require_backdate(user, plan, occ.ref)
     if occ.window_start > period.end:
         raise InvalidInput(
             "period_before_window",
@@ -324,3 +330,40 @@ def history(session: Session, ref: str, period_id: str) -> list[ProgressReport]:
             .order_by(ProgressReport.id)
         )
     )
+
+
+def report_dict(row: ProgressReport) -> dict[str, Any]:
+    """One report version as plain JSON (CLI ``--json``, API)."""
+    return {
+        "period": row.period,
+        "agency": row.agency_code,
+        "role": row.role,
+        "version": row.version,
+        "status_text": row.status_text,
+        "percent": row.percent,
+        "figures": dict(row.figures or {}),
+        "difficulties": row.difficulties,
+        "proposals": row.proposals,
+        "attachments": list(row.attachments or []),
+        "submitted_by": row.submitted_by,
+        "submitted_on": row.submitted_on.isoformat(),
+        "submitted_at": row.submitted_at.isoformat(),
+    }
+
+
+def state_dict(state: ReportState) -> dict[str, Any]:
+    """Where one occurrence stands for a period, as plain JSON."""
+    return {
+        "ref": state.ref,
+        "owner": state.owner,
+        "deadline": state.deadline.isoformat(),
+        "reported": state.reported,
+        "on_time": state.on_time,
+        "first_on": state.first_on.isoformat() if state.first_on else None,
+        "versions": state.versions,
+        "report": report_dict(state.report) if state.report else None,
+        "contributions": [report_dict(c) for c in state.contributions],
+        "last_activity": state.last_activity.isoformat(),
+        "silent": state.silent,
+        "updated": state.updated,
+    }

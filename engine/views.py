@@ -177,6 +177,7 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
         .order_by(Escalation.created_at, Escalation.level)
     )
     leads = occ.leads_on(as_of)
+    cycle = _cycle_record(session, occ)
     return {
         "ref": occ.ref,
         "plan": plan.id,
@@ -197,6 +198,8 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
             "due": occ.due.isoformat(),
             "planned_due": occ.planned_due.isoformat(),
         },
+        # The due day before any approved extension (engine.extensions).
+        "original_due": cycle["original_due"],
         "completed_at": occ.completed_at.isoformat() if occ.completed_at else None,
         "completed_on": day.isoformat() if (day := completion_day(occ)) else None,
         "owner": leads[0] if leads else None,
@@ -230,6 +233,33 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
             }
             for e in escalations
         ],
+        "extensions": cycle["extensions"],
+        "reports": cycle["reports"],
+    }
+
+
+def _cycle_record(session: Session, occ: Occurrence) -> dict[str, Any]:
+    """The occurrence's extension requests and progress reports (every version), oldest first."""
+    from engine import extensions, progress
+    from engine.cycle_models import ExtensionRequest, ProgressReport
+
+    asked = list(
+        session.scalars(
+            select(ExtensionRequest)
+            .where(ExtensionRequest.occurrence_id == occ.id)
+            .order_by(ExtensionRequest.id)
+        )
+    )
+    reports = session.scalars(
+        select(ProgressReport)
+        .where(ProgressReport.occurrence_id == occ.id)
+        .order_by(ProgressReport.id)
+    )
+    approved = [r for r in asked if r.status == "approved"]
+    return {
+        "original_due": (approved[0].old_due if approved else occ.due).isoformat(),
+        "extensions": [extensions.request_dict(r, occ.ref) for r in asked],
+        "reports": [progress.report_dict(r) for r in reports],
     }
 
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine import kpi, status
 from engine.digest import escalation_levels
 from engine.errors import InvalidInput
 from engine.ladder import days_overdue
-from engine.models import Event, Occurrence, Plan
+from engine.models import Event, Occurrence, Plan, Task
 from engine.stats import plans_in_province
 from engine.views import STATUS_FILTERS, task_rows, today
 from engine.workdays import PlanCalendars
@@ -119,6 +119,7 @@ def worklist(session: Session, filters: Filters, as_of: dt.date | None = None) -
     refs = [r["ref"] for r in items]
     levels = escalation_levels(session, as_of, refs)
     changes = _last_changes(session, refs)
+    owed = _owed_reports(session, refs, as_of)
     calendars = PlanCalendars()
     for r in items:
         due = dt.date.fromisoformat(r["due"])
@@ -128,6 +129,8 @@ def worklist(session: Session, filters: Filters, as_of: dt.date | None = None) -
         r["days_left"] = None if late else (due - as_of).days
         r["level"] = levels.get(r["ref"], 0)
         r["last_change"] = changes.get(r["ref"])
+        # The period whose progress report the lead agency still owes (engine.progress).
+        r["report_owed"] = owed.get(r["ref"])
         r["legal_ref"] = plans[r["plan"]].legal_ref
         r["province"] = plans[r["plan"]].province
     items.sort(
@@ -151,6 +154,23 @@ def worklist(session: Session, filters: Filters, as_of: dt.date | None = None) -
         "counts": counts.as_dict(),
         "rows": items,
         "agencies": sorted(named),
+    }
+
+
+def _owed_reports(session: Session, refs: list[str], as_of: dt.date) -> dict[str, dict[str, str]]:
+    """The collecting period each listed occurrence's lead agency has not reported for."""
+    from engine.progress_owed import missing_reports
+
+    occs: list[Occurrence] = []
+    for start in range(0, len(refs), 500):
+        occs += session.scalars(
+            select(Occurrence)
+            .where(Occurrence.ref.in_(refs[start : start + 500]))
+            .options(selectinload(Occurrence.task).selectinload(Task.plan))
+        ).all()
+    return {
+        ref: {"period": p.id, "deadline": p.deadline.isoformat()}
+        for ref, p in missing_reports(session, occs, as_of).items()
     }
 
 

@@ -99,6 +99,12 @@ def event_details(w: Words, event: dict[str, Any], names: AgencyNames | None = N
         lines.append(w("history.due_moved", old=_day(w, old), new=_day(w, new)))
     for name, value in sorted(facts.items()):
         shown = _day(w, value) if field(name).kind == "date" else str(value)
+        if name == "period" and isinstance(value, str):  # a progress report's (engine.progress)
+            shown = w.period(value)
+        elif name == "requested_due":  # an extension request's (engine.extensions)
+            shown = _day(w, value)
+        elif name == "agency" and names is not None and isinstance(value, str):
+            shown = names.full(value, w.lang)
         if names is not None and name.endswith("agencies") and isinstance(value, str):
             shown = ", ".join(names.full(code.strip(), w.lang) for code in value.split(","))
         lines.append(w("history.field", field=w.field(name), value=shown))

@@ -66,11 +66,7 @@ _COMMON_TRIGGERS = (
     "replan",
     "succeed",
     # The follow-up cycle (engine.progress, engine.extensions): history entries, no state change.
-    "report",
-    "report_contribution",
-    "extension_request",
-    "extend",
-    "extension_refused",
+    *("report", "report_contribution", "extension_request", "extend", "extension_refused"),
 )
 
 
@@ -245,6 +241,11 @@ class Words:
             return "—"
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
         return day.strftime("%d/%m/%Y") if self.lang == "vi" else day.isoformat()
+
+    def period(self, period_id: str) -> str:
+        """A reporting period as people say it: "6 tháng đầu năm 2018", "năm 2018"."""
+        year, _, half = period_id.partition("-")
+        return self("period.half", year=year) if half else self("period.year", year=year)
 
     def percent(self, share: float | None) -> str:
         """``66,7%`` in Vietnamese, ``66.7%`` in English; a dash when there is nothing to count."""

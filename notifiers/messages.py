@@ -102,6 +102,8 @@ def escalation_view(facts: dict[str, Any], w: Words) -> dict[str, Any]:
 def reminder_view(facts: dict[str, Any], w: Words) -> dict[str, Any]:
     """What a reminder's templates show, worded in ``w``'s language."""
     view = _notice_view(facts, w)
+    if facts.get("cycle"):
+        return _cycle_view(view, facts, w)
     days = facts["days_left"]
     view.update(
         subject=oneline(
@@ -110,6 +112,25 @@ def reminder_view(facts: dict[str, Any], w: Words) -> dict[str, Any]:
         heading=w.plural("msg.heading.reminder", days),
         colour=COLOURS["in-progress"],
         due=w.plural("msg.due_left", days, due=w.date(facts["due"])),
+    )
+    return view
+
+
+def _cycle_view(view: dict[str, Any], facts: dict[str, Any], w: Words) -> dict[str, Any]:
+    """A progress-report reminder or escalation, or a nudge for a silent task (engine.cycle_notices)."""
+    kind = facts["cycle"]
+    words = {
+        "ref": facts["ref"],
+        "period": w.period(facts["period"]) if facts.get("period") else "",
+        "deadline": w.date(facts.get("deadline")),
+        "since": w.date(facts.get("quiet_since")),
+        "days": facts.get("working_days", 0),
+    }
+    view.update(
+        subject=oneline(w(f"msg.subject.{kind}", **words)),
+        heading=w(f"msg.heading.{kind}", **words),
+        colour=COLOURS["overdue" if kind == "report_late" else "in-progress"],
+        due=w(f"msg.line.{kind}", **words),
     )
     return view
 

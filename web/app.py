@@ -22,7 +22,19 @@ from starlette.staticfiles import StaticFiles
 
 from engine import db
 from notifiers.i18n import words
-from web import agencies, api, changes, inbox, pages, people, signin, stats_api, stats_page
+from web import (
+    agencies,
+    api,
+    changes,
+    cycle_api,
+    cycle_pages,
+    inbox,
+    pages,
+    people,
+    signin,
+    stats_api,
+    stats_page,
+)
 from web.limits import RequestLimits, refusal
 from web.render import error_page
 from web.security import SESSION_MAX_AGE, SecurityHeaders, lang_of, secret_key
@@ -91,12 +103,18 @@ def create_app(
         routes=[
             Mount(
                 "/api/v1",
-                routes=[*api.routes, *stats_api.routes, Route("/{rest:path}", api.not_found)],
+                routes=[
+                    *api.routes,
+                    *cycle_api.routes,
+                    *stats_api.routes,
+                    Route("/{rest:path}", api.not_found),
+                ],
             ),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *signin.routes,
             *pages.routes,
             *changes.routes,
+            *cycle_pages.routes,
             *stats_page.routes,
             *people.routes,
             *agencies.routes,

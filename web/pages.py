@@ -21,6 +21,7 @@ from engine.errors import InvalidInput
 from engine.fields import parse_day
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
+from engine.reporting_periods import periods_of
 from engine.worklist import AGENCY_ROLES, Filters, completion_by, worklist
 from notifiers.i18n import words
 from notifiers.naming import Namer
@@ -162,6 +163,7 @@ def _plan(
         "colours": COLOURS,
         "marks": MARKS,
         "timeline": timeline.build(rows, day, words(lang)),
+        "periods": periods_of(plan),
     }
 
 
@@ -179,7 +181,10 @@ def _task(session: Session, user: User, namer: Namer, ref: str) -> dict[str, Any
     occ = load_occurrence(session, ref)
     offer = authz.offer(user, occ.task.plan, occ.task, archived=bool(occ.archived), occ=occ)
     plan = occ.task.plan
+    from web.cycle_pages import task_cycle
+
     return {
+        "cycle": task_cycle(session, user, occ, namer.lang),
         "task": record,
         "plan": {"id": plan.id, "legal_ref": plan.legal_ref, "title": plan.title_vi},
         "field_input": field_input,

@@ -52,9 +52,10 @@ def test_versions_are_kept_and_chained_until_the_period_closes(
 ) -> None:
     ref = f"{PLAN}:1.5"
     with transaction(nghe_an) as s:
+        # A paper report received on 10/6/2018, typed in by the coordinator for the lead.
         first = progress.submit(
             s,
-            user(s, "khoa"),
+            user(s, "ha"),
             ref,
             "2018-H1",
             progress.ReportInput("Đã xây dựng phiếu khảo sát", percent=30),
@@ -64,7 +65,7 @@ def test_versions_are_kept_and_chained_until_the_period_closes(
     with transaction(nghe_an) as s:
         second = progress.submit(
             s,
-            user(s, "khoa"),
+            user(s, "ha"),
             ref,
             "2018-H1",
             progress.ReportInput(
@@ -78,13 +79,18 @@ def test_versions_are_kept_and_chained_until_the_period_closes(
         )
         assert second.version == 2 and second.figures == {"awareness-2020": 35.5}
         progress.submit(
-            s,
-            user(s, "thao"),
-            ref,
-            "2018-H1",
-            progress.ReportInput("Đã đăng tin trên cổng thông tin"),
-            at=at(dt.date(2018, 6, 21)),
+            s, user(s, "thao"), ref, "2018-H1", progress.ReportInput("Đã đăng tin trên cổng")
         )
+        with pytest.raises(NotAllowed) as backdated:  # only a coordinator dates a report back
+            progress.submit(
+                s,
+                user(s, "thao"),
+                ref,
+                "2018-H1",
+                progress.ReportInput("Bổ sung"),
+                at=at(dt.date(2018, 6, 21)),
+            )
+        assert backdated.value.reason == "backdate"
     with transaction(nghe_an) as s:
         period, states = progress.period_status(s, PLAN, "2018-H1", dt.date(2018, 6, 30))
         state = next(x for x in states if x.ref == ref)
@@ -119,6 +125,10 @@ def test_only_the_agencies_of_the_task_report(nghe_an: sessionmaker[Session]) ->
                 "2018",
                 progress.ReportInput("x", figures={"no-such-target": 1}),
             )
+        mine = progress.submit(
+            s, user(s, "khoa"), f"{PLAN}:1.5", "2018", progress.ReportInput("Đang tổng hợp")
+        )
+        assert (mine.agency_code, mine.role, mine.submitted_by) == ("nghe-an/skhcn", "lead", "khoa")
 
 
 def test_an_extension_moves_the_due_day_and_restarts_the_ladder(

@@ -385,6 +385,18 @@ DYNAMIC = [
             "requested_due",
         )
     ),
+    # notifiers/messages.py: _cycle_view, f"msg.{part}.{kind}" for engine.cycle_notices' kinds
+    *(
+        f"msg.{part}.{kind}"
+        for part in ("subject", "heading", "line")
+        for kind in ("report_due", "report_late", "silence")
+    ),
+    *(f"escalation.kind.{k}" for k in ("report_due", "report_late", "silence")),
+    # cli/cycle.py: w(f"extension.status.{status}")
+    *(f"extension.status.{x}" for x in ("pending", "approved", "refused")),
+    # notifiers/i18n.py: Words.period
+    "period.half",
+    "period.year",
     # engine/authz.py: require_report refuses with reason "report"
     "error.not_allowed.report",
     # cli/succession.py: a moved occurrence or plan

@@ -57,6 +57,8 @@ SIGNED_IN_PAGES = [
     "/agency",
     "/tasks/kon-tum-2013:2.1",
     "/tasks/kon-tum-2013:1.2@2014",
+    "/plans/kon-tum-2013/periods/2014",
+    "/plans/kon-tum-2013/periods/2014-H1",
     "/digest",
     "/stats",
     "/stats?plan=kon-tum-2013&period=2015",

@@ -1,0 +1,56 @@
+"""Who still owes the progress report being collected: the worklist's and the digests' question.
+
+The *collecting* period of a plan on a day is the one that has begun and
+whose deadline has not passed (``engine.reporting_periods``); an occurrence
+owes its report when it is expected in that period (``engine.progress.expected``),
+its lead agency has sent none, and the period is not closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.cycle_models import LEAD, ProgressReport
+from engine.models import Occurrence, Plan
+from engine.progress import expected, is_closed
+from engine.reporting_periods import ReportingPeriod, periods_of
+
+
+def collecting(plan: Plan, as_of: dt.date) -> ReportingPeriod | None:
+    """The period whose reports are being collected on ``as_of``: begun, deadline not passed."""
+    for period in periods_of(plan):
+        if period.start <= as_of <= period.deadline:
+            return period
+    return None
+
+
+def missing_reports(
+    session: Session, occs: Sequence[Occurrence], as_of: dt.date
+) -> dict[str, ReportingPeriod]:
+    """For each of ``occs`` whose lead agency owes the collecting period's report: that period."""
+    by_plan: dict[str, list[Occurrence]] = {}
+    for occ in occs:
+        by_plan.setdefault(occ.task.plan_id, []).append(occ)
+    missing: dict[str, ReportingPeriod] = {}
+    for plan_occs in by_plan.values():
+        plan = plan_occs[0].task.plan
+        period = collecting(plan, as_of)
+        if period is None or is_closed(session, plan.id, period.id):
+            continue
+        reported = set(
+            session.scalars(
+                select(ProgressReport.occurrence_id).where(
+                    ProgressReport.plan_id == plan.id,
+                    ProgressReport.period == period.id,
+                    ProgressReport.role == LEAD,
+                )
+            )
+        )
+        for occ in plan_occs:
+            if occ.id not in reported and expected(occ, period):
+                missing[occ.ref] = period
+    return missing
