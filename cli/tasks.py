@@ -166,6 +166,12 @@ def _print_record(rec: dict[str, Any], obj: Context, n: Namer) -> None:
     click.echo(
         "  " + w("cli.show.window", start=w.date(window["start"]), due=w.date(window["due"]))
     )
+    if rec.get("original_due") and rec["original_due"] != window["due"]:
+        # An approved extension moved the due day (engine.extensions): both are shown.
+        click.echo(
+            "  "
+            + w("cli.show.extended", due=w.date(rec["original_due"]), granted=w.date(window["due"]))
+        )
     click.echo("  " + w("cli.show.leads", agencies=[n.agency_text(c) for c in rec["leads"]]))
     click.echo("  " + w("cli.show.co", agencies=[n.agency_text(c) for c in rec["co_agencies"]]))
     if rec["depends_on"]:

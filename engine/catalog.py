@@ -88,7 +88,11 @@ def _depth(spec: AgencySpec, agencies: dict[str, AgencySpec]) -> int:
 def _plan_details(spec: PlanSpec) -> dict[str, Any]:
     as_dict = dataclasses.asdict(spec)
     keep = ("sections", "report_deadlines", "targets", "escalation", "budget", "calendar", "source")
-    return _jsonable({k: as_dict[k] for k in keep})
+    details = {k: as_dict[k] for k in keep}
+    # The follow-up cycle's own numbers (engine.silence, engine.cycle_notices), read tolerantly.
+    if isinstance(spec.extra.get("follow_up"), dict):
+        details["follow_up"] = spec.extra["follow_up"]
+    return _jsonable(details)
 
 
 def _jsonable(value: Any) -> Any:

@@ -4,7 +4,7 @@
 reporting periods (``engine.reporting_periods``) that is not closed:
 
 - ``report_due``: from N working days before the period's deadline (5 by
-  default, the plan's ``report_reminder_working_days``) up to the deadline,
+  default; the plan file's ``follow_up: {report_reminder_working_days: N}``) up to the deadline,
   the lead agency of each expected occurrence that has not reported is
   reminded;
 - ``report_late``: after the deadline, until the next period's deadline, it
@@ -49,7 +49,7 @@ DEFAULT_REMINDER_WORKING_DAYS = 5
 
 
 def reminder_days(plan: Plan) -> int:
-    value = (plan.details or {}).get("report_reminder_working_days")
+    value = ((plan.details or {}).get("follow_up") or {}).get("report_reminder_working_days")
     return int(value) if isinstance(value, int) and value > 0 else DEFAULT_REMINDER_WORKING_DAYS
 
 

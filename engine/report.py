@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import workflows
+from engine import kpi
 from engine.digest import agency_names
 from engine.errors import InvalidInput
 from engine.lookup import get_plan
@@ -50,6 +51,7 @@ def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:
             counts[occ["status_category"]] = counts.get(occ["status_category"], 0) + 1
         tasks.append(entry)
     escalations = _escalations(session, plan.id, year)
+    figures = _figures(session, plan.id, [o for t in tasks for o in t["occurrences"]], year, as_of)
     names = agency_names(session)
     mentioned = dict.fromkeys(
         [
@@ -66,6 +68,8 @@ def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:
         "year": year,
         "as_of": as_of.isoformat(),
         "counts": counts,
+        # The buckets and rates of engine.kpi, over the occurrences this report lists.
+        "figures": figures,
         "tasks": tasks,
         "escalations": escalations,
         # Names of the agencies the report names, as they are on the day it is made.
@@ -75,6 +79,19 @@ def annual_report(session: Session, plan_id: str, year: int) -> dict[str, Any]:
         "budget_total": sum(float(b.get("amount") or 0) for b in lines),
         "has_budget": bool(budget.get("lines")),
     }
+
+
+def _figures(
+    session: Session, plan_id: str, occs: list[dict[str, Any]], year: int, as_of: dt.date
+) -> dict[str, Any]:
+    from engine.report_periods import ReportPeriod
+    from engine.update_rate import reporting
+
+    rows = [{**o, "plan": plan_id} for o in occs]
+    updated, expected = reporting(session, rows, ReportPeriod.parse(str(year)), as_of)
+    refs = {o["ref"] for o in occs}
+    update = kpi.UpdateRate(expected=len(expected & refs), reported=len(updated & expected & refs))
+    return kpi.Buckets.of(o["status_category"] for o in occs).figures(update)
 
 
 def _task_entry(

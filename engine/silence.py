@@ -3,7 +3,8 @@
 An occurrence is *silent* on a day when it is in progress (phase
 ``active``) and neither a step, a comment nor a progress report was
 recorded for it during the last N working days (Vietnamese working days,
-``engine.workdays``; N = the plan's ``silence_working_days``, 20 by default).
+``engine.workdays``; N = the plan file's ``follow_up: {silence_working_days: N}``,
+20 by default).
 Bookkeeping (catalog loads, successions) is not news. The nudge
 (``engine.cycle_notices.nudge``) tells the lead agency once per silence, and a
 silent occurrence counts as not updated in the update rate
@@ -28,7 +29,7 @@ BOOKKEEPING = (CATALOG_ACTOR, "system")
 
 def silence_days(plan: Plan) -> int:
     """The plan's N: its own ``silence_working_days`` when its data gives one, else 20."""
-    value = (plan.details or {}).get("silence_working_days")
+    value = ((plan.details or {}).get("follow_up") or {}).get("silence_working_days")
     return int(value) if isinstance(value, int) and value > 0 else DEFAULT_SILENCE_WORKING_DAYS
 
 

@@ -64,30 +64,31 @@ def cycle_records(session: Session, plan_id: str, period: ReportPeriod) -> dict[
             select(Occurrence).join(Occurrence.task).where(Occurrence.task.has(plan_id=plan_id))
         )
     }
+    # Due days are read as they stand when the report is made (the buckets do the
+    # same): every approved extension is in force, and the report lists those
+    # decided since the period began, a late decision included.
     extended: dict[str, dict[str, Any]] = {}
     granted: list[dict[str, Any]] = []
     for occ_id, rows in approved_of(session, list(occs)).items():
         occ = occs[occ_id]
-        decided = [e for e in rows if e.decided_at and local_day(e.decided_at) <= period.end]
-        if not decided:
-            continue
         extended[occ.ref] = {
-            "original_due": decided[0].old_due.isoformat(),
-            "new_due": (decided[-1].granted_due or occ.due).isoformat(),
+            "original_due": rows[0].old_due.isoformat(),
+            "new_due": occ.due.isoformat(),
         }
-        for ext in decided:
-            if ext.decided_at and period.contains(local_day(ext.decided_at)):
-                granted.append(
-                    {
-                        "ref": occ.ref,
-                        "agency": ext.agency_code,
-                        "original_due": ext.old_due.isoformat(),
-                        "new_due": (ext.granted_due or occ.due).isoformat(),
-                        "requested_due": ext.requested_due.isoformat(),
-                        "reason": ext.reason,
-                        "decided_on": local_day(ext.decided_at).isoformat(),
-                    }
-                )
+        for ext in rows:
+            if ext.decided_at is None or local_day(ext.decided_at) < period.start:
+                continue
+            granted.append(
+                {
+                    "ref": occ.ref,
+                    "agency": ext.agency_code,
+                    "original_due": ext.old_due.isoformat(),
+                    "new_due": (ext.granted_due or occ.due).isoformat(),
+                    "requested_due": ext.requested_due.isoformat(),
+                    "reason": ext.reason,
+                    "decided_on": local_day(ext.decided_at).isoformat(),
+                }
+            )
     granted.sort(key=lambda e: (e["decided_on"], e["ref"]))
     return {
         "latest": latest,

@@ -73,3 +73,5 @@ def test_an_extension_is_asked_shortened_and_listed(
     task = json.loads(run("show", ref, "--json").output)
     assert (task["window"]["due"], task["original_due"]) == ("2019-03-31", "2018-12-31")
     assert task["extensions"][0]["status"] == "approved"
+    shown = run("--lang", "vi", "show", ref).output
+    assert "hạn ban đầu 31/12/2018, gia hạn đến 31/03/2019" in shown

@@ -8,6 +8,7 @@ Thursday; 5 working days before it begin on Thursday 7/6 (8, 11, 12, 13, 14 June
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -120,3 +121,20 @@ def test_the_worklist_names_who_owes_the_report_being_collected(
 
         occs = [load_occurrence(s, f"{PLAN}:{code}") for code in ("1.4", "1.5")]
         assert list(missing_reports(s, occs, dt.date(2018, 6, 10))) == [f"{PLAN}:1.4"]
+
+
+def test_a_plan_file_sets_its_own_silence(factory: sessionmaker[Session], tmp_path: Path) -> None:
+    from engine.silence import silence_days
+    from tasks_catalog import schema
+    from tasks_catalog.loading import load_plan_file
+
+    text = schema.plan_path(PLAN).read_text(encoding="utf-8")
+    own = tmp_path / f"{PLAN}.yaml"
+    own.write_text(text + "follow_up: {silence_working_days: 5}\n", encoding="utf-8")
+    with transaction(factory) as s:
+        load_plan_file(s, own, now=at(dt.date(2017, 6, 7)))
+    with transaction(factory) as s:
+        from engine.lookup import load_occurrence
+
+        occ = load_occurrence(s, f"{PLAN}:1.5")
+        assert silence_days(occ.task.plan) == 5

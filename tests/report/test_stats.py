@@ -116,3 +116,18 @@ def test_the_table_names_agencies_and_rates(worked: sessionmaker[Session], run: 
     assert got.exit_code == 0, got.output
     assert "75,0%" in got.output
     assert "Sở Khoa học và Công nghệ" in got.output
+
+
+def test_the_annual_report_counts_its_occurrences_with_the_same_definition(
+    worked: sessionmaker[Session], run: Run
+) -> None:
+    from engine.report import annual_report
+
+    with transaction(worked) as s:
+        figures = annual_report(s, "nghe-an-2017", 2018)["figures"]
+    # The eleven occurrences of 2018 on 31/12/2018: 2.1@2018 done on time, 1.4 suspended.
+    assert figures["total"] == 11
+    assert (figures["completed_on_time"], figures["suspended"], figures["overdue"]) == (1, 1, 0)
+    assert figures["completion_rate"] == 1.0
+    shown = run("--lang", "vi", "report", "annual", "--plan", "nghe-an-2017", "--year", "2018")
+    assert "Tỷ lệ hoàn thành: 100,0%" in shown.output
