@@ -66,7 +66,7 @@ def stats(
         data = count(s, question)
         names = AgencyNames.read(s)
         # People know a plan by its legal reference; --json keeps the id.
-        legal_refs = dict(s.execute(select(Plan.id, Plan.legal_ref)).tuples().all())
+        legal_refs = {pid: ref for pid, ref in s.execute(select(Plan.id, Plan.legal_ref))}
     if as_json:
         emit_json(data)
         return
