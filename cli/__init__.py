@@ -13,7 +13,19 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from cli import agencies, catalog, cycle, followup, people, reports, setup, stats, succession, tasks
+from cli import (
+    agencies,
+    catalog,
+    cycle,
+    followup,
+    people,
+    reports,
+    search,
+    setup,
+    stats,
+    succession,
+    tasks,
+)
 from cli.context import quiet_after_broken_pipe
 from cli.root import cli
 
@@ -24,6 +36,7 @@ for _module in (
     succession,
     catalog,
     tasks,
+    search,
     followup,
     cycle,
     reports,

@@ -43,7 +43,10 @@ MAX_FULL_NAME = 200
 RECORD_LIMIT = 300
 
 
-def _record(session: Session, actor: User | None, user: User, action: str, **details: Any) -> None:
+def record_change(
+    session: Session, actor: User | None, user: User, action: str, **details: Any
+) -> None:
+    """Write the record of one change to ``user``'s account, in the caller's transaction."""
     province = get_agency(session, user.agency_code).province
     session.add(
         AccountChange(
@@ -136,7 +139,7 @@ def create_account(
     if password is not None:
         auth.set_password(session, name, password)
         user.must_change_password = True
-    _record(session, actor, user, "created", agency=agency, role=role)
+    record_change(session, actor, user, "created", agency=agency, role=role)
     return user
 
 
@@ -156,7 +159,7 @@ def update_account(
     if email is not None and _clean_email(email) != user.email:
         user.email = changed["email"] = _clean_email(email)
     if changed:
-        _record(session, actor, user, "details", **changed)
+        record_change(session, actor, user, "details", **changed)
     return user
 
 
@@ -168,7 +171,7 @@ def set_role(session: Session, actor: User | None, name: str, role: str) -> User
     if role != user.role:
         require_not_self(actor, name)
         before, user.role = user.role, role
-        _record(session, actor, user, "role", before=before, after=role)
+        record_change(session, actor, user, "role", before=before, after=role)
     return user
 
 
@@ -183,7 +186,7 @@ def move_account(session: Session, actor: User | None, name: str, agency: str) -
         before, user.agency_code = user.agency_code, agency
         session.flush()
         session.expire(user, ["agency"])
-        _record(session, actor, user, "agency", before=before, after=agency)
+        record_change(session, actor, user, "agency", before=before, after=agency)
     return user
 
 
@@ -196,7 +199,7 @@ def set_active(session: Session, actor: User | None, name: str, active: bool) ->
     user.active = active
     if not active:
         _end_credentials(session, user, (auth.SESSION, auth.API))
-    _record(session, actor, user, "enabled" if active else "disabled")
+    record_change(session, actor, user, "enabled" if active else "disabled")
     return user
 
 
@@ -205,7 +208,7 @@ def set_one_time_password(session: Session, actor: User | None, name: str, passw
     user = _managed(session, actor, name)
     auth.set_password(session, name, password)
     user.must_change_password = True
-    _record(session, actor, user, "one_time_password")
+    record_change(session, actor, user, "one_time_password")
     return user
 
 
@@ -213,7 +216,7 @@ def set_password_as_administrator(session: Session, name: str, password: str) ->
     """The administrator's ``users passwd``: a password the person keeps."""
     user = auth.set_password(session, name, password)
     user.must_change_password = False
-    _record(session, None, user, "password_set")
+    record_change(session, None, user, "password_set")
     return user
 
 
@@ -228,7 +231,7 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
         raise InvalidInput("password_unchanged")
     auth.set_password(session, user.name, new)
     user.must_change_password = False
-    _record(session, user, user, "password_changed")
+    record_change(session, user, user, "password_changed")
     return user
 
 
@@ -238,7 +241,7 @@ def issue_token(session: Session, actor: User | None, name: str) -> auth.IssuedT
     if not user.active:
         raise NotAllowed("inactive_account", name=name)
     issued = auth.issue_token(session, name)
-    _record(session, actor, user, "token_issued", token=issued.id)
+    record_change(session, actor, user, "token_issued", token=issued.id)
     return issued
 
 
@@ -246,7 +249,7 @@ def revoke_token(session: Session, actor: User | None, name: str, token_id: int)
     """Revoke a person's API token number ``token_id``."""
     user = _managed(session, actor, name)
     token = auth.revoke_token(session, name, token_id)
-    _record(session, actor, user, "token_revoked", token=token_id)
+    record_change(session, actor, user, "token_revoked", token=token_id)
     return token
 
 

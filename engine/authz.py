@@ -101,6 +101,25 @@ def can_audit(user: User) -> bool:
     return user.active and user.role == "coordinator"
 
 
+def can_load_plan(user: User, province: str) -> bool:
+    """Load (or reload) a plan of ``province`` from the board: a coordinator of that province."""
+    return (
+        user.active and user.role == "coordinator" and user.agency_code.startswith(f"{province}/")
+    )
+
+
+def require_load_plan(user: User, province: str, plan_id: str) -> None:
+    """Raise ``NotAllowed`` unless ``user`` may load plan ``plan_id`` of ``province``."""
+    if can_load_plan(user, province):
+        return
+    from engine.names import AgencyNames
+
+    session = object_session(user)
+    name = AgencyNames.read(session).province(province) if session is not None else province
+    named = Named(province, {"vi": name, "en": name})
+    raise NotAllowed("load_plan", plan=plan_id, province=named, **actor_facts(user))
+
+
 def offer(
     user: User, plan: Plan, task: Task, *, archived: bool = False, occ: Occurrence | None = None
 ) -> Offer:

@@ -3,8 +3,9 @@
 What concerns a person:
 
 - the escalations and reminders sent to his agency (``Escalation.target_code``);
-- the steps and comments on tasks his agency leads or co-operates on, by
-  anyone but himself (``TaskAgency``: the agencies the annex names);
+- the steps and comments on tasks his agency leads or co-operates on (or an
+  agency whose work it took over, ``engine.succession``), by
+  anyone but himself and the catalog's loading (``TaskAgency``: the agencies the annex names);
 - the comments that mention him, by his full name or as ``@name``.
 
 "Since he last looked" is two marks on the user (revision 0009): the last
@@ -25,11 +26,17 @@ from sqlalchemy.orm import Session
 
 from engine.authz import COMMENT_TRIGGERS
 from engine.models import Escalation, Event, Occurrence, Task, TaskAgency, User
+from engine.succession_models import SuccessionAgency
+from engine.users import CATALOG_ACTOR
 
 #: The header shows "99+" past this; the count reads no further.
 COUNT_CAP = 99
 #: The inbox page lists at most this many of each kind, newest first.
 LIST_LIMIT = 200
+#: How many things already read the inbox page shows below the new ones.
+EARLIER_LIMIT = 20
+#: How many successions back an agency's inherited tasks are followed.
+SUCCESSION_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -59,20 +66,46 @@ def _mentions(user: User) -> list[str]:
     return words
 
 
-def _events(user: User) -> Select[Any]:
-    """The ids of the events that concern ``user`` past his mark."""
-    involved = (
+def _agencies(session: Session, user: User) -> list[str]:
+    """The user's agency and those whose work it took over (``engine.succession``), in steps."""
+    codes, frontier = [user.agency_code], [user.agency_code]
+    for _ in range(SUCCESSION_DEPTH):
+        ended = select(SuccessionAgency.succession_id).where(
+            SuccessionAgency.side == "to", SuccessionAgency.agency_code.in_(frontier)
+        )
+        frontier = [
+            c
+            for c in session.scalars(
+                select(SuccessionAgency.agency_code).where(
+                    SuccessionAgency.side == "from", SuccessionAgency.succession_id.in_(ended)
+                )
+            )
+            if c not in codes
+        ]
+        if not frontier:
+            break
+        codes.extend(frontier)
+    return codes
+
+
+def _involved(codes: list[str]) -> Select[Any]:
+    return (
         select(Occurrence.id)
         .join(TaskAgency, TaskAgency.task_id == Occurrence.task_id)
-        .where(TaskAgency.agency_code == user.agency_code)
+        .where(TaskAgency.agency_code.in_(codes))
     )
+
+
+def _events(user: User, codes: list[str]) -> Select[Any]:
+    """The ids of the events that concern ``user`` past his mark."""
+    involved = _involved(codes)
     mentioned = [
-        (Event.trigger.in_(COMMENT_TRIGGERS) & Event.note.contains(word))
+        (Event.trigger.in_(COMMENT_TRIGGERS) & Event.note.contains(word, autoescape=True))
         for word in _mentions(user)
     ]
     return select(Event.id).where(
         Event.id > user.inbox_event_seen,
-        Event.actor != user.name,
+        Event.actor.not_in((user.name, CATALOG_ACTOR)),
         or_(Event.occurrence_id.in_(involved), *mentioned),
     )
 
@@ -86,7 +119,7 @@ def _escalations(user: User) -> Select[Any]:
 def unread(session: Session, user: User) -> int:
     """How many new things concern ``user``, at most ``COUNT_CAP + 1`` (the header's badge)."""
     total = 0
-    for query in (_events(user), _escalations(user)):
+    for query in (_events(user, _agencies(session, user)), _escalations(user)):
         capped = query.limit(COUNT_CAP + 1).subquery()
         total += int(session.scalar(select(func.count()).select_from(capped)) or 0)
     return min(total, COUNT_CAP + 1)
@@ -94,10 +127,52 @@ def unread(session: Session, user: User) -> int:
 
 def open_inbox(session: Session, user: User) -> list[Item]:
     """The new things that concern ``user``, newest first; marks them read."""
-    event_ids = list(session.scalars(_events(user).order_by(Event.id.desc()).limit(LIST_LIMIT)))
+    events = _events(user, _agencies(session, user))
+    event_ids = list(session.scalars(events.order_by(Event.id.desc()).limit(LIST_LIMIT)))
     escalation_ids = list(
         session.scalars(_escalations(user).order_by(Escalation.id.desc()).limit(LIST_LIMIT))
     )
+    items = _items(session, user, event_ids, escalation_ids)
+    # Older unread items past the list's limit are read too: below the newest shown.
+    user.inbox_event_seen = max([user.inbox_event_seen, *event_ids])
+    user.inbox_escalation_seen = max([user.inbox_escalation_seen, *escalation_ids])
+    session.flush()
+    return items
+
+
+def already_read(session: Session, user: User, limit: int = EARLIER_LIMIT) -> list[Item]:
+    """The latest things ``user`` has already seen: his agency's tasks and escalations."""
+    involved = _involved(_agencies(session, user))
+    event_ids = list(
+        session.scalars(
+            select(Event.id)
+            .where(
+                Event.id <= user.inbox_event_seen,
+                Event.actor.not_in((user.name, CATALOG_ACTOR)),
+                Event.occurrence_id.in_(involved),
+            )
+            .order_by(Event.id.desc())
+            .limit(limit)
+        )
+    )
+    escalation_ids = list(
+        session.scalars(
+            select(Escalation.id)
+            .where(
+                Escalation.id <= user.inbox_escalation_seen,
+                Escalation.target_code == user.agency_code,
+            )
+            .order_by(Escalation.id.desc())
+            .limit(limit)
+        )
+    )
+    return _items(session, user, event_ids, escalation_ids)[:limit]
+
+
+def _items(
+    session: Session, user: User, event_ids: list[int], escalation_ids: list[int]
+) -> list[Item]:
+    """The events and escalations of these ids as inbox items, newest first."""
     items: list[Item] = []
     words = _mentions(user)
     if event_ids:
@@ -126,7 +201,6 @@ def open_inbox(session: Session, user: User) -> list[Item]:
                     note=event.note or "",
                 )
             )
-        user.inbox_event_seen = max([user.inbox_event_seen, *event_ids])
     if escalation_ids:
         rows2 = session.execute(
             select(Escalation, Occurrence, Task)
@@ -148,8 +222,5 @@ def open_inbox(session: Session, user: User) -> list[Item]:
                     days_overdue=esc.days_overdue,
                 )
             )
-        user.inbox_escalation_seen = max([user.inbox_escalation_seen, *escalation_ids])
-    # Older unread items past the list's limit are read too: below the newest shown.
-    session.flush()
     items.sort(key=lambda i: i.at, reverse=True)
     return items

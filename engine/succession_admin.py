@@ -195,6 +195,10 @@ def move_user(session: Session, name: str, agency_code: str, day: dt.date) -> Us
         raise NotFound("no_agency", agency=agency_code)
     if not agency.alive_on(day):
         raise InvalidInput("agency_dissolved", agency=agency_code, until=str(agency.valid_until))
-    user.agency_code = agency_code
+    from engine.accounts import record_change
+
+    before, user.agency_code = user.agency_code, agency_code
     session.flush()
+    if before != agency_code:
+        record_change(session, None, user, "agency", before=before, after=agency_code)
     return user

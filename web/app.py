@@ -31,9 +31,11 @@ from web import (
     inbox,
     pages,
     people,
+    search,
     signin,
     stats_api,
     stats_page,
+    uploads,
 )
 from web.limits import RequestLimits, refusal
 from web.render import error_page
@@ -107,12 +109,15 @@ def create_app(
                     *api.routes,
                     *cycle_api.routes,
                     *stats_api.routes,
+                    *search.api_routes,
                     Route("/{rest:path}", api.not_found),
                 ],
             ),
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             *signin.routes,
+            *uploads.routes,
             *pages.routes,
+            *search.routes,
             *changes.routes,
             *cycle_pages.routes,
             *stats_page.routes,

@@ -9,15 +9,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from engine.inbox import LIST_LIMIT, open_inbox
+from engine.inbox import LIST_LIMIT, already_read, open_inbox
 from engine.models import User
 from notifiers.naming import Namer
 from web.render import signed_in_page
 
 
 def _inbox(session: Session, user: User, namer: Namer) -> dict[str, Any]:
+    earlier = already_read(session, user)
     items = open_inbox(session, user)
-    return {"items": items, "limit": LIST_LIMIT}
+    return {"items": items, "earlier": earlier, "limit": LIST_LIMIT}
 
 
 async def inbox_page(request: Request) -> Response:

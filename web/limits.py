@@ -1,7 +1,7 @@
 """What a request may carry, enforced before any page or API handler reads it.
 
 - A body larger than the limit (64 KiB for the API, 256 KiB for the board's
-  forms) is refused with 413 as soon as ``Content-Length`` says so, or while
+  forms, 8 MiB for an annex uploaded to make a plan) is refused with 413 as soon as ``Content-Length`` says so, or while
   it streams in, before authentication and before any parsing: a 400 MB body
   used to be read whole first.
 - A NUL in the path or the query string (``?plan=%00``) is refused with 400:
@@ -18,6 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_BODY = 64 * 1024
 BOARD_BODY = 256 * 1024
+# An annex uploaded to make a plan (web.uploads): a long .docx or .pdf, not a scan archive.
+UPLOAD_BODY = 8 * 1024 * 1024
+LARGER_BODIES = {"/plans/upload": UPLOAD_BODY}
 
 
 class _TooLarge(Exception):
@@ -35,6 +38,7 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         limit = API_BODY if scope["path"].startswith("/api/") else BOARD_BODY
+        limit = LARGER_BODIES.get(scope["path"], limit)
         if "\x00" in scope["path"] or b"\x00" in unquote_to_bytes(scope["query_string"]):
             await _refuse(scope, receive, send, 400, "nul_in_address", {})
             return

@@ -525,6 +525,25 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/search": {
+                "get": {
+                    "summary": "Tasks found by words, as 'dondoc search TEXT --json'",
+                    "description": (
+                        "Words of the title, actions, expected result, notes and document "
+                        "numbers; accents optional; every word must be found. Each row is a "
+                        "TaskRow with the plan's legal_ref and province."
+                    ),
+                    "operationId": "search",
+                    "parameters": [
+                        {"name": "q", "in": "query", "required": True, "schema": _PARAM},
+                        *_PAGING,
+                    ],
+                    "responses": {
+                        "200": _ok("A page of the rows found", _page("TaskRow")),
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",

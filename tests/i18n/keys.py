@@ -202,6 +202,11 @@ def registry_keys() -> Iterator[tuple[str, str]]:
 
 # Keys the code builds from a fixed set (each line names where).
 DYNAMIC = [
+    # web/templates/draft.html: _("board.recurrence." ~ r) for engine.plan_spec.RECURRENCES
+    *(
+        f"board.recurrence.{r}"
+        for r in ("once", "yearly", "half_yearly", "quarterly", "continuous")
+    ),
     # web/people.py, web/agencies.py: the sentence a form's ``_act`` says when it is done
     "board.agency_saved",
     "board.one_time_password_set",

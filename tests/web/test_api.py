@@ -189,6 +189,7 @@ def test_the_openapi_document_describes_every_endpoint(client: TestClient) -> No
         "/escalations",
         "/digest",
         "/audit",
+        "/search",
         "/openapi.json",
     }
     advance = doc["paths"]["/tasks/{ref}/advance"]["post"]

@@ -11,7 +11,7 @@ from engine import accounts, auth, db
 from engine.account_models import AccountChange
 from engine.directory import edit_agency
 from engine.errors import InvalidInput, NotAllowed
-from engine.inbox import open_inbox, unread
+from engine.inbox import already_read, open_inbox, unread
 from engine.models import Agency
 from engine.transition import advance
 from engine.users import get_user
@@ -188,3 +188,18 @@ def test_the_inbox_counts_what_concerns_me_and_visiting_reads_it(
         hung = get_user(s, "hung")
         assert unread(s, hung) == 0
         assert open_inbox(s, hung) == []
+        # Read, it stays on the page below the new things; the catalog's loading is not news.
+        earlier = already_read(s, hung)
+        assert earlier[0].kind == "mention" and earlier[0].actor == "lan"
+        assert all(i.actor != "catalog" for i in earlier)
+
+
+def test_the_inbox_follows_the_work_an_agency_took_over(kon_tum: sessionmaker[Session]) -> None:
+    """Quảng Ngãi's Department of Industry and Trade holds Kon Tum's since the 2025 merger."""
+    with db.transaction(kon_tum) as s:
+        tam = accounts.create_account(s, None, "tam", agency="quang-ngai/sct", role="officer")
+        other = accounts.create_account(s, None, "ha", agency="quang-ngai/stc", role="officer")
+        advance(s, get_user(s, "lan"), "kon-tum-2013:2.1", "comment", note="Đã gửi dự thảo")
+        assert unread(s, tam) == 1
+        assert unread(s, other) == 0
+        assert [i.ref for i in open_inbox(s, tam)] == ["kon-tum-2013:2.1"]

@@ -28,7 +28,8 @@ def test_a_coordinator_adds_an_officer_who_must_change_the_one_time_password(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     assert isinstance(browser, WebDriver)
     driver = browser
@@ -37,7 +38,10 @@ def test_a_coordinator_adds_an_officer_who_must_change_the_one_time_password(
         driver.get(f"{server}/signin")
         driver.find_element(By.ID, "name").send_keys(name)
         driver.find_element(By.ID, "password").send_keys(password)
-        driver.find_element(By.ID, "signin").click()
+        button = driver.find_element(By.ID, "signin")
+        button.click()
+        # Hashing is slow on a busy machine: wait for the page the sign-in leads to.
+        WebDriverWait(driver, 30).until(staleness_of(button))
 
     # Kon Tum's agencies ended with the 2025 merger: today's coordinator is Quảng Ngãi's.
     with db.transaction(kon_tum) as s:
@@ -54,7 +58,9 @@ def test_a_coordinator_adds_an_officer_who_must_change_the_one_time_password(
     Select(driver.find_element(By.ID, "new-role")).select_by_visible_text("Cán bộ thực hiện")
     driver.find_element(By.ID, "new-email").send_keys("binh@kontum.gov.vn")
     driver.find_element(By.ID, "new-password").send_keys(ONE_TIME)
-    driver.find_element(By.ID, "add").click()
+    add = driver.find_element(By.ID, "add")
+    add.click()
+    WebDriverWait(driver, 30).until(staleness_of(add))
     assert "Đã thêm người dùng" in driver.find_element(By.CSS_SELECTOR, "p.ok").text
     assert "Trần Văn Bình" in driver.find_element(By.CSS_SELECTOR, "table").text
     driver.find_element(By.LINK_TEXT, "Nhật ký thay đổi tài khoản").click()
@@ -71,7 +77,9 @@ def test_a_coordinator_adds_an_officer_who_must_change_the_one_time_password(
     driver.find_element(By.ID, "current").send_keys(ONE_TIME)
     driver.find_element(By.ID, "new").send_keys(NEW)
     driver.find_element(By.ID, "again").send_keys(NEW)
-    driver.find_element(By.ID, "save-password").click()
+    save = driver.find_element(By.ID, "save-password")
+    save.click()
+    WebDriverWait(driver, 30).until(staleness_of(save))
     assert "Đã đổi mật khẩu" in driver.find_element(By.CSS_SELECTOR, "p.ok").text
     assert not driver.find_elements(By.ID, "must-change")
     driver.get(f"{server}/plans")
