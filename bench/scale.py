@@ -157,6 +157,7 @@ def write_section(rows: list[Row], header: list[str]) -> None:
 
     path = ROOT / "bench" / "README.md"
     text = path.read_text(encoding="utf-8")
+    # The analysis lives in bench/NOTES.md ("National scale"); a new run replaces the table.
     section = "\n".join(
         [
             START,

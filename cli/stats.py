@@ -47,6 +47,9 @@ def stats(
     Example: dondoc stats --plan nghe-an-2017 --period 2018
              dondoc stats --province nghe-an --period 2018-H1 --json
     """
+    from sqlalchemy import select
+
+    from engine.models import Plan
     from engine.names import AgencyNames
     from engine.stats import Question
     from engine.stats import stats as count
@@ -62,6 +65,8 @@ def stats(
     with obj.session(reads=True) as s:
         data = count(s, question)
         names = AgencyNames.read(s)
+        # People know a plan by its legal reference; --json keeps the id.
+        legal_refs = {pid: ref for pid, ref in s.execute(select(Plan.id, Plan.legal_ref))}
     if as_json:
         emit_json(data)
         return
@@ -85,7 +90,7 @@ def stats(
         )
     )
     rows = [row(w("cli.stats.all"), data["total"])]
-    rows += [row(plan, f) for plan, f in data["by_plan"].items()]
+    rows += [row(legal_refs.get(plan, plan), f) for plan, f in data["by_plan"].items()]
     rows += [row(names.short(code, w.lang), f) for code, f in data["by_agency"].items()]
     click.echo(render_table(rows, _COLUMNS, w))
 

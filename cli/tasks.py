@@ -58,6 +58,8 @@ def plans(obj: Context, as_of: str | None, as_json: bool) -> None:
 @click.option("--status")
 @click.option("--as-of", "as_of", help="Day to evaluate (YYYY-MM-DD), default today.")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=int, help="At most this many rows (a page; up to 1000).")
+@click.option("--offset", type=int, help="Skip this many rows first (with --limit).")
 @pass_ctx
 def tasks(
     obj: Context,
@@ -66,6 +68,8 @@ def tasks(
     status: str | None,
     as_of: str | None,
     as_json: bool,
+    limit: int | None,
+    offset: int | None,
 ) -> None:
     """List task occurrences with their status.
 
@@ -73,17 +77,22 @@ def tasks(
     Example: dondoc tasks --plan kon-tum-2013 --status overdue --as-of 2015-03-16
     """
     from engine.names import AgencyNames
-    from engine.views import task_rows
 
     w = obj.w
+    total = None
     with obj.session(reads=True) as s:
-        rows = task_rows(
-            s,
-            plan_id=plan_id,
-            agency=agency,
-            status_filter=status,
-            as_of=parse_day(as_of, "--as-of", w),
-        )
+        wanted: dict[str, Any] = {"plan_id": plan_id, "agency": agency, "status_filter": status}
+        day = parse_day(as_of, "--as-of", w)
+        if limit is None and offset is None:
+            from engine.views import task_rows
+
+            rows = task_rows(s, **wanted, as_of=day)
+        else:
+            # One page, read as the API reads it (engine.listing).
+            from engine.listing import task_page
+
+            page = task_page(s, **wanted, as_of=day, limit=limit, offset=offset)
+            rows, total = page.rows, page.total
         names = AgencyNames.read(s)
     if as_json:
         emit_json(rows)
@@ -110,7 +119,10 @@ def tasks(
         ("due", "cli.col.due", 10),
         ("owner", "cli.col.owner", 30),
     ]
-    print_rows(shown, columns, False, w, footer=w.plural("cli.tasks.count", len(rows)))
+    footer = w.plural("cli.tasks.count", len(rows))
+    if total is not None:
+        footer = w.plural("cli.tasks.page", total, shown=len(rows), first=(offset or 0) + 1)
+    print_rows(shown, columns, False, w, footer=footer)
 
 
 @click.command()

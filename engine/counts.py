@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Table, delete, event, func, inspect, select
+from sqlalchemy import Table, and_, case, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 import workflows
@@ -237,12 +237,6 @@ def rebuild(session: Session, plan_ids: Iterable[str] | None = None) -> None:
         session.execute(table.insert(), rows[start : start + 5_000])
 
 
-def _category(kind: str, due: dt.date, as_of: dt.date) -> str:
-    if kind in _OPEN and due < as_of:
-        return status.OVERDUE
-    return _WITHIN[kind]
-
-
 def plan_counts(session: Session, as_of: dt.date) -> dict[str, Counter[str]]:
     """Per plan, how many live occurrences are in each status category on ``as_of``.
 
@@ -250,18 +244,21 @@ def plan_counts(session: Session, as_of: dt.date) -> dict[str, Counter[str]]:
     for completions dated after ``as_of`` (read through their index).
     """
     out: dict[str, Counter[str]] = {}
+    # Past its due day an open kind is overdue; decided in SQL so that one row
+    # comes back per plan and category rather than per due day.
+    open_and_late = and_(OccurrenceCount.kind.in_(sorted(_OPEN)), OccurrenceCount.due < as_of)
+    bucket = case((open_and_late, "overdue"), else_=OccurrenceCount.kind)
     query = (
-        select(
-            OccurrenceCount.plan_id,
-            OccurrenceCount.kind,
-            OccurrenceCount.due,
-            func.sum(OccurrenceCount.n),
-        )
+        select(OccurrenceCount.plan_id, bucket, func.sum(OccurrenceCount.n))
         .where(OccurrenceCount.n != 0)
-        .group_by(OccurrenceCount.plan_id, OccurrenceCount.kind, OccurrenceCount.due)
+        .group_by(OccurrenceCount.plan_id, bucket)
     )
-    for plan_id, kind, due, n in session.execute(query):
-        out.setdefault(plan_id, Counter())[_category(kind, due, as_of)] += int(n)
+    for plan_id, kind, n in session.execute(query):
+        counts = out.get(plan_id)
+        if counts is None:
+            counts = out[plan_id] = Counter()
+        category = status.OVERDUE if kind == "overdue" else _WITHIN[kind]
+        counts[category] += int(n)
     for plan_id, stored_as, now in _completed_later(session, as_of):
         counts = out.setdefault(plan_id, Counter())
         counts[stored_as] -= 1

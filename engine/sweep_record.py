@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.errors import DondocError
 from engine.ledger import insert_many_once
-from engine.models import Escalation, Occurrence, Task, utcnow
+from engine.models import Escalation, Occurrence, Plan, Task, utcnow
 from engine.notices import notice_facts
 from engine.outbox import AgencyBook, Notice, enqueue_many
 from engine.seal import reseal
@@ -123,7 +123,10 @@ def candidates(session: Session, query: Select[Occurrence]) -> list[Occurrence]:
         session.scalars(
             query.options(
                 selectinload(Occurrence.task).selectinload(Task.agencies),
-                selectinload(Occurrence.task).selectinload(Task.plan),
+                selectinload(Occurrence.task).selectinload(Task.plan).selectinload(Plan.applied),
+                # Who holds each step follows applied successions (Occurrence.leads_on):
+                # read for all candidates at once, not lazily one query per occurrence.
+                selectinload(Occurrence.applied),
             )
         ).all()
     )
@@ -179,7 +182,8 @@ def record(session: Session, dues: list[Due], ctx: SweepContext) -> list[Escalat
     else:
         inserted = insert_many_once(session, Escalation, rows, _LEDGER_KEY)
         # Written without the ORM: the seals of these occurrences now cover the new levels.
-        reseal(session, {due.occ for due in dues if due.occ.id in {k[0] for k in inserted}})
+        won_ids = {k[0] for k in inserted}  # once, not once per occurrence
+        reseal(session, {due.occ for due in dues if due.occ.id in won_ids})
     created: list[EscalationRecord] = []
     notices: list[Notice] = []
     for due in dues:

@@ -254,3 +254,14 @@ def test_show_prints_history_times_in_vietnam_time(loaded: Run) -> None:
     assert "    2014-03-03 08:30  lan" in text
     rec = json.loads(loaded("show", "kon-tum-2013:2.1", "--json").output)
     assert rec["history"][-1]["at"] == "2014-03-03T01:30:00+00:00"
+
+
+def test_tasks_pages_with_limit_and_offset(loaded: Run) -> None:
+    args = ("tasks", "--plan", "kon-tum-2013", "--as-of", "2015-03-16", "--json")
+    whole = json.loads(loaded(*args).output)
+    page = json.loads(loaded(*args, "--limit", "5", "--offset", "3").output)
+    assert page == whole[3:8]
+    table = loaded("tasks", "--plan", "kon-tum-2013", "--limit", "5", "--as-of", "2015-03-16")
+    assert f"5 occurrences from row 1, of {len(whole)} in all." in table.output
+    refused = loaded("tasks", "--limit", "0")
+    assert refused.exit_code == 1 and "1 to 1000 rows" in refused.output

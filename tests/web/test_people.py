@@ -203,3 +203,23 @@ def test_the_inbox_follows_the_work_an_agency_took_over(kon_tum: sessionmaker[Se
         assert unread(s, tam) == 1
         assert unread(s, other) == 0
         assert [i.ref for i in open_inbox(s, tam)] == ["kon-tum-2013:2.1"]
+
+
+def test_the_board_issues_a_token_once_and_its_disable_form_ends_it(
+    quang_ngai: sessionmaker[Session], client: TestClient
+) -> None:
+    sign_in(client, "thao")
+    page = client.get("/people/vy")
+    issued = client.post("/people/vy/tokens", data={"csrf_token": csrf_of(page.text)})
+    assert issued.status_code == 200
+    secret = issued.text.split('<code id="secret">', 1)[1].split("</code>", 1)[0]
+    assert secret.startswith(auth.TOKEN_PREFIX)
+    assert secret not in client.get("/people/vy").text  # shown once
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/plans", headers=bearer).status_code == 200
+    form = {"csrf_token": csrf_of(page.text), "active": "0"}
+    done = client.post("/people/vy/active", data=form)
+    assert "account has been saved" in done.text or "Đã lưu" in done.text
+    assert client.get("/api/v1/plans", headers=bearer).status_code == 401
+    record = client.get("/people/changes").text
+    assert "Khóa tài khoản" in record and "Cấp mã truy cập số" in record
