@@ -29,6 +29,8 @@ from engine.views import _check_status, occurrence_query, occurrence_row, task_r
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# The last row a page may start at: the databases' 32-bit integers (2^31 - 1).
+MAX_OFFSET = 2**31 - 1
 OPEN_PHASES = ("not_started", "active")
 
 
@@ -52,8 +54,8 @@ def check_window(limit: int | None, offset: int | None) -> tuple[int, int]:
     offset = 0 if offset is None else offset
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("bad_page_limit", limit=limit, most=MAX_LIMIT)
-    if offset < 0:
-        raise InvalidInput("bad_page_offset", offset=offset)
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput("bad_page_offset", offset=offset, most=MAX_OFFSET)
     return limit, offset
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 
 from engine.errors import InvalidInput
-from engine.listing import MAX_LIMIT, Page, check_window
+from engine.listing import MAX_LIMIT, MAX_OFFSET, Page, check_window
 
 
 def window(request: Request) -> tuple[int, int]:
@@ -27,7 +27,7 @@ def window(request: Request) -> tuple[int, int]:
         except ValueError:
             if name == "limit":
                 raise InvalidInput("bad_page_limit", limit=raw[:20], most=MAX_LIMIT) from None
-            raise InvalidInput("bad_page_offset", offset=raw[:20]) from None
+            raise InvalidInput("bad_page_offset", offset=raw[:20], most=MAX_OFFSET) from None
     return check_window(values["limit"], values["offset"])
 
 
