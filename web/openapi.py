@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.listing import MAX_OFFSET
 from engine.views import STATUS_FILTERS
 
 _STR = {"type": "string"}
@@ -67,7 +68,7 @@ _PAGING = [
         "name": "offset",
         "in": "query",
         "required": False,
-        "schema": {"type": "integer", "minimum": 0, "default": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
     },
 ]
 
