@@ -1,11 +1,11 @@
 """Lists read a page at a time: the rows of one page and how many there are in all.
 
 ``task_page`` gives the rows ``engine.views.task_rows`` would give, from
-``offset`` on, at most ``limit`` of them, with the total. Without an agency
-filter the status category is decided in SQL (below) and only the page's
-occurrences are loaded, so a page of a million-row list costs a count over
-an index and one page of rows; with an agency filter, whose holders follow
-successions day by day, the agency's rows are read and sliced.
+``offset`` on, at most ``limit`` of them, with the total. The status
+category is decided in SQL (below), an agency's holding too
+(``engine.selection.holds``), and only the page's occurrences are loaded,
+so a page of a million-row list costs a count over an index and one page of
+rows.
 
 The category as a condition on ``phase`` (``engine.transition.phase_of``),
 ``due`` and ``completed_on``, as ``engine.status.category`` decides it: a
@@ -25,7 +25,7 @@ from engine import status
 from engine.errors import InvalidInput
 from engine.lookup import get_plan
 from engine.models import Occurrence, Task
-from engine.views import _check_status, occurrence_query, occurrence_row, task_rows, today
+from engine.views import _check_status, occurrence_query, occurrence_row, today
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -96,9 +96,6 @@ def task_page(
     limit, offset = check_window(limit, offset)
     as_of = as_of or today()
     wanted = _check_status(status_filter)
-    if agency:
-        rows = task_rows(session, plan_id=plan_id, agency=agency, status_filter=wanted, as_of=as_of)
-        return Page(rows[offset : offset + limit], len(rows), limit, offset)
     live = or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
     where: list[ColumnElement[bool]] = [live]
     if plan_id:
@@ -106,18 +103,29 @@ def task_page(
         where.append(Task.plan_id == plan_id)
     if wanted:
         where.append(category_condition(wanted, as_of))
+    if agency:
+        # Who holds a task follows successions (engine.selection): exact in SQL but for
+        # the occurrences a succession moved, which are read and decided one by one.
+        from engine.selection import holds
+
+        where.append(holds(session, agency, None, as_of, where))
     if wanted and not plan_id:
-        return _sorted_here(session, where, as_of, limit, offset)
+        return _sorted_here(session, where, as_of, limit, offset, agency)
     total = session.scalar(
         select(func.count(Occurrence.id)).join(Task, Task.id == Occurrence.task_id).where(*where)
     )
     query = occurrence_query().where(*where).limit(limit).offset(offset)
-    rows = [occurrence_row(occ, as_of) for occ in session.scalars(query)]
+    rows = [occurrence_row(occ, as_of, agency) for occ in session.scalars(query)]
     return Page(rows, int(total or 0), limit, offset)
 
 
 def _sorted_here(
-    session: Session, where: list[ColumnElement[bool]], as_of: dt.date, limit: int, offset: int
+    session: Session,
+    where: list[ColumnElement[bool]],
+    as_of: dt.date,
+    limit: int,
+    offset: int,
+    agency: str | None = None,
 ) -> Page:
     """A status across all plans: the matching keys read through the (phase, due) index and
     sorted here, then the page's occurrences loaded.
@@ -137,5 +145,5 @@ def _sorted_here(
     keys.sort(key=lambda k: (k.plan_id, k.position, k.due))
     ids = [k.id for k in keys[offset : offset + limit]]
     loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
-    rows = [occurrence_row(loaded[i], as_of) for i in ids]
+    rows = [occurrence_row(loaded[i], as_of, agency) for i in ids]
     return Page(rows, len(keys), limit, offset)
