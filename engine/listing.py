@@ -15,6 +15,7 @@ completion dated after the day asked for counts as work under way.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,3 +148,35 @@ def _sorted_here(
     loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
     rows = [occurrence_row(loaded[i], as_of, agency) for i in ids]
     return Page(rows, len(keys), limit, offset)
+
+
+def iter_task_rows(
+    session: Session,
+    *,
+    plan_id: str | None = None,
+    agency: str | None = None,
+    status_filter: str | None = None,
+    as_of: dt.date | None = None,
+    batch: int = 1000,
+) -> Iterator[dict[str, Any]]:
+    """Every row ``task_rows`` gives, in its order, read ``batch`` occurrences at a time.
+
+    What ``dondoc tasks --json`` streams: memory stays flat however many rows match.
+    """
+    as_of = as_of or today()
+    wanted = _check_status(status_filter)
+    where: list[ColumnElement[bool]] = [
+        or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
+    ]
+    if plan_id:
+        get_plan(session, plan_id)
+        where.append(Task.plan_id == plan_id)
+    if wanted:
+        where.append(category_condition(wanted, as_of))
+    if agency:
+        from engine.selection import holds
+
+        where.append(holds(session, agency, None, as_of, where))
+    query = occurrence_query().where(*where).execution_options(yield_per=batch)
+    for occ in session.scalars(query):
+        yield occurrence_row(occ, as_of, agency)
