@@ -244,6 +244,30 @@ def _board(db_url: str, settings: Settings, log: Path, board_url: str | None) ->
         yield board
 
 
+def national_databases(size: int) -> list[str]:
+    """The PostgreSQL national data sets the load runs on: the 10k twin, then ``size``.
+
+    ``DONDOC_BENCH_LOAD_DBS`` (URLs separated by commas) names others.
+    """
+    named = os.environ.get("DONDOC_BENCH_LOAD_DBS")
+    if named:
+        return [u.strip() for u in named.split(",") if u.strip()]
+    from sqlalchemy.engine import make_url
+
+    from bench.run import PG_ADMIN_URL
+
+    tail = "1m" if size == 1_000_000 else f"{size // 1000}k"
+    return [
+        make_url(PG_ADMIN_URL).set(database=f"dondoc_national_{n}").render_as_string(False)
+        for n in ("10k", tail)
+    ]
+
+
+def bench_rows(size: int, *, readme: bool) -> int:
+    """``python -m bench --scale national --load``: the default settings on the national sets."""
+    return main([*national_databases(size), *(["--readme"] if readme else [])])
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.load", description=__doc__.splitlines()[0]

@@ -131,8 +131,7 @@ class Browser:
         **kwargs: Any,
     ) -> httpx2.Response | None:
         """One request, timed and judged; ``None`` when it was an error."""
-        if not self.budget.take():
-            raise OutOfBudget
+        self.attempt()
         started = time.perf_counter()
         try:
             response = await self.client.request(method, path, **kwargs)
@@ -149,6 +148,11 @@ class Browser:
             problem = check(response)
         self.tally.record(page, seconds, problem)
         return None if problem else response
+
+    def attempt(self) -> None:
+        """One of the run's requests: every page asked for, or failed before it could be asked."""
+        if not self.budget.take():
+            raise OutOfBudget
 
     async def visit(self, page: str) -> None:
         if page == "advance":
@@ -174,6 +178,7 @@ class Browser:
 
     async def advance(self) -> None:
         if not self.user.advances:
+            self.attempt()
             self.tally.record("advance", None, "no task this user may advance")
             return
         ref = self.user.advances[self.next_advance % len(self.user.advances)]
@@ -183,6 +188,7 @@ class Browser:
             return
         form = step_form(page.text, self.rng)
         if form is None:
+            self.attempt()
             self.tally.record("advance", None, f"no step offered on {ref}")
             return
         await self.think()

@@ -21,6 +21,8 @@ README = Path(__file__).with_name("README.md")
 P95_MS, P99_MS, GROWTH = 150.0, 400.0, 2.0
 TARGET = "p95 ≤ 150 ms, p99 ≤ 400 ms, growth ≤ 2×, 0 errors"
 TICK = os.sysconf("SC_CLK_TCK")
+HEAD = ["page", "db", "occurrences", "requests", "errors", "p50", "p95", "p99"]
+HEAD.append("CPU per request, page alone (board + PostgreSQL)")
 
 
 def _stat(pid: str) -> tuple[int, float] | None:
@@ -192,17 +194,6 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def section(results: list[dict[str, Any]]) -> list[str]:
     settings = results[0]["settings"]
     low, high = settings["think"]
-    head = [
-        "page",
-        "db",
-        "occurrences",
-        "requests",
-        "errors",
-        "p50",
-        "p95",
-        "p99",
-        "CPU per request, page alone (board + PostgreSQL)",
-    ]
     lines = [
         START,
         "## The board under load (`python -m bench.load`, item 3 of issue 17)",
@@ -215,25 +206,14 @@ def section(results: list[dict[str, Any]]) -> list[str]:
         f"{settings['requests']:,} requests or {settings['seconds']:.0f} s; the first database is the "
         "baseline of the growth column (same run, same seed).",
         "",
-        *_table([*head, "baseline", "growth", "target", "verdict"], page_rows(results, "think")),
+        *_table([*HEAD, "baseline", "growth", "target", "verdict"], page_rows(results, "think")),
         "",
         *[
             _phase_line("with think time", r, r["phases"]["think"])
             for r in results
             if "think" in r["phases"]
         ],
-        "",
-        f"Without think time (for information: the machine's ceiling, at most "
-        f"{settings['stress_requests']:,} requests or {settings['stress_seconds']:.0f} s):",
-        "",
-        *_table(head, page_rows(results, "stress")),
-        "",
-        *[
-            _phase_line("without think time", r, r["phases"]["stress"])
-            for r in results
-            if "stress" in r["phases"]
-        ],
-        "",
+        *_stress(results),
         *(
             f"- error sample: {s}"
             for r in results
@@ -243,6 +223,24 @@ def section(results: list[dict[str, Any]]) -> list[str]:
         END,
     ]
     return lines
+
+
+def _stress(results: list[dict[str, Any]]) -> list[str]:
+    """The rows without think time, when that run was made."""
+    ran = [r for r in results if "stress" in r["phases"]]
+    if not ran:
+        return [""]
+    settings = results[0]["settings"]
+    return [
+        "",
+        f"Without think time (for information: the machine's ceiling, at most "
+        f"{settings['stress_requests']:,} requests or {settings['stress_seconds']:.0f} s):",
+        "",
+        *_table(HEAD, page_rows(results, "stress")),
+        "",
+        *[_phase_line("without think time", r, r["phases"]["stress"]) for r in ran],
+        "",
+    ]
 
 
 def summary(result: dict[str, Any]) -> str:
