@@ -212,11 +212,9 @@ def _plain(facts: Mapping[str, Any], names: dict[str, str], w: Words) -> dict[st
 
 
 def _named(value: Any, names: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return names.get(value, value)
     if isinstance(value, list):
         return [names.get(v, v) if isinstance(v, str) else v for v in value]
-    return value
+    return names.get(value, value) if isinstance(value, str) else value
 
 
 # ---------------------------------------------------------------- the draft
