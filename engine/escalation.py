@@ -30,14 +30,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import ladder
+from engine.cycle_models import APPROVED, ExtensionRequest
 from engine.errors import DondocError
 from engine.extensions import extension_counts, ladder_scope
 from engine.ledger import SessionSource, recorded_levels, unit_of_work
-from engine.models import OPEN_PHASES, Occurrence, Plan
+from engine.models import OPEN_PHASES, Escalation, Occurrence, Plan, Task
 from engine.outbox import AgencyBook
 from engine.plan_spec import LadderStep
 from engine.state_limits import limited_states, state_limit_query, sweep_state_limits
@@ -55,7 +56,7 @@ from engine.sweep_record import (
     per_plan,
     record,
 )
-from engine.sweep_rows import Candidate, read_by_ids, task_plans
+from engine.sweep_rows import Candidate, read_by_ids
 from engine.workdays import PlanCalendars, WorkingCalendar
 
 __all__ = [
@@ -184,36 +185,56 @@ def _schedule(
 def _still_due(session: Session, ctx: SweepContext) -> dict[int, tuple[str, set[int]]]:
     """The overdue occurrences with a level reached and not yet recorded: id -> (scope, levels done).
 
-    Read from the index and the ledger alone (ids, due days, tasks' plans, the
-    recorded levels), with the levels reached worked out once per plan and
-    due day: the hourly sweep, which finds every level already recorded,
-    loads no occurrence. A plan whose ladder or calendar fails keeps all its
-    occurrences, so that the sweep reports it as skipped.
+    One statement reads, through the (phase, due) index, each overdue
+    occurrence's due day, its task's plan, how many ladder levels its ledger
+    holds (and the highest) and whether an extension was approved; the
+    levels reached are worked out once per plan and due day. Levels run 1, 2,
+    3 and are reached in that order, so an occurrence without an extension
+    whose ledger holds exactly 1..n with n at least the highest level reached
+    has nothing new: the hourly sweep, where that is every occurrence, loads
+    none of them. The others (some level missing, an extension that restarts
+    the ladder, a plan whose ladder or calendar fails, so that the sweep
+    reports it) have their ledger read level by level as before.
     """
-    rows = session.execute(
-        overdue_query(ctx.as_of).with_only_columns(
-            Occurrence.id, Occurrence.due, Occurrence.task_id
-        )
-    ).all()
-    if not rows:
-        return {}
-    ids = [r.id for r in rows]
-    plan_of = task_plans(session, sorted({r.task_id for r in rows}))
+    occ = Occurrence.__table__.c
+    esc = Escalation.__table__.c
+    ledger = (
+        select(func.count(), func.max(esc.level))
+        .where(esc.occurrence_id == occ.id, esc.kind == OVERDUE, esc.scope == "")
+        .correlate(Occurrence.__table__)
+    )
+    query = overdue_query(ctx.as_of).with_only_columns(
+        occ.id,
+        occ.due,
+        select(Task.plan_id).where(Task.id == occ.task_id).scalar_subquery(),
+        ledger.with_only_columns(func.count()).scalar_subquery(),
+        ledger.with_only_columns(func.max(esc.level)).scalar_subquery(),
+        exists()
+        .where(ExtensionRequest.occurrence_id == occ.id, ExtensionRequest.status == APPROVED)
+        .correlate(Occurrence.__table__),
+    )
+    rows = session.execute(query).all()
     plans = {
-        p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_(set(plan_of.values()))))
+        p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_({r[2] for r in rows})))
     }
-    done = recorded_levels(session, ids, OVERDUE)
-    extended = extension_counts(session, ids)
     ladders: dict[str, tuple[LadderStep, ...]] = {}
     reached: dict[tuple[str, dt.date], set[int] | None] = {}
+    unsure: list[tuple[int, dt.date, set[int] | None]] = []
+    for occ_id, due, plan_id, count, highest, extended in rows:
+        if (plan_id, due) not in reached:
+            reached[(plan_id, due)] = _reached(plans[plan_id], due, ctx, ladders)
+        levels = reached[(plan_id, due)]
+        settled = levels is not None and not extended and count == (highest or 0)
+        if settled and (not levels or max(levels) <= count):
+            continue
+        unsure.append((occ_id, due, levels))
+    ids = [occ_id for occ_id, _, _ in unsure]
+    done = recorded_levels(session, ids, OVERDUE)
+    extended_counts = extension_counts(session, ids)
     out: dict[int, tuple[str, set[int]]] = {}
-    for occ_id, due, task_id in rows:
-        plan = plans[plan_of[task_id]]
-        if (plan.id, due) not in reached:
-            reached[(plan.id, due)] = _reached(plan, due, ctx, ladders)
-        levels = reached[(plan.id, due)]
+    for occ_id, due, levels in unsure:
         # After an approved extension the ladder starts again from the new day.
-        scope = ladder_scope(extended.get(occ_id, 0), due)
+        scope = ladder_scope(extended_counts.get(occ_id, 0), due)
         recorded = done.get((occ_id, scope), set())
         if levels is None or not levels <= recorded:
             out[occ_id] = (scope, recorded)

@@ -201,13 +201,3 @@ def _applied(session: Session, ids: list[int]) -> dict[int, list[SuccessionAppli
             assert row.occurrence_id is not None
             found.setdefault(row.occurrence_id, []).append(row)
     return found
-
-
-def task_plans(session: Session, task_ids: Sequence[int]) -> dict[int, str]:
-    """The plan of each of these tasks."""
-    t = Task.__table__.c
-    found: dict[int, str] = {}
-    for page in _pages(sorted(task_ids)):
-        for task_id, plan_id in session.execute(select(t.id, t.plan_id).where(t.id.in_(page))):
-            found[task_id] = plan_id
-    return found
