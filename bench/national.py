@@ -29,28 +29,31 @@ in five with an attachment's metadata. 10,000 users are spread over the
 agencies (one coordinator per People's Committee and department, the rest
 officers and viewers), without passwords.
 
-Rows go in with SQLAlchemy Core ``executemany`` in chunks (``COPY`` would
-be faster on PostgreSQL; the same path is kept for both databases). The
-occurrence counts (``engine.counts``) are rebuilt at the end and the tables
-analysed. Occurrence seals (``engine.seal``) are not written: ``dondoc
-audit verify`` on this data names every occurrence as unsealed.
+Rows go in with ``COPY`` on PostgreSQL and SQLAlchemy Core ``executemany``
+in chunks on SQLite (``bench.national_load``). Each occurrence gets the seal
+``engine.seal`` would write (``dondoc audit verify`` finds it sealed), and
+PostgreSQL's id sequences are moved past the generated ids so the data set
+can be worked on afterwards. The occurrence counts (``engine.counts``) are
+rebuilt at the end and the tables analysed (and vacuumed on PostgreSQL).
+The search index (``engine.search``) is not filled.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, Table, create_engine, insert, make_url, text
 from sqlalchemy.orm import Session
 
+from bench.national_load import Loader, analyse, seal_row
 from engine.history import GENESIS, event_hash
-from engine.models import Agency, Event, Occurrence, Plan, Task, TaskAgency, User
+from engine.models import Agency, Event, Occurrence, OccurrenceSeal, Plan, Task, TaskAgency, User
 
 CHUNK = 20_000
 YEARS = tuple(range(2019, 2027))
@@ -183,17 +186,6 @@ def _agency(
     }
 
 
-def _chunks(rows: Iterator[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def shape(occurrences: int) -> tuple[int, int]:
     """Plans per province and tasks per plan giving about ``occurrences`` occurrences."""
     plans = max(1, min(20, occurrences // (len(PROVINCES) * len(YEARS) * 150)))
@@ -260,6 +252,7 @@ def generate(  # noqa: C901 - one pass in a fixed order keeps the seeded sequenc
     written = {"provinces": len(PROVINCES), "plans": 0, "tasks": 0, "occurrences": 0}
     written.update({"events": 0, "progress_reports": 0, "users": 0, "agencies": 0})
     with engine.begin() as conn:
+        loader = Loader(conn)
         agencies = agency_rows()
         conn.execute(insert(Agency.__table__), agencies)
         written["agencies"] = len(agencies)
@@ -279,7 +272,7 @@ def generate(  # noqa: C901 - one pass in a fixed order keeps the seeded sequenc
                     "active": True,
                 }
             )
-        conn.execute(insert(User.__table__), user_rows)
+        loader.write(_table(User), user_rows)
         written["users"] = users
         officer_of = {a: f"cb{people.index(a):05d}" for a in people}
 
@@ -289,19 +282,21 @@ def generate(  # noqa: C901 - one pass in a fixed order keeps the seeded sequenc
         event_rows: list[dict[str, Any]] = []
         report_rows: list[dict[str, Any]] = []
 
-        def flush(final: bool = False) -> None:
-            for table, rows in (
-                (Plan.__table__, plan_rows),
-                (Task.__table__, task_rows),
-                (TaskAgency.__table__, link_rows),
-                (Occurrence.__table__, occ_rows),
-                (Event.__table__, event_rows),
-                (ProgressReport.__table__, report_rows),
+        seal_rows: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            # In the order the foreign keys need; every list is emptied.
+            for model, rows in (
+                (Plan, plan_rows),
+                (Task, task_rows),
+                (TaskAgency, link_rows),
+                (Occurrence, occ_rows),
+                (OccurrenceSeal, seal_rows),
+                (Event, event_rows),
+                (ProgressReport, report_rows),
             ):
-                if rows and (final or len(rows) >= CHUNK or table is not Event.__table__):
-                    for start in range(0, len(rows), CHUNK):
-                        conn.execute(insert(table), rows[start : start + CHUNK])
-                    rows.clear()
+                loader.write(_table(model), rows)
+                rows.clear()
 
         for p_index, (slug, vi, _en, city) in enumerate(PROVINCES):
             for k in range(plans_per):
@@ -489,20 +484,27 @@ def generate(  # noqa: C901 - one pass in a fixed order keeps the seeded sequenc
                                 "archived": False,
                             }
                         )
+                        seal_rows.append(seal_row(occ_rows[-1], [("co", 0, co), ("lead", 0, lead)]))
                         written["events"] += seq
                     if len(occ_rows) >= CHUNK:
                         flush()
             flush()
-        flush(final=True)
+        loader.reset_sequences([_table(m) for m in (Task, Occurrence, Event, ProgressReport)])
         written["tasks"] = task_id
         written["occurrences"] = occ_id
         written["progress_reports"] = report_id
+    written["seconds_rows"] = round(time.perf_counter() - started, 1)
     with Session(engine) as session, session.begin():
         counts.rebuild(session)
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    written["seconds_counts"] = round(time.perf_counter() - started - written["seconds_rows"], 1)
+    analyse(engine)
     written["seconds"] = round(time.perf_counter() - started, 1)
     return written
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -516,10 +518,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from engine import db
 
+    create_database(args.url)
     engine = db.make_engine(args.url)
     db.migrate(engine)
-    print(generate(engine, args.occurrences, seed=args.seed, users=args.users))
+    cpu = time.process_time()
+    written = generate(engine, args.occurrences, seed=args.seed, users=args.users)
+    written["cpu_seconds"] = round(time.process_time() - cpu, 1)  # this process; not the server's
+    written["load_average"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(written)
     return 0
+
+
+def create_database(url: str) -> None:
+    """Create a PostgreSQL database named by ``url`` when it does not exist yet."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql") or not parsed.database:
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+        ).first()
+        if found is None:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
 
 
 if __name__ == "__main__":
