@@ -1,11 +1,11 @@
 """Lists read a page at a time: the rows of one page and how many there are in all.
 
 ``task_page`` gives the rows ``engine.views.task_rows`` would give, from
-``offset`` on, at most ``limit`` of them, with the total. Without an agency
-filter the status category is decided in SQL (below) and only the page's
-occurrences are loaded, so a page of a million-row list costs a count over
-an index and one page of rows; with an agency filter, whose holders follow
-successions day by day, the agency's rows are read and sliced.
+``offset`` on, at most ``limit`` of them, with the total. The status
+category is decided in SQL (below), an agency's holding too
+(``engine.selection.holds``), and only the page's occurrences are loaded,
+so a page of a million-row list costs a count over an index and one page of
+rows.
 
 The category as a condition on ``phase`` (``engine.transition.phase_of``),
 ``due`` and ``completed_on``, as ``engine.status.category`` decides it: a
@@ -15,6 +15,7 @@ completion dated after the day asked for counts as work under way.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from engine import status
 from engine.errors import InvalidInput
 from engine.lookup import get_plan
 from engine.models import Occurrence, Task
-from engine.views import _check_status, occurrence_query, occurrence_row, task_rows, today
+from engine.views import _check_status, occurrence_query, occurrence_row, today
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -96,9 +97,6 @@ def task_page(
     limit, offset = check_window(limit, offset)
     as_of = as_of or today()
     wanted = _check_status(status_filter)
-    if agency:
-        rows = task_rows(session, plan_id=plan_id, agency=agency, status_filter=wanted, as_of=as_of)
-        return Page(rows[offset : offset + limit], len(rows), limit, offset)
     live = or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
     where: list[ColumnElement[bool]] = [live]
     if plan_id:
@@ -106,18 +104,29 @@ def task_page(
         where.append(Task.plan_id == plan_id)
     if wanted:
         where.append(category_condition(wanted, as_of))
+    if agency:
+        # Who holds a task follows successions (engine.selection): exact in SQL but for
+        # the occurrences a succession moved, which are read and decided one by one.
+        from engine.selection import holds
+
+        where.append(holds(session, agency, None, as_of, where))
     if wanted and not plan_id:
-        return _sorted_here(session, where, as_of, limit, offset)
+        return _sorted_here(session, where, as_of, limit, offset, agency)
     total = session.scalar(
         select(func.count(Occurrence.id)).join(Task, Task.id == Occurrence.task_id).where(*where)
     )
     query = occurrence_query().where(*where).limit(limit).offset(offset)
-    rows = [occurrence_row(occ, as_of) for occ in session.scalars(query)]
+    rows = [occurrence_row(occ, as_of, agency) for occ in session.scalars(query)]
     return Page(rows, int(total or 0), limit, offset)
 
 
 def _sorted_here(
-    session: Session, where: list[ColumnElement[bool]], as_of: dt.date, limit: int, offset: int
+    session: Session,
+    where: list[ColumnElement[bool]],
+    as_of: dt.date,
+    limit: int,
+    offset: int,
+    agency: str | None = None,
 ) -> Page:
     """A status across all plans: the matching keys read through the (phase, due) index and
     sorted here, then the page's occurrences loaded.
@@ -137,5 +146,37 @@ def _sorted_here(
     keys.sort(key=lambda k: (k.plan_id, k.position, k.due))
     ids = [k.id for k in keys[offset : offset + limit]]
     loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
-    rows = [occurrence_row(loaded[i], as_of) for i in ids]
+    rows = [occurrence_row(loaded[i], as_of, agency) for i in ids]
     return Page(rows, len(keys), limit, offset)
+
+
+def iter_task_rows(
+    session: Session,
+    *,
+    plan_id: str | None = None,
+    agency: str | None = None,
+    status_filter: str | None = None,
+    as_of: dt.date | None = None,
+    batch: int = 1000,
+) -> Iterator[dict[str, Any]]:
+    """Every row ``task_rows`` gives, in its order, read ``batch`` occurrences at a time.
+
+    What ``dondoc tasks --json`` streams: memory stays flat however many rows match.
+    """
+    as_of = as_of or today()
+    wanted = _check_status(status_filter)
+    where: list[ColumnElement[bool]] = [
+        or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
+    ]
+    if plan_id:
+        get_plan(session, plan_id)
+        where.append(Task.plan_id == plan_id)
+    if wanted:
+        where.append(category_condition(wanted, as_of))
+    if agency:
+        from engine.selection import holds
+
+        where.append(holds(session, agency, None, as_of, where))
+    query = occurrence_query().where(*where).execution_options(yield_per=batch)
+    for occ in session.scalars(query):
+        yield occurrence_row(occ, as_of, agency)
