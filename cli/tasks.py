@@ -84,9 +84,9 @@ def tasks(
         wanted: dict[str, Any] = {"plan_id": plan_id, "agency": agency, "status_filter": status}
         day = parse_day(as_of, "--as-of", w)
         if limit is None and offset is None:
-            from engine.views import task_rows
+            from engine.listing import task_list
 
-            rows = task_rows(s, **wanted, as_of=day)
+            rows = task_list(s, **wanted, as_of=day)
         else:
             # One page, read as the API reads it (engine.listing).
             from engine.listing import task_page
