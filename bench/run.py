@@ -628,6 +628,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--size", type=int, default=1_000_000, help="with --scale: occurrences")
     parser.add_argument(
+        "--load",
+        action="store_true",
+        help="with --scale: also the board under load on PostgreSQL (bench/load.py)",
+    )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="with --scale: only the board under load, the rest of the section left as it is",
+    )
+    parser.add_argument(
         "--legacy-at-size",
         action="store_true",
         help="with --scale: also time the old plans listing at --size (minutes, GBs)",
@@ -705,6 +715,10 @@ def full_run(args: argparse.Namespace) -> int:
 def national(args: argparse.Namespace) -> int:
     from bench.scale import run_national, write_section
 
+    if args.load_only:
+        from bench.load import bench_rows
+
+        return bench_rows(args.size, readme=not args.no_readme)
     started = dt.datetime.now(dt.UTC)
     start_load = load_average()
     t0 = time.perf_counter()
@@ -732,6 +746,10 @@ def national(args: argparse.Namespace) -> int:
         ]
         write_section(report.rows, header)
         print("wrote the national-scale section of bench/README.md")
+    if args.load:
+        from bench.load import bench_rows
+
+        return bench_rows(args.size, readme=not args.no_readme)
     return 0
 
 
