@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from engine.attachments import Upload
-from engine.errors import InvalidInput
-
 if TYPE_CHECKING:
+    from engine.attachments import Upload
     from notifiers.i18n import Words
 
 #: A table column: (row key, message key of the heading, maximum width).
@@ -56,6 +54,33 @@ def render_table(
     for row in cells:
         lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def task_table(
+    rows: Sequence[dict[str, Any]], owner_name: Callable[[str, str], str], w: Words
+) -> str:
+    """The table of task occurrences (``tasks``, ``search``): states, statuses and days in
+    words, the owner by ``owner_name(code, lang)``; the reference stays, it is what
+    ``show`` and ``advance`` take."""
+    shown = [
+        {
+            **r,
+            "state": w.state(r["workflow"], r["state"]),
+            "status_category": w.status(r["status_category"]),
+            "due": w.date(r["due"]),
+            "owner": owner_name(r["owner"], w.lang) if r["owner"] else "",
+        }
+        for r in rows
+    ]
+    columns = [
+        ("ref", "cli.col.ref", 28),
+        ("title", "cli.col.title", 48),
+        ("state", "cli.col.state", 22),
+        ("status_category", "cli.col.status", 24),
+        ("due", "cli.col.due", 10),
+        ("owner", "cli.col.owner", 30),
+    ]
+    return render_table(shown, columns, w)
 
 
 def print_rows(
@@ -116,6 +141,10 @@ def parse_fields(pairs: Sequence[str], w: Words) -> dict[str, str]:
 
 def read_uploads(paths: Sequence[str]) -> list[Upload]:
     """The files named by ``--attach``, read whole (the engine checks their kind and size)."""
+    # Imported here: engine.attachments pulls the ORM, which ``--help`` must not pay for.
+    from engine.attachments import Upload
+    from engine.errors import InvalidInput
+
     uploads = []
     for name in paths:
         path = Path(name).expanduser()

@@ -94,36 +94,41 @@ def users_set(
         )
 
 
-@users.command("disable")
-@click.argument("name")
-@pass_ctx
-def users_disable(obj: Context, name: str) -> None:
+def _switch(command: str, active: bool, help_text: str) -> None:
+    """``users disable`` and ``users enable``: one user's sign-in turned off or on (recorded)."""
+
+    @users.command(command, help=help_text)
+    @click.argument("name")
+    @pass_ctx
+    def switch(obj: Context, name: str) -> None:
+        from engine.accounts import set_active
+
+        with obj.session() as s:
+            set_active(s, obj.acting_user(s), name, active)
+        w = obj.w
+        click.echo(
+            w("cli.user.enabled", name=name) if active else w("cli.user.disabled", name=name)
+        )
+
+
+_switch(
+    "disable",
+    False,
     """Disable a user: his sessions and API tokens stop working at once.
 
     \b
     Example: dondoc users disable minh
-    """
-    from engine.accounts import set_active
-
-    with obj.session() as s:
-        set_active(s, obj.acting_user(s), name, False)
-    click.echo(obj.w("cli.user.disabled", name=name))
-
-
-@users.command("enable")
-@click.argument("name")
-@pass_ctx
-def users_enable(obj: Context, name: str) -> None:
+    """,
+)
+_switch(
+    "enable",
+    True,
     """Enable a disabled user again (his old API tokens stay revoked).
 
     \b
     Example: dondoc users enable minh
-    """
-    from engine.accounts import set_active
-
-    with obj.session() as s:
-        set_active(s, obj.acting_user(s), name, True)
-    click.echo(obj.w("cli.user.enabled", name=name))
+    """,
+)
 
 
 @users.command("changes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.context import Context, pass_ctx
-from cli.output import emit_json, render_table
+from cli.output import emit_json, task_table
 
 
 @click.command()
@@ -37,25 +37,7 @@ def search(obj: Context, text: tuple[str, ...], as_of: str | None, as_json: bool
     if not rows:
         click.echo(w("cli.search.none", query=" ".join(text)))
         return
-    shown = [
-        {
-            **r,
-            "state": w.state(r["workflow"], r["state"]),
-            "status_category": w.status(r["status_category"]),
-            "due": w.date(r["due"]),
-            "owner": names.full(r["owner"], w.lang) if r["owner"] else "",
-        }
-        for r in rows
-    ]
-    columns = [
-        ("ref", "cli.col.ref", 28),
-        ("title", "cli.col.title", 48),
-        ("state", "cli.col.state", 22),
-        ("status_category", "cli.col.status", 24),
-        ("due", "cli.col.due", 10),
-        ("owner", "cli.col.owner", 30),
-    ]
-    click.echo(render_table(shown, columns, w))
+    click.echo(task_table(rows, names.full, w))
 
 
 COMMANDS = [search]

@@ -13,9 +13,9 @@ from cli.output import (
     parse_day,
     parse_fields,
     parse_moment,
-    print_rows,
     read_uploads,
     render_table,
+    task_table,
 )
 
 if TYPE_CHECKING:
@@ -97,32 +97,14 @@ def tasks(
     if as_json:
         emit_json(rows)
         return
-    # People read names and days as they write them; the reference stays, it is what
-    # ``show`` and ``advance`` take (and --json keeps every code). Within one plan the
-    # province goes without saying; across plans the full name tells them apart.
-    name_of = names.short if plan_id else names.full
-    shown = [
-        {
-            **r,
-            "state": w.state(r["workflow"], r["state"]),
-            "status_category": w.status(r["status_category"]),
-            "due": w.date(r["due"]),
-            "owner": name_of(r["owner"], w.lang) if r["owner"] else "",
-        }
-        for r in rows
-    ]
-    columns = [
-        ("ref", "cli.col.ref", 28),
-        ("title", "cli.col.title", 48),
-        ("state", "cli.col.state", 22),
-        ("status_category", "cli.col.status", 24),
-        ("due", "cli.col.due", 10),
-        ("owner", "cli.col.owner", 30),
-    ]
+    # People read names and days as they write them (--json keeps every code).
+    # Within one plan the province goes without saying; across plans the full
+    # name tells them apart.
+    click.echo(task_table(rows, names.short if plan_id else names.full, w))
     footer = w.plural("cli.tasks.count", len(rows))
     if total is not None:
         footer = w.plural("cli.tasks.page", total, shown=len(rows), first=(offset or 0) + 1)
-    print_rows(shown, columns, False, w, footer=footer)
+    click.echo(footer)
 
 
 @click.command()

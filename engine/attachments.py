@@ -31,7 +31,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import authz
-from engine.config_file import config_path, read_section
 from engine.errors import InvalidInput, NotFound
 from engine.files import write_atomically
 from engine.lookup import load_occurrence
@@ -71,6 +70,9 @@ class Settings:
 
 def settings(env: dict[str, str] | None = None) -> Settings:
     """Where attachments are kept and how large one may be (``[attachments]`` of the config)."""
+    # Imported here: only storing or reading a file needs the config file's TOML parser.
+    from engine.config_file import config_path, read_section
+
     path, explicit = config_path(env)
     section = read_section(path, SECTION, required=explicit)
     folder = section.get("folder")

@@ -20,6 +20,8 @@ from engine.ladder import days_overdue
 from engine.lookup import close_matches, get_plan
 from engine.models import Escalation, Event, Occurrence, Plan, Task
 from engine.names import AgencyNames
+from engine.progress_owed import missing_in_plans, missing_reports
+from engine.reporting_periods import ReportingPeriod
 from engine.views import occurrence_query, occurrence_row, task_rows
 from engine.workdays import VIETNAM_TZ, PlanCalendars
 
@@ -48,6 +50,7 @@ def digest_data(
     return _assemble(
         rows,
         plans=plans,
+        owed=missing_in_plans(session, plans, as_of),
         levels=escalation_levels(session, as_of, late),
         changes=_changes(session, as_of, [r["ref"] for r in rows]),
         names=agency_names(session),
@@ -115,7 +118,10 @@ class DigestBook:
         # agency filter of ``task_rows`` matches it), in listing order.
         self._by_plan: dict[str, list[int]] = {}
         self._by_agency: dict[str, list[int]] = {}
-        for occ in session.scalars(query):
+        occs = session.scalars(query).all()
+        # Who still owes the progress report being collected (engine.progress_owed).
+        self._owed = missing_reports(session, occs, as_of)
+        for occ in occs:
             index = len(self._rows)
             row = occurrence_row(occ, as_of)
             self._rows.append(row)
@@ -156,6 +162,7 @@ class DigestBook:
         return _assemble(
             rows,
             plans=[self.plans[p] for p in plan_ids],
+            owed=self._owed,
             levels=self._levels,
             changes=[c for c in self._changes if c["ref"] in refs],
             names=self._names,
@@ -169,6 +176,7 @@ def _assemble(
     rows: list[dict[str, Any]],
     *,
     plans: list[Plan],
+    owed: dict[str, ReportingPeriod],
     levels: dict[str, int],
     changes: list[dict[str, Any]],
     names: dict[str, dict[str, str]],
@@ -182,11 +190,12 @@ def _assemble(
     total = len(rows)
     overdue = _overdue(rows, levels, as_of, {p.id: p.details for p in plans})
     due_soon = _due_soon(rows, as_of)
+    reports_owed = _reports_owed(rows, owed)
     mentioned = dict.fromkeys(
         [
             *([agency] if agency else []),
             *(p.responsible_on(as_of) for p in plans),
-            *(item["owner"] for item in [*overdue, *due_soon] if item["owner"]),
+            *(item["owner"] for item in [*overdue, *due_soon, *reports_owed] if item["owner"]),
         ]
     )
     return {
@@ -200,6 +209,8 @@ def _assemble(
         "percent": {k: round(100 * v / total) if total else 0 for k, v in counts.items()},
         "overdue": overdue,
         "due_soon": due_soon,
+        # Whose lead agency has sent no progress report for the period being collected.
+        "reports_owed": reports_owed,
         "changes": changes,
         # Names of the agencies named above, as they are on the day of the digest.
         "agencies": {code: names[code] for code in mentioned if code in names},
@@ -299,6 +310,18 @@ def _due_soon(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]
         )
     ]
     return sorted(soon, key=lambda i: (i["due"], i["ref"]))
+
+
+def _reports_owed(
+    rows: list[dict[str, Any]], owed: dict[str, ReportingPeriod]
+) -> list[dict[str, Any]]:
+    items = [
+        {k: r[k] for k in ("ref", "plan", "code", "year", "title", "owner", "workflow")}
+        | {"period": owed[r["ref"]].id, "deadline": owed[r["ref"]].deadline.isoformat()}
+        for r in rows
+        if r["ref"] in owed
+    ]
+    return sorted(items, key=lambda i: (i["deadline"], i["owner"] or "", i["ref"]))
 
 
 def _changes(session: Session, as_of: dt.date, refs: list[str] | None) -> list[dict[str, Any]]:

@@ -140,18 +140,10 @@ def decide(
         raise NotFound("no_pending_extension", ref=occ.ref)
     reason = _reason(reason, required=decision == "refuse")
     row.decided_by, row.decided_at, row.decision_reason = user.name, utcnow(), reason
+    granted: dt.date | None = None
     if decision == "refuse":
         row.status = REFUSED
-        event = new_event(
-            occ,
-            at=row.decided_at,
-            actor=user.name,
-            trigger=REFUSE,
-            from_state=occ.state,
-            to_state=occ.state,
-            note=reason,
-            fields={"requested_due": row.requested_due.isoformat()},
-        )
+        trigger, fields = REFUSE, {"requested_due": row.requested_due.isoformat()}
     else:
         granted = due or row.requested_due
         supported(granted)
@@ -164,16 +156,18 @@ def decide(
                 asked=row.requested_due.isoformat(),
             )
         row.status, row.granted_due = APPROVED, granted
-        event = new_event(
-            occ,
-            at=row.decided_at,
-            actor=user.name,
-            trigger=DECIDE,
-            from_state=occ.state,
-            to_state=occ.state,
-            note=reason,
-            fields={"due": f"{occ.due.isoformat()} -> {granted.isoformat()}"},
-        )
+        trigger, fields = DECIDE, {"due": f"{occ.due.isoformat()} -> {granted.isoformat()}"}
+    event = new_event(
+        occ,
+        at=row.decided_at,
+        actor=user.name,
+        trigger=trigger,
+        from_state=occ.state,
+        to_state=occ.state,
+        note=reason,
+        fields=fields,
+    )
+    if granted is not None:
         occ.due = granted
     session.add(event)
     session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cycle_models import LEAD, ProgressReport
-from engine.models import Occurrence, Plan
+from engine.models import Occurrence, Plan, Task
 from engine.progress import expected, is_closed
 from engine.reporting_periods import ReportingPeriod, periods_of
 
@@ -54,3 +54,18 @@ def missing_reports(
             if occ.id not in reported and expected(occ, period):
                 missing[occ.ref] = period
     return missing
+
+
+def missing_in_plans(
+    session: Session, plans: Sequence[Plan], as_of: dt.date
+) -> dict[str, ReportingPeriod]:
+    """``missing_reports`` over every occurrence of ``plans`` that collect a report on ``as_of``."""
+    found: dict[str, ReportingPeriod] = {}
+    for plan in plans:
+        if collecting(plan, as_of) is None:
+            continue
+        occs = session.scalars(
+            select(Occurrence).join(Occurrence.task).where(Task.plan_id == plan.id)
+        ).all()
+        found.update(missing_reports(session, occs, as_of))
+    return found

@@ -22,10 +22,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.errors import InvalidInput
-from engine.plan_spec import RECURRENCES, Window
+
+if TYPE_CHECKING:
+    # Only named in signatures: ``engine.lookup`` (every command that reads an
+    # occurrence) comes here for ``occurrence_key`` and must not pay for the
+    # plan file's sixteen dataclasses.
+    from engine.plan_spec import Window
 
 ONCE = "once"
 YEARLY = "yearly"
@@ -114,6 +119,8 @@ def occurrence_windows(
                 start = max(dt.date(year, last - months + 1, 1), issued)
                 out.append(Occurrence(year, start, day, f"{year}-{letter}{number}"))
         return out
+    from engine.plan_spec import RECURRENCES
+
     raise InvalidInput("unknown_recurrence", recurrence=recurrence, known=list(RECURRENCES))
 
 

@@ -6,8 +6,9 @@ for a channel and calls ``send``; a ``DeliveryFailed`` says whether to retry.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from workflows.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from notifiers.channels import KINDS, channel_for
@@ -31,14 +32,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(where), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(__name__, _WHERE)
 
 __all__ = [
     "KINDS",

@@ -34,6 +34,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from workflows.cache import cache_file, keep
 from workflows.definition import CANCELLED, SUSPENDED
 from workflows.errors import (
     DondocError,
@@ -84,7 +85,7 @@ def translations(lang: str) -> gettext.GNUTranslations:
     the hash of the ``.po`` it came from; a changed ``.po`` is compiled anew.
     """
     source = po_path(lang).read_bytes()
-    cached = _compiled_path(lang, source)
+    cached = cache_file("catalogs", f"{DOMAIN}-{lang}", [source], ".mo")
     if cached is not None:
         try:
             with cached.open("rb") as handle:
@@ -93,7 +94,7 @@ def translations(lang: str) -> gettext.GNUTranslations:
             pass
     compiled = _compile(lang, source)
     if cached is not None:
-        _keep(cached, compiled)
+        keep(cached, compiled)
     return gettext.GNUTranslations(io.BytesIO(compiled))
 
 
@@ -106,34 +107,6 @@ def _compile(lang: str, source: bytes) -> bytes:
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     return compiled.getvalue()
-
-
-def _compiled_path(lang: str, source: bytes) -> Path | None:
-    """Where the ``.mo`` compiled from ``source`` is kept, if the cache folder can be had."""
-    import hashlib
-
-    try:
-        import platformdirs
-
-        folder = Path(platformdirs.user_cache_dir("dondoc")) / "catalogs"
-    except Exception:  # noqa: BLE001 - no cache folder: compile every time
-        return None
-    digest = hashlib.sha256(source).hexdigest()[:24]
-    return folder / f"{DOMAIN}-{lang}-{digest}.mo"
-
-
-def _keep(path: Path, compiled: bytes) -> None:
-    """Write the compiled catalog through a temporary file and a rename; never fail a command."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".mo-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(compiled)
-        os.replace(temporary, path)
-    except OSError:
-        pass
 
 
 def check_lang(lang: str) -> str:

@@ -257,6 +257,35 @@ def _calendar(reader: Reader, data: Mapping[str, Any]) -> CalendarSpec | None:
     )
 
 
+#: The follow-up cycle's numbers a plan may set (engine.silence, engine.cycle_notices read them).
+FOLLOW_UP_KEYS = ("report_reminder_working_days", "silence_working_days")
+
+
+def _follow_up(reader: Reader, data: Mapping[str, Any]) -> None:
+    """Check ``follow_up``: only its known keys, each a positive whole number of working days.
+
+    The engine falls back to its defaults for a value it cannot use; a plan file
+    that says ``silence_working_days: "20"`` or misspells a key would otherwise
+    load and silently run on the defaults.
+    """
+    raw = reader.get(data, "follow_up", None, dict, None, required=False)
+    if raw is None:
+        return
+    unknown = sorted(str(key) for key in raw if key not in FOLLOW_UP_KEYS)
+    if unknown:
+        reader.problem(
+            None, "follow_up", "unknown_keys", keys=unknown, allowed=list(FOLLOW_UP_KEYS)
+        )
+    for key in FOLLOW_UP_KEYS:
+        value = raw.get(key)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            reader.problem(
+                None, f"follow_up.{key}", "not_positive_whole_number", value=repr(value)[:80]
+            )
+
+
 def load_plan(path: str | Path) -> PlanSpec:
     """Parse one plan file (``format: dondoc-plan/1``); raises InvalidDefinition on bad shape."""
     path = Path(path)
@@ -283,6 +312,7 @@ def load_plan(path: str | Path) -> PlanSpec:
         "budget",
         "calendar",
     }
+    _follow_up(reader, data)
     plan = PlanSpec(
         id=reader.text(data, "id", None),
         province=reader.text(data, "province", None),

@@ -15,6 +15,7 @@ of the province). The body limit of the upload is ``web.limits.UPLOAD_BODY``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -151,13 +152,25 @@ async def _upload_refused(request: Request, exc: DondocError, typed: dict[str, s
     return render(request, "upload.html", {**context, "errors": message}, status)  # type: ignore[dict-item]
 
 
-def _worded(w: Words, exc: DondocError) -> list[str]:
-    """The refusal's sentence, then each problem of a file on its own line."""
+def _worded(w: Words, exc: DondocError, names: dict[str, str] | None = None) -> list[str]:
+    """The refusal's sentence, then each problem of a file on its own line, agencies by name."""
     if isinstance(exc, InvalidDefinition) and exc.problems:
         # The file is dondoc's own temporary copy: the problems are the draft's.
         head = w.plural("board.draft_problems", len(exc.problems))
-        return [head] + [w.problem(dataclasses.replace(p, source="")) for p in exc.problems]
+        return [head] + [
+            w.problem(dataclasses.replace(p, source="", facts=_plain(p.facts, names or {}, w)))
+            for p in exc.problems
+        ]
     return [w.error(exc, face="board")]
+
+
+def _names(province: str, unknown: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Agency code -> name in each language: the province's directory and the annex's own."""
+    choices = agency_choices(province)
+    return {
+        "vi": {**{a.code: a.name_vi for a in choices}, **unknown},
+        "en": {**{a.code: a.name_en for a in choices}, **unknown},
+    }
 
 
 def _points(report: list[Any], province: str, unknown: dict[str, str]) -> list[dict[str, Any]]:
@@ -166,31 +179,42 @@ def _points(report: list[Any], province: str, unknown: dict[str, str]) -> list[d
     People read agencies by name, not by code, and the plan's points stand above
     the table that is the plan: neither names a code.
     """
-    choices = agency_choices(province)
-    names = {
-        "vi": {**{a.code: a.name_vi for a in choices}, **unknown},
-        "en": {**{a.code: a.name_en for a in choices}, **unknown},
-    }
+    names = _names(province, unknown)
     points = []
     for point in report:
         kind, name = point.where or ("", "")
         worded = {}
         for lang in ("vi", "en"):
-            facts = {k: _named(v, names[lang]) for k, v in point.facts.items()}
+            w = words(lang)
             plain = dataclasses.replace(
-                point, facts=facts, where=point.where if kind == "task" else None
+                point,
+                facts=_plain(point.facts, names[lang], w),
+                where=point.where if kind == "task" else None,
             )
-            worded[lang] = words(lang).problem(plain)
+            worded[lang] = w.problem(plain)
         points.append({"task": name if kind == "task" else None, **worded})
     return points
 
 
+def _plain(facts: Mapping[str, Any], names: dict[str, str], w: Words) -> dict[str, Any]:
+    """Facts as the board words them: agencies by name, a workflow or recurrence by its label
+    (the importer's report names ``recurring_activity`` and ``half_yearly`` as a plan file does)."""
+    plain = {}
+    for key, value in facts.items():
+        if key == "workflow" and isinstance(value, str) and w.has(f"workflow.{value}"):
+            plain[key] = w.workflow(value)
+        elif key == "recurrence" and isinstance(value, str) and w.has(f"board.recurrence.{value}"):
+            label = w(f"board.recurrence.{value}")
+            plain[key] = label[:1].lower() + label[1:]
+        else:
+            plain[key] = _named(value, names)
+    return plain
+
+
 def _named(value: Any, names: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return names.get(value, value)
     if isinstance(value, list):
         return [names.get(v, v) if isinstance(v, str) else v for v in value]
-    return value
+    return names.get(value, value) if isinstance(value, str) else value
 
 
 # ---------------------------------------------------------------- the draft
@@ -339,26 +363,30 @@ async def draft_form(request: Request) -> Response:
     except DondocError as exc:
         if not isinstance(exc, InvalidDefinition | InvalidInput) or exc.code.startswith("no_"):
             return await refusal_page(request, exc)
-        return await _draft_refused(request, draft_id, _worded(w, exc))
+        return await _draft_refused(request, draft_id, exc)
     return RedirectResponse(f"/plans/{done['plan']}", status_code=303)  # type: ignore[index]
 
 
-async def _draft_refused(request: Request, draft_id: int, errors: list[str]) -> Response:
+async def _draft_refused(request: Request, draft_id: int, exc: DondocError) -> Response:
     lang = lang_of(request)
 
     def work(session: Session, user: User) -> dict[str, Any]:
         namer = Namer.read(session, lang)
+        shown = _draft(session, user, namer, draft_id, lang)
+        catalog, draft = shown["plan"], shown["draft"]
+        names = _names(str(catalog.get("province", "")), dict(draft.report.get("unknown", {})))
         return {
             "user": user_view(user, namer),
             "N": namer,
             "flash": pop_flash(session, request),
-            **_draft(session, user, namer, draft_id, lang),
+            **shown,
+            "errors": _worded(words(lang), exc, names[lang]),
         }
 
     context = await as_signed_in(request, work)
     if context is SIGNED_OUT:
         return to_signin(request)
-    return render(request, "draft.html", {**context, "errors": errors}, 422)  # type: ignore[dict-item]
+    return render(request, "draft.html", context, 422)  # type: ignore[arg-type]
 
 
 __all__ = ["CSRF_FIELD", "routes"]

@@ -8,8 +8,9 @@ lowest floor, so that this package needs nothing from above.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from workflows.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from workflows.definition import (
@@ -51,14 +52,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(where), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(__name__, _WHERE)
 
 __all__ = [
     "CANCEL",

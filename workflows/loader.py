@@ -29,8 +29,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from workflows.definition import (
     CANCEL,
     CANCELLED,
@@ -48,9 +46,6 @@ from workflows.errors import InvalidDefinition, Problem
 _TOP_KEYS = {"name", "states", "transitions"}
 _STATE_KEYS = {"initial", "final", "completed", "time_limit_days"}
 _TRANSITION_KEYS = {"trigger", "sources", "dest", "requires", "requires_any", "evidence"}
-# libyaml's loader gives the same data as the pure-Python safe loader about
-# ten times faster; every command that lists tasks parses all the definitions.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESERVED_STATES = {SUSPENDED, CANCELLED, PRIOR_STATE}
 _RESERVED_TRIGGERS = {SUSPEND, RESUME, CANCEL}
 
@@ -76,6 +71,15 @@ class _Problems(list[Problem]):
 
 def load_file(path: str | Path | _Readable) -> WorkflowDef:
     """Read, check and complete the workflow defined in ``path``."""
+    return parse(read_file(path), str(path))
+
+
+def read_file(path: str | Path | _Readable) -> Any:
+    """The data of the YAML file ``path``, not yet checked (``parse`` checks it)."""
+    # Imported here: the shipped definitions are read from their cache
+    # (``workflows.registry``) by every command that lists tasks, without YAML.
+    import yaml
+
     source = str(path)
     readable = Path(path) if isinstance(path, str) else path
     try:
@@ -83,7 +87,9 @@ def load_file(path: str | Path | _Readable) -> WorkflowDef:
     except OSError as err:
         raise InvalidDefinition("workflow_unreadable", file=source, reason=err.strerror) from None
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        # libyaml's loader gives the same data as the pure-Python safe loader
+        # about ten times faster.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise InvalidDefinition(
@@ -92,7 +98,6 @@ def load_file(path: str | Path | _Readable) -> WorkflowDef:
             line=mark.line + 1 if mark else None,
             reason=getattr(err, "problem", None) or str(err),
         ) from None
-    return parse(data, source)
 
 
 def parse(data: Any, source: str = "<data>") -> WorkflowDef:

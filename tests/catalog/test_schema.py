@@ -318,3 +318,33 @@ def test_actions_cut_at_commas_by_a_one_line_yaml_list_are_refused(tmp_path):
         "    actions:\n      - Xác định đầu mối, bổ sung nhiệm vụ chức năng và nguồn lực\n",
     )
     assert problems_of(tmp_path, whole) == []
+
+
+def test_follow_up_numbers_are_checked_not_silently_replaced_by_defaults(tmp_path):
+    text = GOOD_PLAN + (
+        'follow_up:\n  silence_working_days: "20"\n  report_reminder_working_days: 0\n'
+        "  silence_days: 10\n"
+    )
+    with pytest.raises(InvalidDefinition) as caught:
+        schema.load_plan(write(tmp_path, text))
+    message = english(caught.value)
+    assert "(3 problem(s))" in message
+    assert (
+        "field 'follow_up': has unknown keys: silence_days "
+        "(allowed: report_reminder_working_days, silence_working_days)" in message
+    )
+    assert "field 'follow_up.silence_working_days': must be a positive whole number, not '20'" in (
+        message
+    )
+    assert "'follow_up.report_reminder_working_days': must be a positive whole number, not 0" in (
+        message
+    )
+
+
+def test_good_follow_up_numbers_reach_the_plan(tmp_path):
+    text = GOOD_PLAN + "follow_up: {silence_working_days: 15, report_reminder_working_days: 3}\n"
+    plan = schema.load_plan(write(tmp_path, text))
+    assert plan.extra["follow_up"] == {
+        "silence_working_days": 15,
+        "report_reminder_working_days": 3,
+    }

@@ -109,10 +109,15 @@ def test_the_coordinator_corrects_agencies_and_loads_the_plan_then_a_reload_keep
     page = client.get(location).text
     refused = client.post(location, data={**draft_form(page), "action": "load"})
     assert refused.status_code == 422
-    assert "nghe-an/unmapped-bo-khoa-hoc-va-cong-nghe" in refused.text
-    # The points beside the rows name agencies by name and the plan by nothing: no codes.
+    # The refusal names the agency that is in no directory by the name the annex printed.
+    alerts = " ".join(re.findall(r'role="alert">([^<]*)<', refused.text))
+    assert "Bộ Khoa học và Công nghệ" in alerts and "nghe-an/" not in alerts
+    # The points beside the rows name agencies by name and the plan by nothing: no codes,
+    # and a guessed workflow or recurrence by its label, not as a plan file spells it.
     shown = re.sub(r"<[^>]+>", " ", page)
     assert "nghe-an/" not in shown and "nghe-an-2027" not in shown
+    points = " ".join(re.findall(r'<ul class="points">(.*?)</ul>', page, re.S))
+    assert points and not re.search(r"\b(recurring_activity|half_yearly|generic|yearly)\b", points)
     with db.transaction(kon_tum) as s:
         assert s.get(Plan, "nghe-an-2027") is None
     form = draft_form(page)
