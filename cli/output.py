@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,17 @@ MAX_ID = 2**31 - 1
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def stream_json(rows: Iterable[Any]) -> None:
+    """A JSON array written a row at a time, byte for byte as ``emit_json`` writes a list:
+    a listing of a million rows never sits in memory whole."""
+    first = True
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2, default=str)
+        click.echo(("[\n" if first else ",\n") + textwrap.indent(text, "  "), nl=False)
+        first = False
+    click.echo("[]" if first else "\n]")
 
 
 def _width(text: str) -> int:

@@ -15,6 +15,7 @@ from cli.output import (
     parse_moment,
     read_uploads,
     render_table,
+    stream_json,
     task_table,
 )
 
@@ -83,10 +84,16 @@ def tasks(
     with obj.session(reads=True) as s:
         wanted: dict[str, Any] = {"plan_id": plan_id, "agency": agency, "status_filter": status}
         day = parse_day(as_of, "--as-of", w)
-        if limit is None and offset is None:
-            from engine.listing import task_list
+        if limit is None and offset is None and as_json:
+            # Every row, streamed: the JSON array scripts read, never whole in memory.
+            from engine.listing import iter_task_rows
 
-            rows = task_list(s, **wanted, as_of=day)
+            stream_json(iter_task_rows(s, **wanted, as_of=day))
+            return
+        if limit is None and offset is None:
+            from engine.views import task_rows
+
+            rows = task_rows(s, **wanted, as_of=day)
         else:
             # One page, read as the API reads it (engine.listing).
             from engine.listing import task_page

@@ -237,8 +237,11 @@ def rebuild(session: Session, plan_ids: Iterable[str] | None = None) -> None:
         session.execute(table.insert(), rows[start : start + 5_000])
 
 
-def plan_counts(session: Session, as_of: dt.date) -> dict[str, Counter[str]]:
-    """Per plan, how many live occurrences are in each status category on ``as_of``.
+def plan_counts(
+    session: Session, as_of: dt.date, plans: Iterable[str] | None = None
+) -> dict[str, Counter[str]]:
+    """Per plan (of ``plans``, every plan when None), how many live occurrences are in each
+    status category on ``as_of``.
 
     Read from ``occurrence_counts`` (a few rows per plan and year), corrected
     for completions dated after ``as_of`` (read through their index).
@@ -253,20 +256,25 @@ def plan_counts(session: Session, as_of: dt.date) -> dict[str, Counter[str]]:
         .where(OccurrenceCount.n != 0)
         .group_by(OccurrenceCount.plan_id, bucket)
     )
+    chosen = None if plans is None else sorted(plans)
+    if chosen is not None:
+        query = query.where(OccurrenceCount.plan_id.in_(chosen))
     for plan_id, kind, n in session.execute(query):
         counts = out.get(plan_id)
         if counts is None:
             counts = out[plan_id] = Counter()
         category = status.OVERDUE if kind == "overdue" else _WITHIN[kind]
         counts[category] += int(n)
-    for plan_id, stored_as, now in _completed_later(session, as_of):
+    for plan_id, stored_as, now in _completed_later(session, as_of, chosen):
         counts = out.setdefault(plan_id, Counter())
         counts[stored_as] -= 1
         counts[now] += 1
     return {p: Counter({c: n for c, n in counts.items() if n}) for p, counts in out.items()}
 
 
-def _completed_later(session: Session, as_of: dt.date) -> Iterator[tuple[str, str, str]]:
+def _completed_later(
+    session: Session, as_of: dt.date, plans: list[str] | None = None
+) -> Iterator[tuple[str, str, str]]:
     """(plan, category stored, category on ``as_of``) of each completion dated after ``as_of``."""
     query = (
         select(
@@ -280,6 +288,8 @@ def _completed_later(session: Session, as_of: dt.date) -> Iterator[tuple[str, st
         .join(Task, Task.id == Occurrence.task_id)
         .where(Occurrence.completed_on > as_of, Occurrence.archived.is_not(True))
     )
+    if plans is not None:
+        query = query.where(Task.plan_id.in_(plans))
     for plan_id, workflow, state, due, completed_on, completed_at in session.execute(query):
         kind = kind_of(workflows.get(workflow), state, due, completed_on, completed_at)
         if kind not in (DONE, LATE):

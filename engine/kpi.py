@@ -19,7 +19,7 @@ together: every listing, report, page and the API print that dict.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -52,6 +52,15 @@ class Buckets:
             name = _BUCKET_OF[category.replace("_", "-")]
             setattr(counts, name, getattr(counts, name) + 1)
         return counts
+
+    @classmethod
+    def of_counts(cls, counts: Mapping[str, int]) -> Buckets:
+        """Buckets of counts per status category (as ``engine.counts`` keeps them)."""
+        found = cls()
+        for category, n in counts.items():
+            name = _BUCKET_OF[category.replace("_", "-")]
+            setattr(found, name, getattr(found, name) + n)
+        return found
 
     @property
     def completed(self) -> int:

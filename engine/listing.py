@@ -1,11 +1,11 @@
 """Lists read a page at a time: the rows of one page and how many there are in all.
 
 ``task_page`` gives the rows ``engine.views.task_rows`` would give, from
-``offset`` on, at most ``limit`` of them, with the total. Without an agency
-filter the status category is decided in SQL (below) and only the page's
-occurrences are loaded, so a page of a million-row list costs a count over
-an index and one page of rows; with an agency filter, whose holders follow
-successions day by day, the agency's rows are read and sliced.
+``offset`` on, at most ``limit`` of them, with the total. The status
+category is decided in SQL (below), an agency's holding too
+(``engine.selection.holds``), and only the page's occurrences are loaded,
+so a page of a million-row list costs a count over an index and one page of
+rows.
 
 The category as a condition on ``phase`` (``engine.transition.phase_of``),
 ``due`` and ``completed_on``, as ``engine.status.category`` decides it: a
@@ -15,6 +15,7 @@ completion dated after the day asked for counts as work under way.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from engine import status
 from engine.errors import InvalidInput
 from engine.lookup import get_plan
 from engine.models import Occurrence, Task
-from engine.views import _check_status, occurrence_query, occurrence_row, task_rows, today
+from engine.views import _check_status, occurrence_query, occurrence_row, today
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -98,28 +99,6 @@ def category_condition(wanted: str, as_of: dt.date) -> ColumnElement[bool]:
     return terms[0] if len(terms) == 1 else or_(*terms)
 
 
-def task_list(
-    session: Session,
-    *,
-    plan_id: str | None = None,
-    agency: str | None = None,
-    status_filter: str | None = None,
-    as_of: dt.date | None = None,
-) -> list[dict[str, Any]]:
-    """Every row ``task_rows`` gives; a status without an agency filtered in SQL, so only the
-    matching occurrences are loaded (52,763 overdue of a million rather than all of them)."""
-    as_of = as_of or today()
-    wanted = _check_status(status_filter)
-    if agency or not wanted:
-        return task_rows(session, plan_id=plan_id, agency=agency, status_filter=wanted, as_of=as_of)
-    query = occurrence_query().where(category_condition(wanted, as_of))
-    if plan_id:
-        get_plan(session, plan_id)
-        query = query.where(Task.plan_id == plan_id)
-    found = session.scalars(query.execution_options(yield_per=2_000))
-    return [occurrence_row(occ, as_of) for occ in found]
-
-
 def task_page(
     session: Session,
     *,
@@ -134,22 +113,27 @@ def task_page(
     limit, offset = check_window(limit, offset)
     as_of = as_of or today()
     wanted = _check_status(status_filter)
-    if agency:
-        rows = task_rows(session, plan_id=plan_id, agency=agency, status_filter=wanted, as_of=as_of)
-        return Page(rows[offset : offset + limit], len(rows), limit, offset)
     where: list[ColumnElement[bool]] = [LIVE]
     if plan_id:
         get_plan(session, plan_id)
         where.append(Task.plan_id == plan_id)
     if wanted:
         where.append(category_condition(wanted, as_of))
-    if wanted and not plan_id:
+    if agency:
+        # Who holds a task follows successions (engine.selection): exact in SQL but for
+        # the occurrences a succession moved, which are read and decided one by one.
+        from engine.selection import holds
+
+        where.append(holds(session, agency, None, as_of, where))
+    if wanted and not plan_id and not agency:
         return _across_plans(session, wanted, as_of, limit, offset)
+    if wanted and not plan_id:
+        return _sorted_here(session, where, as_of, limit, offset, agency)
     total = session.scalar(
         select(func.count(Occurrence.id)).join(Task, Task.id == Occurrence.task_id).where(*where)
     )
     query = occurrence_query().where(*where).limit(limit).offset(offset)
-    rows = [occurrence_row(occ, as_of) for occ in session.scalars(query)]
+    rows = [occurrence_row(occ, as_of, agency) for occ in session.scalars(query)]
     return Page(rows, int(total or 0), limit, offset)
 
 
@@ -168,7 +152,7 @@ def _across_plans(session: Session, wanted: str, as_of: dt.date, limit: int, off
     if walk_or_sort(total, rows_in_all, offset + limit) == "walk":
         ids = _walked(session, terms, offset + limit)[offset:]
     else:
-        ids = _sorted_here(session, terms)[offset : offset + limit]
+        ids = _sorted_keys(session, terms)[offset : offset + limit]
     loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
     rows = [occurrence_row(loaded[i], as_of) for i in ids]
     return Page(rows, total, limit, offset)
@@ -216,14 +200,9 @@ def _walked(session: Session, terms: list[ColumnElement[bool]], need: int) -> li
     return found[:need]
 
 
-def _sorted_here(session: Session, terms: list[ColumnElement[bool]]) -> list[int]:
+def _sorted_keys(session: Session, terms: list[ColumnElement[bool]]) -> list[int]:
     """The ids of every match in plan and annex order: the keys read through the indexes
-    (one query per term) and sorted here.
-
-    With ``ORDER BY plan, position, due`` in the query SQLite walks the tasks in
-    plan order and every occurrence of each (a million rows) to skip a sort;
-    the keys of a few thousand matching rows sort in milliseconds.
-    """
+    (one query per term) and sorted here, as ``_sorted_here`` does."""
     keys: list[Any] = []
     for term in terms:
         keys += session.execute(
@@ -233,3 +212,65 @@ def _sorted_here(session: Session, terms: list[ColumnElement[bool]]) -> list[int
         ).all()
     keys.sort(key=lambda k: (k.plan_id, k.position, k.due, k.id))
     return [k.id for k in keys]
+
+
+def _sorted_here(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    as_of: dt.date,
+    limit: int,
+    offset: int,
+    agency: str | None = None,
+) -> Page:
+    """A status across all plans: the matching keys read through the (phase, due) index and
+    sorted here, then the page's occurrences loaded.
+
+    With ``ORDER BY plan, position, due`` in the query SQLite walks the tasks in
+    plan order and every occurrence of each (a million rows) to skip a sort;
+    the keys of the matching rows (tens of thousands for "overdue") sort in
+    milliseconds.
+    """
+    keys = list(
+        session.execute(
+            select(Occurrence.id, Task.plan_id, Task.position, Occurrence.due)
+            .join(Task, Task.id == Occurrence.task_id)
+            .where(*where)
+        )
+    )
+    keys.sort(key=lambda k: (k.plan_id, k.position, k.due))
+    ids = [k.id for k in keys[offset : offset + limit]]
+    loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
+    rows = [occurrence_row(loaded[i], as_of, agency) for i in ids]
+    return Page(rows, len(keys), limit, offset)
+
+
+def iter_task_rows(
+    session: Session,
+    *,
+    plan_id: str | None = None,
+    agency: str | None = None,
+    status_filter: str | None = None,
+    as_of: dt.date | None = None,
+    batch: int = 1000,
+) -> Iterator[dict[str, Any]]:
+    """Every row ``task_rows`` gives, in its order, read ``batch`` occurrences at a time.
+
+    What ``dondoc tasks --json`` streams: memory stays flat however many rows match.
+    """
+    as_of = as_of or today()
+    wanted = _check_status(status_filter)
+    where: list[ColumnElement[bool]] = [
+        or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
+    ]
+    if plan_id:
+        get_plan(session, plan_id)
+        where.append(Task.plan_id == plan_id)
+    if wanted:
+        where.append(category_condition(wanted, as_of))
+    if agency:
+        from engine.selection import holds
+
+        where.append(holds(session, agency, None, as_of, where))
+    query = occurrence_query().where(*where).execution_options(yield_per=batch)
+    for occ in session.scalars(query):
+        yield occurrence_row(occ, as_of, agency)

@@ -13,20 +13,26 @@ selection in the four buckets of follow-up reports (``engine.kpi``).
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine import kpi, status
+from engine import kpi, selection
+from engine.counts import plan_counts
 from engine.digest import escalation_levels
 from engine.errors import InvalidInput
 from engine.ladder import days_overdue
-from engine.models import Event, Occurrence, Plan, Task
+from engine.listing import DEFAULT_LIMIT
+from engine.lookup import get_plan
+from engine.models import Event, Occurrence, Plan, Task, TaskAgency
 from engine.stats import plans_in_province
-from engine.views import STATUS_FILTERS, task_rows, today
-from engine.workdays import PlanCalendars
+from engine.succession import SuccessionBook
+from engine.views import STATUS_FILTERS, occurrence_query, occurrence_row, task_rows, today
+from engine.workdays import CALENDAR_SECTION, PlanCalendars
 
 #: What the worklist shows when no status is asked for.
 DEFAULT_STATUSES = ("overdue", "due-soon")
@@ -56,32 +62,6 @@ class Filters:
         return self
 
 
-def _in_year(row: dict[str, Any], year: int) -> bool:
-    return int(row["start"][:4]) <= year <= int(row["due"][:4])
-
-
-def _selected(row: dict[str, Any], f: Filters, as_of: dt.date) -> bool:
-    if f.year is not None and not _in_year(row, f.year):
-        return False
-    if f.agency and f.agency_role:
-        role = "co" if row["role"] == "co" else "lead"
-        if role != f.agency_role:
-            return False
-    return True
-
-
-def _wanted(row: dict[str, Any], f: Filters, as_of: dt.date) -> bool:
-    category = row["status_category"]
-    soon = status.is_due_soon(
-        category.replace("-", "_"), due=dt.date.fromisoformat(row["due"]), as_of=as_of
-    )
-    if f.status is None:
-        return category == "overdue" or soon
-    if f.status == "due-soon":
-        return soon
-    return category == f.status
-
-
 def _last_changes(session: Session, refs: list[str]) -> dict[str, dict[str, Any]]:
     """The latest step somebody took on each of ``refs`` (catalog bookkeeping aside)."""
     if not refs:
@@ -104,42 +84,74 @@ def _last_changes(session: Session, refs: list[str]) -> dict[str, dict[str, Any]
     }
 
 
-def worklist(session: Session, filters: Filters, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The rows, their four-bucket counts and the agencies they name, as plain data."""
+def worklist(
+    session: Session,
+    filters: Filters,
+    as_of: dt.date | None = None,
+    *,
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """A page of rows, the selection's four-bucket counts and the agencies named, as plain data.
+
+    Filters and order are SQL (``engine.selection``); working days are counted
+    for the page's rows only. ``limit=None`` lists every row (the exports).
+    """
     as_of = as_of or today()
     f = filters.checked()
-    rows = task_rows(session, plan_id=f.plan, agency=f.agency, as_of=as_of)
-    plans = {p.id: p for p in session.scalars(select(Plan))}
+    plans = {p.id: p for p in session.scalars(select(Plan).options(selectinload(Plan.applied)))}
+    chosen: set[str] | None = None
+    if f.plan:
+        chosen = {get_plan(session, f.plan).id}
     if f.province:
         of_province = plans_in_province(plans.values(), f.province, as_of)
-        rows = [r for r in rows if r["plan"] in of_province]
-    rows = [r for r in rows if _selected(r, f, as_of)]
-    counts = kpi.Buckets.of(r["status_category"] for r in rows)
-    items = [r for r in rows if _wanted(r, f, as_of)]
+        chosen = of_province if chosen is None else chosen & of_province
+    where: list[Any] = [selection.live()]
+    if chosen is not None:
+        where.append(Task.plan_id.in_(sorted(chosen)))
+    if f.year is not None:
+        where.append(selection.spans_year(f.year))
+    if f.agency:
+        where.append(selection.holds(session, f.agency, f.agency_role, as_of, where))
+    counts = _counts(session, f, where, chosen, as_of)
+    alternatives = selection.wanted_condition(f.status, as_of)
+    total = _total(session, f, where, alternatives, counts, as_of)
+    calendars = PlanCalendars()
+    days_cache: dict[tuple[str, dt.date], int] = {}
+
+    def lateness(key: Any) -> tuple[int, int, dt.date, str]:
+        late = key.due < as_of and f.status in (None, "overdue")
+        if not late:
+            return (0, (key.due - as_of).days, key.due, key.ref)
+        own = (plans[key.plan_id].details or {}).get(CALENDAR_SECTION)
+        cal_key = (json.dumps(own, sort_keys=True, default=str), key.due)
+        wd = days_cache.get(cal_key)
+        if wd is None:
+            cal = calendars.for_plan(key.plan_id, plans[key.plan_id].details)
+            wd = days_cache[cal_key] = days_overdue(cal, key.due, as_of)
+        return (-wd, -1, key.due, key.ref)
+
+    groups = selection.calendar_groups(plans.values(), chosen)
+    wanted_rows = total if limit is None else offset + limit
+    keys = selection.first_in_due_order(
+        session, where, alternatives, groups, wanted_rows, lateness
+    )[offset:]
+    items = _rows(session, [k.id for k in keys], f.agency, as_of)
     refs = [r["ref"] for r in items]
     levels = escalation_levels(session, as_of, refs)
     changes = _last_changes(session, refs)
     owed = _owed_reports(session, refs, as_of)
-    calendars = PlanCalendars()
-    for r in items:
-        due = dt.date.fromisoformat(r["due"])
+    for k, r in zip(keys, items, strict=True):
+        wd, left = lateness(k)[:2]
         late = r["status_category"] == "overdue"
-        cal = calendars.for_plan(r["plan"], plans[r["plan"]].details)
-        r["working_days_overdue"] = days_overdue(cal, due, as_of) if late else 0
-        r["days_left"] = None if late else (due - as_of).days
+        r["working_days_overdue"] = -wd if late else 0
+        r["days_left"] = None if late else left
         r["level"] = levels.get(r["ref"], 0)
         r["last_change"] = changes.get(r["ref"])
         # The period whose progress report the lead agency still owes (engine.progress).
         r["report_owed"] = owed.get(r["ref"])
         r["legal_ref"] = plans[r["plan"]].legal_ref
         r["province"] = plans[r["plan"]].province
-    items.sort(
-        key=lambda r: (
-            -r["working_days_overdue"],
-            r["days_left"] if r["days_left"] is not None else -1,
-            r["ref"],
-        )
-    )
     named = {a for r in items for a in [*r["leads"], *r["co_agencies"]]}
     return {
         "as_of": as_of.isoformat(),
@@ -153,8 +165,65 @@ def worklist(session: Session, filters: Filters, as_of: dt.date | None = None) -
         },
         "counts": counts.as_dict(),
         "rows": items,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
         "agencies": sorted(named),
     }
+
+
+def _rows(
+    session: Session, ids: list[int], agency: str | None, as_of: dt.date
+) -> list[dict[str, Any]]:
+    """The listing rows of ``ids``, in that order."""
+    loaded: dict[int, Occurrence] = {}
+    for start in range(0, len(ids), 500):
+        query = occurrence_query().where(Occurrence.id.in_(ids[start : start + 500]))
+        loaded.update({o.id: o for o in session.scalars(query)})
+    return [occurrence_row(loaded[i], as_of, agency) for i in ids]
+
+
+def _counts(
+    session: Session, f: Filters, where: list[Any], chosen: set[str] | None, as_of: dt.date
+) -> kpi.Buckets:
+    """The four buckets of the whole selection: from the kept summaries when only plans are
+    chosen (``engine.counts``), else counted by the database over the filtered rows."""
+    if f.agency is None and f.year is None:
+        by_plan = plan_counts(session, as_of, chosen)
+        summed: Counter[str] = Counter()
+        for plan_id, counted in by_plan.items():
+            if chosen is None or plan_id in chosen:
+                summed.update(counted)
+        return kpi.Buckets.of_counts({c.replace("_", "-"): n for c, n in summed.items()})
+    return kpi.Buckets.of_counts(selection.category_counts(session, where, as_of))
+
+
+def _total(
+    session: Session,
+    f: Filters,
+    where: list[Any],
+    alternatives: list[Any],
+    counts: kpi.Buckets,
+    as_of: dt.date,
+) -> int:
+    """How many rows the list holds: the overdue count is known from the buckets; the rest
+    (due soon, a status of a filtered selection) is counted through the indexes."""
+    if f.status == "overdue":
+        return counts.overdue
+    if f.status is None:
+        soon = selection.wanted_condition("due-soon", as_of)
+        return counts.overdue + selection.count(session, [*where, *soon])
+    return selection.count(session, [*where, *alternatives])
+
+
+def named_agencies(session: Session, as_of: dt.date, plan_id: str | None = None) -> set[str]:
+    """The agencies tasks (of ``plan_id``) name, and who holds their work on ``as_of``."""
+    book = SuccessionBook(session)
+    query = select(TaskAgency.agency_code).distinct()
+    if plan_id is not None:
+        query = query.join(Task, Task.id == TaskAgency.task_id).where(Task.plan_id == plan_id)
+    codes = set(session.scalars(query))
+    return codes | {book.holder(c, as_of) for c in codes}
 
 
 def _owed_reports(session: Session, refs: list[str], as_of: dt.date) -> dict[str, dict[str, str]]:

@@ -33,10 +33,10 @@ class Namer:
 
     @classmethod
     def read(cls, session: Session, lang: str) -> Namer:
-        people = {
-            u.name: Person(u.name, u.full_name, u.agency_code)
-            for u in session.scalars(select(User))
-        }
+        # Columns, not ORM objects: a national deployment has tens of thousands of people,
+        # and every page builds a Namer (loading them as objects cost ~0.3 s a page at 10,000).
+        rows = session.execute(select(User.name, User.full_name, User.agency_code))
+        people = {name: Person(name, full_name, agency) for name, full_name, agency in rows}
         return cls(lang, AgencyNames.read(session), People(people))
 
     def agency(self, code: str | None) -> Markup:

@@ -103,7 +103,7 @@ def _worklist_table(namer: Namer, w: Words, rows: list[dict[str, Any]]) -> list[
 
 
 def worklist_table(session: Session, user: User, namer: Namer, request: Request) -> Table:
-    data = pages._worklist(session, user, namer, request)
+    data = pages._worklist(session, user, namer, request, whole=True)
     w = namer.w
     return (
         w("board.worklist"),
@@ -113,14 +113,14 @@ def worklist_table(session: Session, user: User, namer: Namer, request: Request)
 
 
 def plan_table(session: Session, user: User, namer: Namer, request: Request) -> Table:
-    data = pages._plan(session, user, namer, request.path_params["plan_id"], request)
+    data = pages._plan(session, user, namer, request.path_params["plan_id"], request, whole=True)
     rows = [row for _code, _title, items in data["sections"] for row in items]
     w = namer.w
     return data["plan"]["legal_ref"], [w(k) for k in _ROW_HEADINGS], _rows_table(namer, w, rows)
 
 
 def agency_table(session: Session, user: User, namer: Namer, request: Request) -> Table:
-    data = pages._agency(session, user, namer, request)
+    data = pages._agency(session, user, namer, request, whole=True)
     w = namer.w
     return (
         namer.agency_text(data["agency"]),

@@ -16,18 +16,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from engine import attachments, authz, status, views
+from engine import attachments, authz, kpi, listing, selection, status, views
+from engine.counts import plan_counts
 from engine.errors import InvalidInput
 from engine.fields import parse_day
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
 from engine.reporting_periods import periods_of
-from engine.worklist import AGENCY_ROLES, Filters, completion_by, worklist
+from engine.worklist import AGENCY_ROLES, Filters, named_agencies, worklist
 from notifiers.i18n import words
 from notifiers.naming import Namer
 from notifiers.render import COLOURS, MARKS
 from web import timeline
 from web.forms import field_input
+from web.paging import board_window, pager
 from web.render import signed_in_page
 from web.security import lang_of
 
@@ -65,7 +67,10 @@ def _int(value: str | None) -> int | None:
 # ---------------------------------------------------------------- the worklist
 
 
-def _worklist(session: Session, user: User, namer: Namer, request: Request) -> dict[str, Any]:
+def _worklist(
+    session: Session, user: User, namer: Namer, request: Request, whole: bool = False
+) -> dict[str, Any]:
+    """The landing worklist, a page at a time (``whole`` for the exports: every row)."""
     q = request.query_params
     day = as_of(request)
     # An officer lands on his agency's work; anyone may widen the list.
@@ -78,18 +83,16 @@ def _worklist(session: Session, user: User, namer: Namer, request: Request) -> d
         year=_int(q.get("year")),
         status=q.get("status") or None,
     )
-    listed = worklist(session, filters, day)
+    limit, offset = board_window(request)
+    listed = worklist(session, filters, day, limit=None if whole else limit, offset=offset)
     plans = list(session.scalars(select(Plan).order_by(Plan.province, Plan.id)))
-    agencies = sorted(
-        {a for r in views.task_rows(session, as_of=day) for a in (*r["leads"], *r["co_agencies"])},
-        key=namer.agency_text,
-    )
     return {
         "listed": listed,
+        "paging": pager(request, listed["total"], limit, offset, namer.lang),
         "as_of": day,
         "plans": plans,
         "provinces": sorted({p.province for p in plans}),
-        "agencies": agencies,
+        "agencies": sorted(named_agencies(session, day), key=namer.agency_text),
         "roles": AGENCY_ROLES,
         "statuses": list(views.STATUS_FILTERS),
         "filters": listed["filters"],
@@ -105,9 +108,11 @@ async def worklist_page(request: Request) -> Response:
 
 def _plans(session: Session, user: User, namer: Namer, request: Request) -> dict[str, Any]:
     day = as_of(request)
-    rates = completion_by(session, "plan", day)
+    # Counts and rates from the kept summaries (engine.counts): no occurrence is read.
+    plans = views.plan_rows(session, as_of=day)
+    rates = {p["id"]: kpi.Buckets.of_counts(p["by_status"]).as_dict() for p in plans}
     return {
-        "plans": views.plan_rows(session, as_of=day),
+        "plans": plans,
         "rates": rates,
         "as_of": day,
         "categories": _categories(),
@@ -121,14 +126,40 @@ async def plans_page(request: Request) -> Response:
 
 
 def _plan(
-    session: Session, user: User, namer: Namer, plan_id: str, request: Request
+    session: Session,
+    user: User,
+    namer: Namer,
+    plan_id: str,
+    request: Request,
+    whole: bool = False,
 ) -> dict[str, Any]:
+    """A plan's rows by section, a page at a time (``whole`` for the exports: every row)."""
     plan = get_plan(session, plan_id)
     day = as_of(request)
     agency = request.query_params.get("agency") or None
     wanted = request.query_params.get("status") or None
-    everything = views.task_rows(session, plan_id=plan.id, as_of=day)
-    rows = views.task_rows(session, plan_id=plan.id, agency=agency, status_filter=wanted, as_of=day)
+    limit, offset = board_window(request)
+    page = listing.task_page(
+        session,
+        plan_id=plan.id,
+        agency=agency,
+        status_filter=wanted,
+        as_of=day,
+        limit=listing.MAX_LIMIT if whole else limit,
+        offset=0 if whole else offset,
+    )
+    rows = page.rows
+    while whole and page.next_offset is not None:
+        page = listing.task_page(
+            session,
+            plan_id=plan.id,
+            agency=agency,
+            status_filter=wanted,
+            as_of=day,
+            limit=listing.MAX_LIMIT,
+            offset=page.next_offset,
+        )
+        rows += page.rows
     section_of = dict(
         session.execute(select(Task.code, Task.section).where(Task.plan_id == plan.id)).all()
     )
@@ -136,9 +167,9 @@ def _plan(
     grouped: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         grouped.setdefault(section_of.get(row["code"], ""), []).append(row)
-    agencies = sorted(
-        {a for r in everything for a in [*r["leads"], *r["co_agencies"]]}, key=namer.agency_text
-    )
+    agencies = sorted(named_agencies(session, day, plan.id), key=namer.agency_text)
+    counted: dict[str, int] = dict(plan_counts(session, day, [plan.id]).get(plan.id) or {})
+    rate = kpi.Buckets.of_counts({c.replace("_", "-"): n for c, n in counted.items()})
     lang = lang_of(request)
     return {
         "plan": {
@@ -153,7 +184,8 @@ def _plan(
             if plan.responsible_on(day) == plan.responsible_code
             else plan.responsible_code,
         },
-        "rate": completion_by(session, "plan", day, plan=plan.id).get(plan.id),
+        "rate": rate.as_dict(),
+        "paging": pager(request, page.total, limit, offset, namer.lang),
         "as_of": day,
         "sections": [(code, titles.get(code, ""), items) for code, items in grouped.items()],
         "agencies": agencies,
@@ -253,20 +285,27 @@ async def audit_page(request: Request) -> Response:
     return await signed_in_page(request, "audit.html", _audit, plan_id, lang_of(request))
 
 
-def _agency(session: Session, user: User, namer: Namer, request: Request) -> dict[str, Any]:
+def _agency(
+    session: Session, user: User, namer: Namer, request: Request, whole: bool = False
+) -> dict[str, Any]:
+    """What the user's agency owes, most urgent first, a page at a time."""
     day = as_of(request)
-    rows = views.task_rows(session, agency=user.agency_code, as_of=day)
-    urgency = {"overdue": 0, "in-progress": 2, "not-started": 2, "suspended": 3}
-    for row in rows:
-        soon = status.is_due_soon(
+    limit, offset = board_window(request)
+    page = selection.agency_work(
+        session, user.agency_code, day, limit=None if whole else limit, offset=offset
+    )
+    for row in page.rows:
+        row["due_soon"] = status.is_due_soon(
             row["status_category"].replace("-", "_"),
             due=dt.date.fromisoformat(row["due"]),
             as_of=day,
         )
-        row["due_soon"] = soon
-        row["urgency"] = 1 if soon else urgency.get(row["status_category"], 4)
-    rows.sort(key=lambda r: (r["urgency"], r["due"], r["ref"]))
-    return {"rows": rows, "agency": user.agency_code, "as_of": day}
+    return {
+        "rows": page.rows,
+        "agency": user.agency_code,
+        "as_of": day,
+        "paging": pager(request, page.total, limit, offset, namer.lang),
+    }
 
 
 async def agency_page(request: Request) -> Response:

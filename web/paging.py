@@ -49,3 +49,46 @@ def envelope(request: Request, page: Page) -> dict[str, Any]:
         "offset": page.offset,
         "next": link,
     }
+
+
+# ---------------------------------------------------------------- the board's pages
+
+#: Rows a board list shows at a time (``?page=N`` picks which).
+BOARD_PAGE_SIZE = 50
+
+
+def board_window(request: Request) -> tuple[int, int]:
+    """The ``limit`` and ``offset`` of ``?page=N`` (1 when absent or not a page number:
+    an old or hand-typed link lands on the first page rather than on an error)."""
+    raw = request.query_params.get("page", "")
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 1
+    return BOARD_PAGE_SIZE, (max(1, number) - 1) * BOARD_PAGE_SIZE
+
+
+def pager(request: Request, total: int, limit: int, offset: int, lang: str) -> dict[str, Any]:
+    """What the page links (``_pager.html``) show: rows shown of how many, and where to go."""
+    pages = max(1, -(-total // limit))
+    number = offset // limit + 1
+
+    def link(n: int) -> str:
+        url = request.url.include_query_params(page=n)
+        return f"{url.path}?{url.query}"
+
+    def shown(n: int) -> str:
+        # Vietnamese groups thousands with a dot, English with a comma.
+        text = f"{n:,}"
+        return text.replace(",", ".") if lang == "vi" else text
+
+    return {
+        "total": shown(total),
+        "first": shown(min(offset + 1, total)),
+        "last": shown(min(offset + limit, total)),
+        "page": shown(number),
+        "pages": shown(pages),
+        "many": pages > 1,
+        "empty": total == 0,
+        "first_link": link(1) if number > 1 else None,
+        "prev_link": link(number - 1) if number > 1 else None,
+        "next_link": link(number + 1) if number < pages else None,
+        "last_link": link(pages) if number < pages else None,
+    }

@@ -1,0 +1,247 @@
+"""Board lists as SQL: who holds a task, which year it spans, its category, a page in due order.
+
+The worklist, a plan's page and an agency's page show a page of a
+selection that may hold a million occurrences. Each filter here is a
+condition the database answers through its indexes, so a page reads the
+keys of its rows (and a count), never every occurrence.
+
+An agency holds an occurrence when its task names it, unless a succession
+was applied to that occurrence (``engine.succession``): then the holders
+follow the applied mappings day by day, which only Python reads. So the
+condition is exact in SQL for every occurrence without an applied
+succession in effect, and the few with one are read and decided here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from engine import status
+from engine.listing import Page, category_condition
+from engine.models import Occurrence, Plan, Task, TaskAgency
+from engine.succession import SuccessionBook
+from engine.succession_models import SuccessionApplied
+from engine.workdays import CALENDAR_SECTION
+
+AGENCY_ROLES = ("lead", "co")
+
+
+def live() -> ColumnElement[bool]:
+    return or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
+
+
+def spans_year(year: int) -> ColumnElement[bool]:
+    """The occurrence's window touches ``year`` (starts by its end, is due after its start)."""
+    return and_(
+        Occurrence.window_start <= dt.date(year, 12, 31), Occurrence.due >= dt.date(year, 1, 1)
+    )
+
+
+def _names(agency: str, role: str) -> ColumnElement[bool]:
+    return exists().where(
+        TaskAgency.task_id == Occurrence.task_id,
+        TaskAgency.agency_code == agency,
+        TaskAgency.role == role,
+    )
+
+
+def _direct(agency: str, role: str | None) -> ColumnElement[bool]:
+    """The task names ``agency`` in ``role`` (``co`` only when it does not also lead)."""
+    if role == "lead":
+        return _names(agency, "lead")
+    if role == "co":
+        return and_(_names(agency, "co"), ~_names(agency, "lead"))
+    return or_(_names(agency, "lead"), _names(agency, "co"))
+
+
+def _succeeded(as_of: dt.date) -> ColumnElement[bool]:
+    return exists().where(
+        SuccessionApplied.occurrence_id == Occurrence.id, SuccessionApplied.effective <= as_of
+    )
+
+
+def holds(
+    session: Session,
+    agency: str,
+    role: str | None,
+    as_of: dt.date,
+    extra: Sequence[ColumnElement[bool]] = (),
+) -> ColumnElement[bool]:
+    """Occurrences ``agency`` holds on ``as_of`` (as lead, co-operating agency, or either).
+
+    ``extra`` narrows the few occurrences read here (those a succession moved).
+    """
+    named = sorted(SuccessionBook(session).predecessors(agency))
+    involved = select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(named))
+    moved = (
+        select(Occurrence)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(Occurrence.task_id.in_(involved), _succeeded(as_of), live(), *extra)
+        .options(
+            selectinload(Occurrence.task).selectinload(Task.agencies),
+            selectinload(Occurrence.applied),
+        )
+    )
+    kept = [occ.id for occ in session.scalars(moved) if _held(occ, agency, role, as_of)]
+    decided = and_(~_succeeded(as_of), _direct(agency, role))
+    return or_(decided, Occurrence.id.in_(kept)) if kept else decided
+
+
+def _held(occ: Occurrence, agency: str, role: str | None, as_of: dt.date) -> bool:
+    leads = occ.leads_on(as_of)
+    if role == "lead":
+        return agency in leads
+    if role == "co":
+        return agency in occ.co_on(as_of)
+    return agency in leads or agency in occ.co_on(as_of)
+
+
+def category_case(as_of: dt.date) -> ColumnElement[str]:
+    """The status category of an occurrence on ``as_of``, as SQL (hyphenated)."""
+    whens = [
+        (category_condition(c, as_of), c.replace("_", "-"))
+        for c in (
+            status.CANCELLED,
+            status.SUSPENDED,
+            status.COMPLETED_ON_TIME,
+            status.COMPLETED_LATE,
+            status.OVERDUE,
+            status.IN_PROGRESS,
+            status.NOT_STARTED,
+        )
+    ]
+    return case(*whens, else_="not-started")
+
+
+def category_counts(
+    session: Session, where: Sequence[ColumnElement[bool]], as_of: dt.date
+) -> dict[str, int]:
+    """How many occurrences of a selection are in each category, counted by the database."""
+    cat = category_case(as_of)
+    query = (
+        select(cat, func.count())
+        .select_from(Occurrence)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(*where)
+        .group_by(cat)
+    )
+    return {str(c): int(n) for c, n in session.execute(query)}
+
+
+def count(session: Session, where: Sequence[ColumnElement[bool]]) -> int:
+    query = (
+        select(func.count())
+        .select_from(Occurrence)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(*where)
+    )
+    return int(session.scalar(query) or 0)
+
+
+def wanted_condition(wanted: str | None, as_of: dt.date) -> list[ColumnElement[bool]]:
+    """The worklist's status filter; None is overdue or due soon (open, due by as_of + 14 days).
+
+    Each alternative is a separate condition so that a page is read through the
+    ``(phase, due)`` index in due order, one phase at a time.
+    """
+    if wanted is None:
+        soon = as_of + dt.timedelta(days=status.DUE_SOON_DAYS)
+        done_later = and_(Occurrence.phase == "completed", Occurrence.completed_on > as_of)
+        return [
+            and_(Occurrence.phase == phase, Occurrence.due <= soon)
+            for phase in ("not_started", "active")
+        ] + [and_(done_later, Occurrence.due <= soon)]
+    if wanted == "overdue":
+        done_later = and_(Occurrence.phase == "completed", Occurrence.completed_on > as_of)
+        return [
+            and_(Occurrence.phase == phase, Occurrence.due < as_of)
+            for phase in ("not_started", "active")
+        ] + [and_(done_later, Occurrence.due < as_of)]
+    return [category_condition(wanted, as_of)]
+
+
+def first_in_due_order(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    alternatives: Sequence[ColumnElement[bool]],
+    plan_groups: Sequence[Sequence[str] | None],
+    how_many: int,
+    key: Callable[[Any], Any],
+) -> list[Any]:
+    """The first ``how_many`` rows (id, due, ref, plan_id) of the selection by ``key``.
+
+    Each plan group (plans sharing one working calendar) and each alternative
+    is read in ``due, ref`` order with a limit, which the ``(phase, due)``
+    index serves; ``key`` must agree with that order within a group, and
+    the sorted runs are merged here.
+    """
+    runs = []
+    for plans in plan_groups:
+        for alt in alternatives:
+            query = (
+                select(Occurrence.id, Occurrence.due, Occurrence.ref, Task.plan_id)
+                .join(Task, Task.id == Occurrence.task_id)
+                .where(*where, alt)
+                .order_by(Occurrence.due, Occurrence.ref)
+                .limit(how_many)
+            )
+            if plans is not None:
+                query = query.where(Task.plan_id.in_(plans) if plans else false())
+            runs.append(sorted(session.execute(query), key=key))
+    return list(heapq.merge(*runs, key=key))[:how_many]
+
+
+def calendar_groups(plans: Iterable[Plan], selected: set[str] | None) -> list[list[str] | None]:
+    """The selected plans grouped by their own working calendar; ``[None]`` when all share one
+    and no plan is singled out (then no plan condition is needed)."""
+    groups: dict[str, list[str]] = {}
+    for p in plans:
+        if selected is not None and p.id not in selected:
+            continue
+        own = (p.details or {}).get(CALENDAR_SECTION)
+        groups.setdefault(json.dumps(own, sort_keys=True, default=str), []).append(p.id)
+    if len(groups) <= 1 and selected is None:
+        return [None]
+    return list(groups.values()) or [[]]
+
+
+def agency_work(
+    session: Session, agency: str, as_of: dt.date, *, limit: int | None, offset: int = 0
+) -> Page:
+    """What ``agency`` holds on ``as_of``, most urgent first: overdue, due soon, under way or
+    not started, suspended, the rest; then by due day. ``limit=None`` gives every row."""
+    from engine.views import occurrence_query, occurrence_row
+
+    where = [live()]
+    where.append(holds(session, agency, None, as_of, where))
+    urgency = case(
+        (category_condition(status.OVERDUE, as_of), 0),
+        (category_condition("due_soon", as_of), 1),
+        (category_condition(status.IN_PROGRESS, as_of), 2),
+        (category_condition(status.NOT_STARTED, as_of), 2),
+        (category_condition(status.SUSPENDED, as_of), 3),
+        else_=4,
+    )
+    keys = (
+        select(Occurrence.id)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(*where)
+        .order_by(urgency, Occurrence.due, Occurrence.ref)
+        .offset(offset)
+    )
+    if limit is not None:
+        keys = keys.limit(limit)
+    ids = list(session.scalars(keys))
+    loaded: dict[int, Occurrence] = {}
+    for start in range(0, len(ids), 500):
+        query = occurrence_query().where(Occurrence.id.in_(ids[start : start + 500]))
+        loaded.update({o.id: o for o in session.scalars(query)})
+    rows = [occurrence_row(loaded[i], as_of, agency) for i in ids]
+    return Page(rows, count(session, where), limit or max(len(rows), 1), offset)
