@@ -154,6 +154,7 @@ def sweep_case(
     return {
         "found": found,
         "times": times,
+        "cpu_times": cpu,
         "median": statistics.median(times),
         "cpu": statistics.median(cpu),
     }

@@ -628,6 +628,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--size", type=int, default=1_000_000, help="with --scale: occurrences")
     parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="with --scale national --only sweep: also measure the sweep at this git revision",
+    )
+    parser.add_argument(
+        "--sweep-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="with --scale national --only sweep: a data set of bench.data.generate_sweep_set "
+        "with --size occurrences to use instead of generating one (one per database)",
+    )
+    parser.add_argument(
         "--load",
         action="store_true",
         help="with --scale: also the board under load on PostgreSQL (bench/load.py)",
@@ -723,6 +736,10 @@ def national(args: argparse.Namespace) -> int:
     start_load = load_average()
     t0 = time.perf_counter()
     report = Report()
+    if args.only == ["sweep"]:
+        from bench.national_sweep import run
+
+        return run(args, started, start_load, t0, report)
     with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as tmpdir:
         tmp = Path(tmpdir)
         problem = pg_reachable()

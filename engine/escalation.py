@@ -30,13 +30,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import ladder
+from engine.cycle_models import APPROVED, ExtensionRequest
+from engine.errors import DondocError
 from engine.extensions import extension_counts, ladder_scope
 from engine.ledger import SessionSource, recorded_levels, unit_of_work
-from engine.models import OPEN_PHASES, Occurrence, Plan
+from engine.models import OPEN_PHASES, Escalation, Occurrence, Plan, Task
 from engine.outbox import AgencyBook
 from engine.plan_spec import LadderStep
 from engine.state_limits import limited_states, state_limit_query, sweep_state_limits
@@ -50,11 +52,11 @@ from engine.sweep_record import (
     SkippedPlan,
     Step,
     SweepContext,
-    candidates,
     check_agencies,
     per_plan,
     record,
 )
+from engine.sweep_rows import Candidate, read_by_ids
 from engine.workdays import PlanCalendars, WorkingCalendar
 
 __all__ = [
@@ -120,33 +122,142 @@ def sweep(
 
 
 def _sweep_overdue(session: Session, ctx: SweepContext) -> list[EscalationRecord]:
-    occurrences = candidates(session, overdue_query(ctx.as_of))
-    done = recorded_levels(session, [o.id for o in occurrences], OVERDUE)
-    extended = extension_counts(session, [o.id for o in occurrences])
+    due = _still_due(session, ctx)
+    occurrences = read_by_ids(session, sorted(due))
     book = SuccessionBook(session)
+    ladders: dict[str, tuple[LadderStep, ...]] = {}
+    parents = _Parents(ctx.agencies)
+    responsible: dict[str, str] = {}
+    # What depends only on the plan, the due day and the levels recorded (the
+    # steps pending, the day each was reached, how late): once, not per occurrence.
+    schedules: dict[tuple[str, dt.date, frozenset[int]], _Schedule] = {}
 
-    def due_of(occ: Occurrence) -> Due | None:
+    def due_of(occ: Candidate) -> Due | None:
         plan = occ.task.plan
-        # After an approved extension the ladder starts again from the new day.
-        scope = ladder_scope(extended.get(occ.id, 0), occ.due)
-        cal = ctx.calendars.for_plan(plan.id, plan.details)
+        scope, done = due[occ.id]
+        key = (plan.id, occ.due, frozenset(done))
+        schedule = schedules.get(key)
+        if schedule is None:
+            schedule = schedules[key] = _schedule(plan, occ.due, done, ctx, ladders)
+        if not schedule.steps:
+            return None
+        if plan.id not in responsible:
+            responsible[plan.id] = plan.responsible_on(ctx.as_of)
+        leads = occ.leads_on(ctx.as_of)
         steps = [
             Step(
                 level=s.level,
-                target=_resolve(s, occ, plan, ctx.agencies, book, ctx.as_of),
+                target=_resolve(s, leads, responsible[plan.id], plan, parents, book, ctx.as_of),
                 cc=occ.co_on(ctx.as_of) if ladder.copies_co_operating(s) else [],
-                reached_on=cal.add_working_days(occ.due, s.after_working_days),
+                reached_on=reached_on,
             )
-            for s in ladder.pending_levels(
-                cal, occ.due, ctx.as_of, done.get((occ.id, scope), set()), plan_ladder(plan)
-            )
+            for s, reached_on in schedule.steps
         ]
-        if not steps:
-            return None
         check_agencies(steps, ctx.agencies)
-        return Due(occ, OVERDUE, scope, steps, ladder.days_overdue(cal, occ.due, ctx.as_of))
+        return Due(occ, OVERDUE, scope, steps, schedule.late)
 
     return record(session, per_plan(occurrences, ctx, due_of), ctx)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """The pending steps of a due day (with the day each was reached) and how late it is."""
+
+    steps: list[tuple[LadderStep, dt.date]]
+    late: int
+
+
+def _schedule(
+    plan: Plan,
+    due: dt.date,
+    done: set[int],
+    ctx: SweepContext,
+    ladders: dict[str, tuple[LadderStep, ...]],
+) -> _Schedule:
+    cal = ctx.calendars.for_plan(plan.id, plan.details)
+    pending = ladder.pending_levels(cal, due, ctx.as_of, done, _ladder(plan, ladders))
+    return _Schedule(
+        [(s, cal.add_working_days(due, s.after_working_days)) for s in pending],
+        ladder.days_overdue(cal, due, ctx.as_of),
+    )
+
+
+def _still_due(session: Session, ctx: SweepContext) -> dict[int, tuple[str, set[int]]]:
+    """The overdue occurrences with a level reached and not yet recorded: id -> (scope, levels done).
+
+    One statement reads, through the (phase, due) index, each overdue
+    occurrence's due day, its task's plan, how many ladder levels its ledger
+    holds (and the highest) and whether an extension was approved; the
+    levels reached are worked out once per plan and due day. Levels run 1, 2,
+    3 and are reached in that order, so an occurrence without an extension
+    whose ledger holds exactly 1..n with n at least the highest level reached
+    has nothing new: the hourly sweep, where that is every occurrence, loads
+    none of them. The others (some level missing, an extension that restarts
+    the ladder, a plan whose ladder or calendar fails, so that the sweep
+    reports it) have their ledger read level by level as before.
+    """
+    occ = Occurrence.__table__.c
+    esc = Escalation.__table__.c
+    ledger = (
+        select(func.count(), func.max(esc.level))
+        .where(esc.occurrence_id == occ.id, esc.kind == OVERDUE, esc.scope == "")
+        .correlate(Occurrence.__table__)
+    )
+    query = overdue_query(ctx.as_of).with_only_columns(
+        occ.id,
+        occ.due,
+        select(Task.plan_id).where(Task.id == occ.task_id).scalar_subquery(),
+        ledger.with_only_columns(func.count()).scalar_subquery(),
+        ledger.with_only_columns(func.max(esc.level)).scalar_subquery(),
+        exists()
+        .where(ExtensionRequest.occurrence_id == occ.id, ExtensionRequest.status == APPROVED)
+        .correlate(Occurrence.__table__),
+    )
+    rows = session.execute(query).all()
+    plans = {
+        p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_({r[2] for r in rows})))
+    }
+    ladders: dict[str, tuple[LadderStep, ...]] = {}
+    reached: dict[tuple[str, dt.date], set[int] | None] = {}
+    unsure: list[tuple[int, dt.date, set[int] | None]] = []
+    for occ_id, due, plan_id, count, highest, extended in rows:
+        if (plan_id, due) not in reached:
+            reached[(plan_id, due)] = _reached(plans[plan_id], due, ctx, ladders)
+        levels = reached[(plan_id, due)]
+        settled = levels is not None and not extended and count == (highest or 0)
+        if settled and (not levels or max(levels) <= count):
+            continue
+        unsure.append((occ_id, due, levels))
+    ids = [occ_id for occ_id, _, _ in unsure]
+    done = recorded_levels(session, ids, OVERDUE)
+    extended_counts = extension_counts(session, ids)
+    out: dict[int, tuple[str, set[int]]] = {}
+    for occ_id, due, levels in unsure:
+        # After an approved extension the ladder starts again from the new day.
+        scope = ladder_scope(extended_counts.get(occ_id, 0), due)
+        recorded = done.get((occ_id, scope), set())
+        if levels is None or not levels <= recorded:
+            out[occ_id] = (scope, recorded)
+    return out
+
+
+def _reached(
+    plan: Plan, due: dt.date, ctx: SweepContext, ladders: dict[str, tuple[LadderStep, ...]]
+) -> set[int] | None:
+    """The ladder levels reached by ``ctx.as_of`` for this due day; None if the plan cannot say."""
+    try:
+        cal = ctx.calendars.for_plan(plan.id, plan.details)
+        return {s.level for s in ladder.levels_reached(cal, due, ctx.as_of, _ladder(plan, ladders))}
+    except DondocError:
+        return None
+
+
+def _ladder(plan: Plan, cache: dict[str, tuple[LadderStep, ...]]) -> tuple[LadderStep, ...]:
+    """The plan's checked ladder, worked out once per sweep rather than once per occurrence."""
+    found = cache.get(plan.id)
+    if found is None:
+        found = cache[plan.id] = plan_ladder(plan)
+    return found
 
 
 def overdue_query(as_of: dt.date) -> Select[Occurrence]:
@@ -190,19 +301,23 @@ class _Parents(dict[str, str | None]):
 
 def _resolve(
     step: LadderStep,
-    occ: Occurrence,
+    leads: list[str],
+    responsible: str,
     plan: Plan,
-    agencies: AgencyBook,
+    parents: _Parents,
     book: SuccessionBook,
     as_of: dt.date,
 ) -> str:
     """The agency a step presses on ``as_of``: followed through every succession by then
-    (after 1/7/2025 Kon Tum's committee is Quảng Ngãi's, engine.succession)."""
+    (after 1/7/2025 Kon Tum's committee is Quảng Ngãi's, engine.succession).
+
+    ``leads`` and ``responsible`` are the occurrence's leads and the plan's
+    responsible department on ``as_of``."""
     target = ladder.resolve_target(
         step.target,
-        leads=occ.leads_on(as_of),
-        responsible=plan.responsible_on(as_of),
-        parents=_Parents(agencies),
+        leads=leads,
+        responsible=responsible,
+        parents=parents,
         province=plan.province,
     )
     return book.holder(target, as_of)

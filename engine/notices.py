@@ -17,11 +17,12 @@ from typing import Any
 import workflows
 from engine.models import Occurrence, utcnow
 from engine.outbox import AgencyBook
+from engine.sweep_rows import Candidate
 from engine.workdays import local_day
 
 
 def notice_facts(
-    occ: Occurrence,
+    occ: Occurrence | Candidate,
     *,
     told: Iterable[str],
     agencies: AgencyBook,

@@ -27,13 +27,19 @@ from sqlalchemy import Table, delete, event, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.models import Escalation, Occurrence, OccurrenceSeal, Task, TaskAgency
+from engine.sweep_rows import Candidate, TaskRow
+
+# The sweep reads its candidates as rows (engine.sweep_rows); their seals are the same.
+Sealable = Occurrence | Candidate
 
 
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def facts_of(occ: Occurrence, ledger: list[list[Any]], task: Task | None = None) -> dict[str, Any]:
+def facts_of(
+    occ: Sealable, ledger: list[list[Any]], task: Task | TaskRow | None = None
+) -> dict[str, Any]:
     """What the seal covers, as plain JSON values (``task``: the occurrence's, if not loaded)."""
     task = task or occ.task
     agencies = sorted([a.role, a.position, a.agency_code] for a in task.agencies)
@@ -79,7 +85,7 @@ def ledger_rows(session: Session, ids: list[int]) -> dict[int, list[list[Any]]]:
     return found
 
 
-def reseal(session: Session, occurrences: Iterable[Occurrence]) -> None:
+def reseal(session: Session, occurrences: Iterable[Sealable]) -> None:
     """Rewrite the seals of ``occurrences`` from their current state."""
     occs = {o.id: o for o in occurrences if o.id is not None}
     if not occs:
@@ -92,7 +98,7 @@ def reseal(session: Session, occurrences: Iterable[Occurrence]) -> None:
 
 def _write(
     session: Session,
-    occs: dict[int, Occurrence],
+    occs: dict[int, Sealable],
     ids: list[int],
     ledger: dict[int, list[list[Any]]],
 ) -> None:

@@ -28,6 +28,7 @@ from engine.sweep_record import (
     per_plan,
     record,
 )
+from engine.sweep_rows import Candidate
 from engine.workdays import local_day
 
 
@@ -77,7 +78,7 @@ def sweep_state_limits(session: Session, ctx: SweepContext) -> list[EscalationRe
     occurrences = candidates(session, query)
     done = recorded_levels(session, [o.id for o in occurrences], STATE_LIMIT)
 
-    def due_of(occ: Occurrence) -> Due | None:
+    def due_of(occ: Candidate) -> Due | None:
         days = workflows.get(occ.task.workflow).state(occ.state).time_limit_days or 0
         entered = local_day(occ.state_entered_at)
         limit_due = ladder.state_time_limit_due(entered, days)

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from engine.errors import DondocError
 from engine.ledger import insert_many_once
-from engine.models import Escalation, Occurrence, Plan, Task, utcnow
+from engine.models import Escalation, Occurrence, utcnow
 from engine.notices import notice_facts
 from engine.outbox import AgencyBook, Notice, enqueue_many
 from engine.seal import reseal
+from engine.sweep_rows import Candidate, read_candidates
 from engine.workdays import PlanCalendars
 
 OVERDUE = "overdue"
@@ -91,10 +92,10 @@ class SweepContext:
 
 
 def per_plan(
-    occurrences: Sequence[Occurrence], ctx: SweepContext, work: Callable[[Occurrence], Due | None]
+    occurrences: Sequence[Candidate], ctx: SweepContext, work: Callable[[Candidate], Due | None]
 ) -> list[Due]:
     """``work`` for each occurrence; a plan whose occurrences fail is skipped whole and reported."""
-    by_plan: dict[str, list[Occurrence]] = {}
+    by_plan: dict[str, list[Candidate]] = {}
     for occ in occurrences:
         by_plan.setdefault(occ.task.plan_id, []).append(occ)
     dues: list[Due] = []
@@ -117,31 +118,20 @@ def check_agencies(steps: Sequence[Step], agencies: AgencyBook) -> None:
             agencies[code]
 
 
-def candidates(session: Session, query: Select[Occurrence]) -> list[Occurrence]:
-    """The occurrences a sweep query finds, with task, agencies and plan, in id order."""
-    return in_id_order(
-        session.scalars(
-            query.options(
-                selectinload(Occurrence.task).selectinload(Task.agencies),
-                selectinload(Occurrence.task).selectinload(Task.plan).selectinload(Plan.applied),
-                # Who holds each step follows applied successions (Occurrence.leads_on):
-                # read for all candidates at once, not lazily one query per occurrence.
-                selectinload(Occurrence.applied),
-            )
-        ).all()
-    )
+def candidates(session: Session, query: Select[Occurrence]) -> list[Candidate]:
+    """The occurrences a sweep query finds, with task, agencies, plan and successions, in id order.
 
-
-def in_id_order(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
-    """The sweep's fixed order (ledger rows and messages by occurrence id), sorted here, not in SQL."""
-    return sorted(occurrences, key=lambda o: o.id)
+    Read as rows (``engine.sweep_rows``): the sweep changes no occurrence, and
+    ORM objects for thousands of candidates cost more than the rest of it.
+    """
+    return read_candidates(session, query)
 
 
 @dataclass
 class Due:
     """The levels one occurrence reached in this sweep, before the ledger says which are new."""
 
-    occ: Occurrence
+    occ: Candidate
     kind: str
     scope: str
     steps: list[Step]
@@ -225,7 +215,7 @@ def _reason(kind: str, step: Step, as_of: dt.date, late: int, caught_up: bool) -
 
 
 def _notice(
-    occ: Occurrence, kind: str, scope: str, won: list[Step], late: int, ctx: SweepContext
+    occ: Candidate, kind: str, scope: str, won: list[Step], late: int, ctx: SweepContext
 ) -> Notice:
     top = won[-1]
     # Earlier levels recorded in this same sweep were pressed on nobody yet:
