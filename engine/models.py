@@ -217,7 +217,11 @@ class Task(Base):
     """One row of a plan's annex."""
 
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        # Tasks in plan and annex order; the live ones of a plan counted from it (0016).
+        Index("ix_tasks_plan_position", "plan_id", "position", "archived"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -280,7 +284,8 @@ class Occurrence(Base):
 
     __tablename__ = "occurrences"
     __table_args__ = (
-        Index("ix_occurrences_phase_due", "phase", "due"),
+        # The sweep's overdue search; covering the live rows' count and their tasks (0016).
+        Index("ix_occurrences_phase_due", "phase", "due", "archived", "task_id"),
         # The sweep's state-time-limit query: "in state S since before T".
         Index("ix_occurrences_state_entered", "state", "state_entered_at"),
     )
