@@ -742,7 +742,11 @@ def national(args: argparse.Namespace) -> int:
         return run(args, started, start_load, t0, report)
     with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        run_national(report, tmp, args.size, args.legacy_at_size)
+        problem = pg_reachable()
+        if problem:
+            report.notes.append(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {problem}")
+        databases = ["sqlite"] if problem else ["sqlite", "postgresql"]
+        run_national(report, tmp, args.size, args.legacy_at_size, databases)
         if "sweep" in (args.only or ["sweep"]):
             # Item 4 on the sweep's own data (bench/data.py): 1,000 and 10,000 newly overdue.
             bench_sweep(
