@@ -204,7 +204,10 @@ def section(results: list[dict[str, Any]]) -> list[str]:
         "a plan with a filter, a task page, search and an advance posted with the task's version "
         f"(`bench/load_client.py`). Measured run: think time {low:g}–{high:g} s after each page, at most "
         f"{settings['requests']:,} requests or {settings['seconds']:.0f} s; the first database is the "
-        "baseline of the growth column (same run, same seed).",
+        "baseline of the growth column (same run, same seed). Times are what the users waited; "
+        "the CPU column is each page asked alone, one user, after signing in (an advance: the "
+        "step with the two task-page reads around it). The load average beside each run is "
+        "the whole machine's, shared with other engineers' work.",
         "",
         *_table([*HEAD, "baseline", "growth", "target", "verdict"], page_rows(results, "think")),
         "",
