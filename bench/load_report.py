@@ -181,7 +181,11 @@ def _judge(
     if errors:
         misses.append(f"{errors} errors")
     verdict = "met" if not misses else "missed (" + ", ".join(misses) + ")"
-    return [base_cell, f"{growth:.2f}× (p50)" if growth is not None else "", TARGET, verdict]
+    growth_cell = f"{growth:.2f}× (p50)" if growth is not None else ""
+    cpu, base_cpu = _solo_cpu(result, page), _solo_cpu(base, page)
+    if growth is not None and cpu and base_cpu:
+        growth_cell += f"; {cpu / base_cpu:.2f}× (CPU alone)"
+    return [base_cell, growth_cell, TARGET, verdict]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
