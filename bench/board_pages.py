@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--advance", action="store_true")
+    parser.add_argument("--pages", default="", help="Only the pages whose label matches this.")
     args = parser.parse_args()
     picked = _pick(args.url)
     app = create_app(args.url, secret=SECRET)
@@ -136,6 +137,8 @@ def main() -> None:
     print("| page | wall ms | CPU ms | HTTP | bytes |")
     print("|---|---|---|---|---|")
     for label, client, path in pages:
+        if not re.search(args.pages, label):
+            continue
         size = [0]
 
         def ask(client: TestClient = client, path: str = path, size: list[int] = size) -> int:

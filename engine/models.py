@@ -29,6 +29,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from workflows.lazy import lazy_attributes
+
 # Explicit constraint names keep Alembic batch migrations on SQLite workable.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -471,11 +473,8 @@ for _module in sorted(set(_ELSEWHERE.values())):
     importlib.import_module(_module)
 
 
-def __getattr__(name: str) -> Any:
-    """``from engine.models import ProgressReport``: the tables of the modules above."""
-    if name in _ELSEWHERE:
-        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``from engine.models import ProgressReport``: the tables of the modules above.
+__getattr__ = lazy_attributes(__name__, _ELSEWHERE)
 
 
 __all__ = [
