@@ -94,8 +94,9 @@ def _signed_in(app: object, name: str) -> TestClient:
     return client
 
 
-def _time(ask: Callable[[], int], runs: int) -> tuple[float, float, int]:
-    ask()
+def _time(ask: Callable[[], int], runs: int, warm: bool = True) -> tuple[float, float, int]:
+    if warm:
+        ask()
     walls, cpus = [], []
     code = 0
     for _ in range(runs):
@@ -111,6 +112,8 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--advance", action="store_true")
+    parser.add_argument("--pages", default="", help="Only the pages whose label matches this.")
+    parser.add_argument("--cold", action="store_true", help="No warm-up request (slow pages).")
     args = parser.parse_args()
     picked = _pick(args.url)
     app = create_app(args.url, secret=SECRET)
@@ -136,6 +139,8 @@ def main() -> None:
     print("| page | wall ms | CPU ms | HTTP | bytes |")
     print("|---|---|---|---|---|")
     for label, client, path in pages:
+        if not re.search(args.pages, label):
+            continue
         size = [0]
 
         def ask(client: TestClient = client, path: str = path, size: list[int] = size) -> int:
@@ -143,7 +148,7 @@ def main() -> None:
             size[0] = len(r.content)
             return r.status_code
 
-        wall, cpu, code = _time(ask, args.runs)
+        wall, cpu, code = _time(ask, args.runs, warm=not args.cold)
         print(f"| {label} `{path}` | {wall:.1f} | {cpu:.1f} | {code} | {size[0]:,} |", flush=True)
     if args.advance:
         _advance(coord, plan, args.url)

@@ -326,12 +326,24 @@ async def run_users(
     return tally, time.perf_counter() - started
 
 
-async def run_solo(base: str, user: VirtualUser, page: str, count: int, seed: int) -> Tally:
-    """One user asking for one page ``count`` times in a row, nothing else on the board."""
+async def run_solo(
+    base: str,
+    user: VirtualUser,
+    page: str,
+    count: int,
+    seed: int,
+    signed_in: Callable[[], None] = lambda: None,
+) -> Tally:
+    """One user asking for one page ``count`` times in a row, nothing else on the board.
+
+    ``signed_in`` is called once signed in: the server's CPU is read from there on,
+    without the password check.
+    """
     tally = Tally()
     async with _client(base) as client:
         if not await sign_in(client, user, tally):
             return tally
+        signed_in()
         browser = Browser(client, user, random.Random(seed), tally, Budget(count * 3, 300))
         try:
             for _ in range(count):

@@ -181,7 +181,11 @@ def _judge(
     if errors:
         misses.append(f"{errors} errors")
     verdict = "met" if not misses else "missed (" + ", ".join(misses) + ")"
-    return [base_cell, f"{growth:.2f}× (p50)" if growth is not None else "", TARGET, verdict]
+    growth_cell = f"{growth:.2f}× (p50)" if growth is not None else ""
+    cpu, base_cpu = _solo_cpu(result, page), _solo_cpu(base, page)
+    if growth is not None and cpu and base_cpu:
+        growth_cell += f"; {cpu / base_cpu:.2f}× (CPU alone)"
+    return [base_cell, growth_cell, TARGET, verdict]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -204,7 +208,10 @@ def section(results: list[dict[str, Any]]) -> list[str]:
         "a plan with a filter, a task page, search and an advance posted with the task's version "
         f"(`bench/load_client.py`). Measured run: think time {low:g}–{high:g} s after each page, at most "
         f"{settings['requests']:,} requests or {settings['seconds']:.0f} s; the first database is the "
-        "baseline of the growth column (same run, same seed).",
+        "baseline of the growth column (same run, same seed). Times are what the users waited; "
+        "the CPU column is each page asked alone, one user, after signing in (an advance: the "
+        "step with the two task-page reads around it). The load average beside each run is "
+        "the whole machine's, shared with other engineers' work.",
         "",
         *_table([*HEAD, "baseline", "growth", "target", "verdict"], page_rows(results, "think")),
         "",

@@ -75,6 +75,15 @@ def _people(session: Session, rng: random.Random, count: int) -> list[User]:
             .order_by(User.name)
         )
     )
+    # bench/board_pages.py (run by others on the same data sets) gives a password to the
+    # first plan's coordinator and to the first officer of an agency; a new password ends
+    # that person's sessions, so the load leaves them out rather than lose its users.
+    first_plan = session.scalar(select(Plan.responsible_code).order_by(Plan.id).limit(1))
+    coordinators = [u for u in coordinators if u.agency_code != first_plan]
+    heads = {}
+    for user in officers:  # ordered by name: the first seen of each agency is its head
+        heads.setdefault(user.agency_code, user.name)
+    officers = [u for u in officers if heads[u.agency_code] != u.name]
     want_coordinators = min(len(coordinators), (count + 1) // 2)
     chosen = rng.sample(coordinators, want_coordinators)
     chosen += rng.sample(officers, min(len(officers), count - want_coordinators))

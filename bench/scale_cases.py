@@ -88,6 +88,55 @@ def api_case(url: str, path: str, repeats: int = 5) -> dict[str, Any]:
         return _timed(run, repeats)
 
 
+def overdue_page_case(url: str, repeats: int = 5) -> dict[str, Any]:
+    """The first page of the overdue list across all plans (``engine.listing.task_page``)."""
+    from engine.listing import task_page
+
+    factory = db.session_factory(db.make_engine(url))
+    day = dt.date.fromisoformat(AS_OF)
+    with db.reading(factory) as s:
+        task_page(s, limit=1)  # warm: mapper configuration, first connection
+
+    def run() -> int:
+        with db.reading(factory) as s:
+            return task_page(s, status_filter="overdue", as_of=day).total
+
+    return _timed(run, repeats)
+
+
+def legacy_overdue_page_case(url: str, repeats: int = 3) -> dict[str, Any]:
+    """The same page as it was read before revision 0016: every match's key with its
+    task's read and sorted here, then the page's occurrences loaded."""
+    from sqlalchemy import or_, select
+
+    from engine.listing import category_condition
+    from engine.models import Occurrence, Task
+    from engine.views import occurrence_query, occurrence_row
+
+    factory = db.session_factory(db.make_engine(url))
+    day = dt.date.fromisoformat(AS_OF)
+    live = or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
+    with db.reading(factory) as s:
+        s.scalars(occurrence_query().limit(1)).all()
+
+    def run() -> int:
+        with db.reading(factory) as s:
+            keys = list(
+                s.execute(
+                    select(Occurrence.id, Task.plan_id, Task.position, Occurrence.due)
+                    .join(Task, Task.id == Occurrence.task_id)
+                    .where(live, category_condition("overdue", day))
+                )
+            )
+            keys.sort(key=lambda k: (k.plan_id, k.position, k.due))
+            ids = [k.id for k in keys[:100]]
+            page = s.scalars(occurrence_query().where(Occurrence.id.in_(ids)))
+            [occurrence_row(o, day) for o in page]
+            return len(keys)
+
+    return _timed(run, repeats)
+
+
 def counts_check_case(url: str) -> dict[str, Any]:
     """The stored counts against a full recount (``engine.counts``)."""
     from engine import counts
@@ -104,4 +153,6 @@ CASES = {
     "legacy_plans": legacy_plans_case,
     "api": api_case,
     "counts_check": counts_check_case,
+    "overdue_page": overdue_page_case,
+    "legacy_overdue_page": legacy_overdue_page_case,
 }

@@ -8,7 +8,14 @@ two cores are shared with other work, which stretches wall time far more.
 The children run as an installed dondoc would: with compiled bytecode (a
 private ``PYTHONPYCACHEPREFIX``, so the checkout stays clean, even when
 ``PYTHONDONTWRITEBYTECODE`` is set) and the message catalog's compiled cache
-warm; each command runs once before it is measured.
+warm; each command runs once before it is measured. Each row names the load
+average when it was measured: CPU time grows with the load too (the cores'
+caches are shared), the most for the largest imports.
+
+Floors, measured in the same run: ``python -c pass``; SQLAlchemy Core
+(``import sqlalchemy``); the ORM (``import sqlalchemy.orm``); and dondoc's
+schema, ``engine.models`` with its mappers configured, which is what any
+command that reads the database through the engine pays before its query.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.run import DONDOC, Report, Row, import_profile, ms
+from bench.run import DONDOC, Report, Row, import_profile, load_average, ms
 
 KON_TUM_REF = "kon-tum-2013:1.3@2015"
 
@@ -60,7 +67,7 @@ def startup_rows(report: Report, tmp: Path, runs: int) -> None:
         env=env,
     )
     base, base_cpu = _cpu([sys.executable, "-c", "pass"], runs, env)
-    baseline = f"{ms(base)} (CPU {ms(base_cpu)}; python -c pass)"
+    baseline = f"{ms(base)} (CPU {ms(base_cpu)}; python -c pass, load {load_average()})"
     commands = [
         ("-", "dondoc --help", [DONDOC, "--help"], 0.080),
         (
@@ -71,26 +78,34 @@ def startup_rows(report: Report, tmp: Path, runs: int) -> None:
         ),
         ("sqlite", f"dondoc show {KON_TUM_REF}", [DONDOC, "--db", url, "show", KON_TUM_REF], 0.250),
     ]
-    # The floor of any command that reads the database: SQLAlchemy's ORM alone
-    # (it imports asyncio, ssl and importlib.metadata itself).
-    floor, floor_cpu = _cpu([sys.executable, "-c", "import sqlalchemy.orm"], runs, env)
-    report.add(
-        Row(
-            "4 start-up",
-            "-",
-            f"floor: python -c 'import sqlalchemy.orm' (median of {runs})",
-            f"{ms(floor)} (CPU {ms(floor_cpu)})",
-            baseline=baseline,
-            ratio=f"+{ms(floor_cpu - base_cpu)} CPU",
+    floors = [
+        ("SQLAlchemy Core: python -c 'import sqlalchemy'", "import sqlalchemy"),
+        # The ORM imports asyncio, ssl and importlib.metadata itself.
+        ("the ORM: python -c 'import sqlalchemy.orm'", "import sqlalchemy.orm"),
+        (
+            "dondoc's schema: engine.models imported, mappers configured",
+            "import engine.models, sqlalchemy.orm; sqlalchemy.orm.configure_mappers()",
+        ),
+    ]
+    for label, code in floors:
+        wall, cpu = _cpu([sys.executable, "-c", code], runs, env)
+        report.add(
+            Row(
+                "4 start-up",
+                "-",
+                f"floor, {label} (median of {runs}; load {load_average()})",
+                f"{ms(wall)} (CPU {ms(cpu)})",
+                baseline=baseline,
+                ratio=f"+{ms(cpu - base_cpu)} CPU",
+            )
         )
-    )
     for db, label, cmd, target in commands:
         wall, cpu = _cpu(cmd, runs, env)
         report.add(
             Row(
                 "4 start-up",
                 db,
-                f"{label} (median of {runs})",
+                f"{label} (median of {runs}; load {load_average()})",
                 f"{ms(wall)} (CPU {ms(cpu)})",
                 baseline=baseline,
                 ratio=f"+{ms(cpu - base_cpu)} CPU",

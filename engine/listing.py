@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine import status
@@ -33,6 +33,10 @@ MAX_LIMIT = 1000
 # The last row a page may start at: the databases' 32-bit integers (2^31 - 1).
 MAX_OFFSET = 2**31 - 1
 OPEN_PHASES = ("not_started", "active")
+LIVE = or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
+# Tasks read per step of a walk in annex order (doubling up to the most).
+WALK_BATCH = 256
+MAX_WALK_BATCH = 4096
 
 
 @dataclass(frozen=True)
@@ -60,27 +64,48 @@ def check_window(limit: int | None, offset: int | None) -> tuple[int, int]:
     return limit, offset
 
 
-def category_condition(wanted: str, as_of: dt.date) -> ColumnElement[bool]:
-    """Occurrences in the ``--status`` category ``wanted`` on ``as_of``, as SQL."""
+def category_terms(
+    wanted: str, as_of: dt.date, *, by_index: bool = False
+) -> list[ColumnElement[bool]]:
+    """Occurrences in the ``--status`` category ``wanted`` on ``as_of``, as SQL.
+
+    Given as disjoint conditions (different phases) whose OR is the category,
+    so each can be counted through one index (``ix_occurrences_phase_due``
+    for the open phases, ``ix_occurrences_completed_on`` for completions
+    dated later) rather than by reading every matching row. ``by_index``
+    asks for the later completions by id through their index first: without
+    value statistics SQLite otherwise reads "completed, due before the day"
+    through (phase, due), most of a million rows, to find the few completed
+    later (9 s at 1M); the plain form suits a query already narrowed by task.
+    """
     o = Occurrence
+    open_ = o.phase.in_(OPEN_PHASES)
+    later = o.completed_on > as_of
+    if by_index:
+        later = o.id.in_(select(o.id).where(o.completed_on > as_of))
     done_by = and_(o.phase == "completed", o.completed_on <= as_of)
-    done_later = and_(o.phase == "completed", o.completed_on > as_of)
-    under_way = or_(o.phase == "active", done_later)
-    conditions: dict[str, ColumnElement[bool]] = {
-        status.CANCELLED: o.phase == "cancelled",
-        status.SUSPENDED: o.phase == "suspended",
-        status.COMPLETED_ON_TIME: and_(done_by, o.completed_on <= o.due),
-        status.COMPLETED_LATE: and_(done_by, o.completed_on > o.due),
-        status.OVERDUE: and_(or_(o.phase.in_(OPEN_PHASES), done_later), o.due < as_of),
-        status.IN_PROGRESS: and_(under_way, o.due >= as_of),
-        status.NOT_STARTED: and_(o.phase == "not_started", o.due >= as_of),
-        "due_soon": and_(
-            or_(o.phase.in_(OPEN_PHASES), done_later),
-            o.due >= as_of,
-            o.due <= as_of + dt.timedelta(days=status.DUE_SOON_DAYS),
-        ),
+    done_later = and_(o.phase == "completed", later)
+    soon = and_(o.due >= as_of, o.due <= as_of + dt.timedelta(days=status.DUE_SOON_DAYS))
+    terms: dict[str, list[ColumnElement[bool]]] = {
+        status.CANCELLED: [o.phase == "cancelled"],
+        status.SUSPENDED: [o.phase == "suspended"],
+        status.COMPLETED_ON_TIME: [and_(done_by, o.completed_on <= o.due)],
+        status.COMPLETED_LATE: [and_(done_by, o.completed_on > o.due)],
+        status.OVERDUE: [and_(open_, o.due < as_of), and_(done_later, o.due < as_of)],
+        status.IN_PROGRESS: [
+            and_(o.phase == "active", o.due >= as_of),
+            and_(done_later, o.due >= as_of),
+        ],
+        status.NOT_STARTED: [and_(o.phase == "not_started", o.due >= as_of)],
+        "due_soon": [and_(open_, soon), and_(done_later, soon)],
     }
-    return conditions[wanted.replace("-", "_")]
+    return terms[wanted.replace("-", "_")]
+
+
+def category_condition(wanted: str, as_of: dt.date) -> ColumnElement[bool]:
+    """The category as one condition (the OR of ``category_terms``)."""
+    terms = category_terms(wanted, as_of)
+    return terms[0] if len(terms) == 1 else or_(*terms)
 
 
 def task_page(
@@ -97,8 +122,7 @@ def task_page(
     limit, offset = check_window(limit, offset)
     as_of = as_of or today()
     wanted = _check_status(status_filter)
-    live = or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
-    where: list[ColumnElement[bool]] = [live]
+    where: list[ColumnElement[bool]] = [LIVE]
     if plan_id:
         get_plan(session, plan_id)
         where.append(Task.plan_id == plan_id)
@@ -110,6 +134,8 @@ def task_page(
         from engine.selection import holds
 
         where.append(holds(session, agency, None, as_of, where))
+    if wanted and not plan_id and not agency:
+        return _across_plans(session, wanted, as_of, limit, offset)
     if wanted and not plan_id:
         return _sorted_here(session, where, as_of, limit, offset, agency)
     total = session.scalar(
@@ -118,6 +144,82 @@ def task_page(
     query = occurrence_query().where(*where).limit(limit).offset(offset)
     rows = [occurrence_row(occ, as_of, agency) for occ in session.scalars(query)]
     return Page(rows, int(total or 0), limit, offset)
+
+
+def _across_plans(session: Session, wanted: str, as_of: dt.date, limit: int, offset: int) -> Page:
+    """A status across all plans: counted through the indexes, then the page found the cheaper
+    of two ways (``walk_or_sort``) and only its occurrences loaded."""
+    terms = category_terms(wanted, as_of, by_index=True)
+    total = sum(
+        int(session.scalar(select(func.count()).select_from(Occurrence).where(LIVE, t)) or 0)
+        for t in terms
+    )
+    if offset >= total:
+        return Page([], total, limit, offset)
+    # The table's size from its key's index (ids are not reused; an estimate is enough).
+    rows_in_all = int(session.scalar(select(func.max(Occurrence.id))) or 0)
+    if walk_or_sort(total, rows_in_all, offset + limit) == "walk":
+        ids = _walked(session, category_condition(wanted, as_of), offset + limit)[offset:]
+    else:
+        ids = _sorted_keys(session, terms)[offset : offset + limit]
+    loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
+    rows = [occurrence_row(loaded[i], as_of) for i in ids]
+    return Page(rows, total, limit, offset)
+
+
+def walk_or_sort(total: int, rows_in_all: int, need: int) -> str:
+    """How to find the first ``need`` of ``total`` matching rows among ``rows_in_all``.
+
+    Walking the tasks in plan and annex order reads about ``need / total`` of
+    the table before it has them (a few thousand rows for the first page of a
+    category that is a few per cent of a million); sorting here reads every
+    match (tens of thousands for "overdue" at a million). The cheaper wins.
+    """
+    return "walk" if need * rows_in_all <= total * total else "sort"
+
+
+def _walked(session: Session, condition: ColumnElement[bool], need: int) -> list[int]:
+    """The ids of the first ``need`` matches, reading tasks in plan and annex order
+    (``ix_tasks_plan_position``) a batch at a time and their matches (``ix_occurrences_task_id``)."""
+    found: list[int] = []
+    after: tuple[Any, ...] | None = None
+    batch = WALK_BATCH
+    while len(found) < need:
+        tasks = select(Task.id, Task.plan_id, Task.position).order_by(
+            Task.plan_id, Task.position, Task.id
+        )
+        if after is not None:
+            tasks = tasks.where(tuple_(Task.plan_id, Task.position, Task.id) > tuple_(*after))
+        rows = session.execute(tasks.limit(batch)).all()
+        if not rows:
+            break
+        after = (rows[-1].plan_id, rows[-1].position, rows[-1].id)
+        place = {r.id: i for i, r in enumerate(rows)}
+        keys = list(
+            session.execute(
+                select(Occurrence.id, Occurrence.task_id, Occurrence.due).where(
+                    Occurrence.task_id.in_(list(place)), LIVE, condition
+                )
+            )
+        )
+        keys.sort(key=lambda k: (place[k.task_id], k.due, k.id))
+        found += [k.id for k in keys]
+        batch = min(batch * 2, MAX_WALK_BATCH)
+    return found[:need]
+
+
+def _sorted_keys(session: Session, terms: list[ColumnElement[bool]]) -> list[int]:
+    """The ids of every match in plan and annex order: the keys read through the indexes
+    (one query per term) and sorted here, as ``_sorted_here`` does."""
+    keys: list[Any] = []
+    for term in terms:
+        keys += session.execute(
+            select(Occurrence.id, Task.plan_id, Task.position, Occurrence.due)
+            .join(Task, Task.id == Occurrence.task_id)
+            .where(LIVE, term)
+        ).all()
+    keys.sort(key=lambda k: (k.plan_id, k.position, k.due, k.id))
+    return [k.id for k in keys]
 
 
 def _sorted_here(

@@ -29,6 +29,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from workflows.lazy import lazy_attributes
+
 # Explicit constraint names keep Alembic batch migrations on SQLite workable.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -215,7 +217,11 @@ class Task(Base):
     """One row of a plan's annex."""
 
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        # Tasks in plan and annex order; the live ones of a plan counted from it (0016).
+        Index("ix_tasks_plan_position", "plan_id", "position", "archived"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -278,7 +284,8 @@ class Occurrence(Base):
 
     __tablename__ = "occurrences"
     __table_args__ = (
-        Index("ix_occurrences_phase_due", "phase", "due"),
+        # The sweep's overdue search; covering the live rows' count and their tasks (0016).
+        Index("ix_occurrences_phase_due", "phase", "due", "archived", "task_id"),
         # The sweep's state-time-limit query: "in state S since before T".
         Index("ix_occurrences_state_entered", "state", "state_entered_at"),
     )
@@ -466,11 +473,8 @@ for _module in sorted(set(_ELSEWHERE.values())):
     importlib.import_module(_module)
 
 
-def __getattr__(name: str) -> Any:
-    """``from engine.models import ProgressReport``: the tables of the modules above."""
-    if name in _ELSEWHERE:
-        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``from engine.models import ProgressReport``: the tables of the modules above.
+__getattr__ = lazy_attributes(__name__, _ELSEWHERE)
 
 
 __all__ = [

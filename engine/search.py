@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
@@ -205,3 +205,45 @@ def search_rows(session: Session, query: str, as_of: dt.date | None = None) -> l
         plan = plans[row["plan"]]
         rows.append({**row, "legal_ref": plan.legal_ref, "province": plan.province})
     return rows
+
+
+#: The most matches a search pages through; past it the board asks for more words.
+SEARCH_CAP = 1000
+
+
+def search_page(
+    session: Session, query: str, *, limit: int, offset: int = 0, as_of: dt.date | None = None
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """One page of ``search_rows`` (plan and annex order), how many rows in all, and whether
+    more than ``SEARCH_CAP`` occurrences matched (then the total counts the first ones found).
+
+    Only the matching ids are read whole; the page's rows are built alone.
+    """
+    from engine.models import Plan
+    from engine.views import occurrence_query, occurrence_row, today
+
+    if not terms(query):
+        raise InvalidInput("empty_search", query=excerpt(query, 40))
+    day = as_of or today()
+    found = matching_ids(session, query, limit=SEARCH_CAP + 1)
+    capped = len(found) > SEARCH_CAP
+    ordered = list(
+        session.scalars(
+            select(Occurrence.id)
+            .join(Task, Task.id == Occurrence.task_id)
+            .where(
+                Occurrence.id.in_(found[:SEARCH_CAP]),
+                or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)),
+            )
+            .order_by(Task.plan_id, Task.position, Occurrence.due)
+        )
+    )
+    ids = ordered[offset : offset + limit]
+    loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
+    plans = {p.id: p for p in session.scalars(select(Plan))} if ids else {}
+    rows = []
+    for i in ids:
+        row = occurrence_row(loaded[i], day)
+        plan = plans[row["plan"]]
+        rows.append({**row, "legal_ref": plan.legal_ref, "province": plan.province})
+    return rows, len(ordered), capped

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -34,8 +34,12 @@ from engine.models import (
     TaskAgency,
     holders_after,
 )
-from engine.plan_spec import SuccessionSpec
 from engine.workdays import VIETNAM_TZ
+
+if TYPE_CHECKING:
+    # Only named in a signature: reading successions (every listing) must not
+    # pay for the plan file's dataclasses, which only loading a catalog needs.
+    from engine.plan_spec import SuccessionSpec
 
 SYSTEM_ACTOR = "system"
 SUCCEED = "succeed"

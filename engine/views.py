@@ -267,8 +267,15 @@ def _cycle_record(session: Session, occ: Occurrence) -> dict[str, Any]:
     }
 
 
-def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """One row per loaded plan with its counts by status category.
+def plan_rows(
+    session: Session,
+    as_of: dt.date | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """One row per loaded plan (in id order; ``limit`` of them from ``offset`` when asked)
+    with its counts by status category.
 
     The counts come from ``engine.counts`` (kept in step with every change),
     so the cost grows with the number of plans, not of occurrences.
@@ -276,16 +283,19 @@ def plan_rows(session: Session, as_of: dt.date | None = None) -> list[dict[str, 
     from engine.counts import plan_counts
 
     as_of = as_of or today()
-    by_plan = plan_counts(session, as_of)
-    live_tasks = dict(
-        session.execute(
-            select(Task.plan_id, func.count())
-            .where(or_(Task.archived.is_(False), Task.archived.is_(None)))
-            .group_by(Task.plan_id)
-        ).all()
+    ids = select(Plan.id).order_by(Plan.id).offset(offset)
+    chosen = None if limit is None else list(session.scalars(ids.limit(limit)))
+    by_plan = plan_counts(session, as_of, chosen)
+    tasks = select(Task.plan_id, func.count()).where(
+        or_(Task.archived.is_(False), Task.archived.is_(None))
     )
+    if chosen is not None:
+        tasks = tasks.where(Task.plan_id.in_(chosen))
+    live_tasks = dict(session.execute(tasks.group_by(Task.plan_id)).all())
     rows = []
     plans = select(Plan).options(selectinload(Plan.applied)).order_by(Plan.id)
+    if chosen is not None:
+        plans = plans.where(Plan.id.in_(chosen))
     for plan in session.scalars(plans):
         counts = by_plan.get(plan.id) or Counter()
         rows.append(

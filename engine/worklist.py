@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import kpi, selection
@@ -131,6 +131,10 @@ def worklist(
             wd = days_cache[cal_key] = days_overdue(cal, key.due, as_of)
         return (-wd, -1, key.due, key.ref)
 
+    if f.agency or (chosen is not None and len(chosen) <= 1):
+        # A small selection (an agency's tasks, one plan): one query sorting its few
+        # rows beats walking the (phase, due) index in due order and skipping others.
+        alternatives = [or_(*alternatives)]
     groups = selection.calendar_groups(plans.values(), chosen)
     wanted_rows = total if limit is None else offset + limit
     keys = selection.first_in_due_order(

@@ -8,6 +8,7 @@ by ``People`` and ``engine.names.AgencyNames``; every word is the catalog's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,12 +30,28 @@ class Person:
 
 
 class People:
-    """The people a page names, read once: ``{user name: Person}``."""
+    """The people a page names: ``{user name: Person}``, each looked up when first named.
 
-    def __init__(self, people: dict[str, Person]) -> None:
-        self._people = people
+    ``lookup`` finds one person by name (None: no such account). A national
+    deployment has tens of thousands of accounts and a page names a handful:
+    reading them all for every page was most of a page's time (bench/NOTES.md).
+    """
+
+    def __init__(
+        self,
+        people: dict[str, Person] | None = None,
+        lookup: Callable[[str], Person | None] | None = None,
+    ) -> None:
+        self._people = dict(people or {})
+        self._lookup = lookup
 
     def get(self, name: str) -> Person:
+        if name not in self._people and self._lookup is not None:
+            found = self._lookup(name)
+            if found is not None:
+                self._people[name] = found
+            else:
+                self._people[name] = Person(name, None, None)
         return self._people.get(name) or Person(name, None, None)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from engine.models import User
@@ -33,11 +33,22 @@ class Namer:
 
     @classmethod
     def read(cls, session: Session, lang: str) -> Namer:
-        # Columns, not ORM objects: a national deployment has tens of thousands of people,
-        # and every page builds a Namer (loading them as objects cost ~0.3 s a page at 10,000).
-        rows = session.execute(select(User.name, User.full_name, User.agency_code))
-        people = {name: Person(name, full_name, agency) for name, full_name, agency in rows}
-        return cls(lang, AgencyNames.read(session), People(people))
+        # People are read when a page names them, not all at once: a national deployment
+        # has tens of thousands, and reading them was most of every page's time (issue 17).
+        bind = session.get_bind()
+        wanted = select(User.name, User.full_name, User.agency_code)
+
+        def lookup(name: str) -> Person | None:
+            query = wanted.where(User.name == name)
+            if session.in_transaction() or isinstance(bind, Connection):
+                row = session.execute(query).first()
+            else:
+                # The board renders its templates after the unit of work has closed.
+                with bind.connect() as conn:
+                    row = conn.execute(query).first()
+            return Person(row[0], row[1], row[2]) if row is not None else None
+
+        return cls(lang, AgencyNames.read(session), People(lookup=lookup))
 
     def agency(self, code: str | None) -> Markup:
         """The short name, the full name on hover (and to screen readers through ``title``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -108,11 +108,14 @@ async def worklist_page(request: Request) -> Response:
 
 def _plans(session: Session, user: User, namer: Namer, request: Request) -> dict[str, Any]:
     day = as_of(request)
+    limit, offset = board_window(request)
     # Counts and rates from the kept summaries (engine.counts): no occurrence is read.
-    plans = views.plan_rows(session, as_of=day)
+    plans = views.plan_rows(session, as_of=day, limit=limit, offset=offset)
     rates = {p["id"]: kpi.Buckets.of_counts(p["by_status"]).as_dict() for p in plans}
+    total = int(session.scalar(select(func.count()).select_from(Plan)) or 0)
     return {
         "plans": plans,
+        "paging": pager(request, total, limit, offset, namer.lang),
         "rates": rates,
         "as_of": day,
         "categories": _categories(),

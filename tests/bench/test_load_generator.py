@@ -27,9 +27,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def national(db_url: str) -> str:
-    """The national data set at its smallest: 34 plans, 544 occurrences, 400 people."""
+    """The national data set at its smallest: 34 plans, 544 occurrences, 800 people."""
     engine = db.make_engine(db_url)
-    generate(engine, 300, users=400)
+    generate(engine, 300, users=800)
     engine.dispose()
     return db_url
 

@@ -96,3 +96,20 @@ def test_a_co_operating_agency_contributes(board: TestClient) -> None:
     assert "Gửi báo cáo phối hợp" in page and 'name="percent"' not in page
     shown = post(board, f"/tasks/{REF}/report", {"period": "2018", "status_text": "Đã đưa tin"})
     assert "(cơ quan phối hợp)" in shown and "Đã đưa tin" in shown
+
+
+def test_the_plan_page_offers_the_periodic_report_of_each_begun_period_as_word(
+    board: TestClient,
+) -> None:
+    sign_in(board, "ha")
+    page = board.get(f"/plans/{PLAN}", params={"as_of": "2018-06-11", "lang": "vi"}).text
+    line = page.split('id="report-docx">')[1].split("</p>")[0]
+    # Begun by 11/6/2018: the 6-month and the year periods of 2018 and those before; not 2019.
+    assert f'href="/plans/{PLAN}/report?period=2018-H1"' in line
+    assert f'href="/plans/{PLAN}/report?period=2018"' in line
+    assert "period=2019" not in line
+    assert "6 tháng đầu năm 2018" in line
+    word = board.get(f"/plans/{PLAN}/report", params={"period": "2018-H1"})
+    assert word.status_code == 200
+    assert word.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert word.content[:2] == b"PK"

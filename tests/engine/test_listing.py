@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 import workflows
+from engine import listing
 from engine.db import transaction
 from engine.errors import InvalidInput
 from engine.listing import MAX_LIMIT, task_page
@@ -47,3 +48,23 @@ def test_a_page_out_of_bounds_is_refused(
 ) -> None:
     with transaction(kon_tum) as s, pytest.raises(InvalidInput):
         task_page(s, limit=limit, offset=offset)
+
+
+@pytest.mark.parametrize("way", ["walk", "sort"])
+def test_both_ways_to_a_page_across_plans_give_the_same_slices(
+    kon_tum: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    """Walking the tasks in annex order and sorting every match here agree, page by page."""
+    monkeypatch.setattr(listing, "walk_or_sort", lambda *_: way)
+    monkeypatch.setattr(listing, "WALK_BATCH", 2)  # several steps of the walk
+    with transaction(kon_tum) as s:
+        lan = user(s, "lan")
+        for t in path_to_completion(workflows.get("directive")):
+            advance(s, lan, "kon-tum-2013:2.1", t.trigger, note="x", fields=fields_for(t))
+    with transaction(kon_tum) as s:
+        for day in DAYS:
+            for wanted in ("overdue", "in-progress", "not-started", "due-soon"):
+                whole = task_rows(s, status_filter=wanted, as_of=day)
+                for offset in range(0, len(whole) + 1, 3):
+                    page = task_page(s, status_filter=wanted, as_of=day, limit=4, offset=offset)
+                    assert (page.total, page.rows) == (len(whole), whole[offset : offset + 4])
