@@ -628,6 +628,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--size", type=int, default=1_000_000, help="with --scale: occurrences")
     parser.add_argument(
+        "--db",
+        action="append",
+        choices=["sqlite", "postgresql"],
+        help="with --scale: only these databases (repeatable; default both)",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="REV",
         help="with --scale national --only sweep: also measure the sweep at this git revision",
@@ -745,7 +751,9 @@ def national(args: argparse.Namespace) -> int:
         problem = pg_reachable()
         if problem:
             report.notes.append(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {problem}")
-        databases = ["sqlite"] if problem else ["sqlite", "postgresql"]
+        databases = [
+            d for d in (args.db or ["sqlite", "postgresql"]) if not (problem and d != "sqlite")
+        ]
         run_national(report, tmp, args.size, args.legacy_at_size, databases)
         if "sweep" in (args.only or ["sweep"]):
             # Item 4 on the sweep's own data (bench/data.py): 1,000 and 10,000 newly overdue.

@@ -5,7 +5,8 @@ Builds (or reuses) the national data set (``bench.national``) at its
 ``national-10k.sqlite3`` and ``national-1m.sqlite3`` in
 ``DONDOC_BENCH_NATIONAL=DIR``, else a temporary folder) and on PostgreSQL
 (databases ``dondoc_national_10k`` and ``dondoc_national_1m`` beside
-``DONDOC_BENCH_PG``, kept between runs), measures each listing in a child
+``DONDOC_BENCH_PG``, kept between runs; ``DONDOC_BENCH_NATIONAL_PG`` gives
+another prefix than ``dondoc_national_``), measures each listing in a child
 process (``bench.scale_cases``) against the way it was computed before (the
 baseline, in the same run), and writes the rows into bench/README.md between
 the national-scale markers, leaving the rest of the file as the full run wrote it.
@@ -45,7 +46,8 @@ def national_pg(n: int) -> tuple[str, dict[str, Any] | None]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    name = f"dondoc_national_{size_name(n)}"
+    prefix = os.environ.get("DONDOC_BENCH_NATIONAL_PG", "dondoc_national_")
+    name = f"{prefix}{size_name(n)}"
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

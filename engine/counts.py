@@ -248,13 +248,15 @@ def plan_counts(
     """
     out: dict[str, Counter[str]] = {}
     # Past its due day an open kind is overdue; decided in SQL so that one row
-    # comes back per plan and category rather than per due day.
+    # comes back per plan and category rather than per due day. Grouped by the
+    # category first: grouped by plan first, SQLite reads the rows through the
+    # primary key's index, one table lookup each, and sorts them anyway.
     open_and_late = and_(OccurrenceCount.kind.in_(sorted(_OPEN)), OccurrenceCount.due < as_of)
     bucket = case((open_and_late, "overdue"), else_=OccurrenceCount.kind)
     query = (
         select(OccurrenceCount.plan_id, bucket, func.sum(OccurrenceCount.n))
         .where(OccurrenceCount.n != 0)
-        .group_by(OccurrenceCount.plan_id, bucket)
+        .group_by(bucket, OccurrenceCount.plan_id)
     )
     chosen = None if plans is None else sorted(plans)
     if chosen is not None:
