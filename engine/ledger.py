@@ -22,11 +22,11 @@ SessionSource = Session | sessionmaker[Session]
 # Built once per (dialect, table): constructing ``insert(table).values(**row)``
 # per row made SQLAlchemy coerce every value and compute a fresh cache key,
 # about 1.8 ms a row in bench/README.md; the row now travels as parameters.
-_STATEMENTS: dict[tuple[str, str], Insert] = {}
+_STATEMENTS: dict[tuple[str, str, bool], Insert] = {}
 
 
-def _insert_statement(dialect: str, model: type[Any]) -> Insert:
-    key = (dialect, model.__tablename__)
+def _insert_statement(dialect: str, model: type[Any], returning: bool = True) -> Insert:
+    key = (dialect, model.__tablename__, returning)
     stmt = _STATEMENTS.get(key)
     if stmt is None:
         if dialect == "postgresql":
@@ -36,7 +36,9 @@ def _insert_statement(dialect: str, model: type[Any]) -> Insert:
         else:  # pragma: no cover - dondoc supports the two engines above
             raise NotImplementedError(f"insert_once does not know the {dialect} dialect")
         table = model.__table__
-        stmt = insert(table).on_conflict_do_nothing().returning(table.c.id)
+        stmt = insert(table).on_conflict_do_nothing()
+        if returning:
+            stmt = stmt.returning(table.c.id)
         _STATEMENTS[key] = stmt
     return stmt
 
@@ -73,6 +75,19 @@ def insert_many_once(
     stmt = stmt.returning(*(model.__table__.c[name] for name in key))
     result = session.connection().execute(stmt, list(rows))
     return {tuple(r)[1:] for r in result}
+
+
+def insert_many_quietly(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    """``insert_many_once`` for callers that need no answer: no ``RETURNING``.
+
+    The driver's own ``executemany`` then runs the loop instead of SQLAlchemy
+    building multi-row statements and matching the rows they return. The
+    sweep's outbox rows go in this way: its ledger rows already decided which
+    notices are new, and a key queued before is still skipped.
+    """
+    if rows:
+        stmt = _insert_statement(session.get_bind().dialect.name, model, returning=False)
+        session.connection().execute(stmt, list(rows))
 
 
 def recorded_levels(

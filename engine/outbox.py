@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.directory import get_agency
-from engine.ledger import insert_many_once, insert_once
+from engine.ledger import insert_many_once, insert_many_quietly, insert_once
 from engine.models import Agency, OutboxMessage, utcnow
 
 # An agency with no address still gets its messages, as .eml files addressed
@@ -149,6 +149,19 @@ def enqueue_many(
     moment = now or utcnow()
     rows = [_row(n, book, lang, moment) for n in notices]
     return {key for (key,) in insert_many_once(session, OutboxMessage, rows, ("key",))}
+
+
+def queue_many(
+    session: Session,
+    notices: list[Notice],
+    *,
+    lang: str = "vi",
+    agencies: AgencyBook | None = None,
+) -> None:
+    """``enqueue_many`` without saying which keys were new (cheaper: no ``RETURNING``)."""
+    book = agencies or AgencyBook(session)
+    moment = utcnow()
+    insert_many_quietly(session, OutboxMessage, [_row(n, book, lang, moment) for n in notices])
 
 
 def _row(notice: Notice, book: AgencyBook, lang: str, moment: dt.datetime) -> dict[str, Any]:
