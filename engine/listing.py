@@ -108,6 +108,29 @@ def category_condition(wanted: str, as_of: dt.date) -> ColumnElement[bool]:
     return terms[0] if len(terms) == 1 else or_(*terms)
 
 
+def _selected(
+    session: Session,
+    plan_id: str | None,
+    agency: str | None,
+    wanted: str | None,
+    as_of: dt.date,
+) -> list[ColumnElement[bool]]:
+    """The conditions of a listing: live occurrences of the plan, status and agency asked."""
+    where: list[ColumnElement[bool]] = [LIVE]
+    if plan_id:
+        get_plan(session, plan_id)
+        where.append(Task.plan_id == plan_id)
+    if wanted:
+        where.append(category_condition(wanted, as_of))
+    if agency:
+        # Who holds a task follows successions (engine.selection): exact in SQL but for
+        # the occurrences a succession moved, which are read and decided one by one.
+        from engine.selection import holds
+
+        where.append(holds(session, agency, None, as_of, where))
+    return where
+
+
 def task_page(
     session: Session,
     *,
@@ -122,18 +145,7 @@ def task_page(
     limit, offset = check_window(limit, offset)
     as_of = as_of or today()
     wanted = _check_status(status_filter)
-    where: list[ColumnElement[bool]] = [LIVE]
-    if plan_id:
-        get_plan(session, plan_id)
-        where.append(Task.plan_id == plan_id)
-    if wanted:
-        where.append(category_condition(wanted, as_of))
-    if agency:
-        # Who holds a task follows successions (engine.selection): exact in SQL but for
-        # the occurrences a succession moved, which are read and decided one by one.
-        from engine.selection import holds
-
-        where.append(holds(session, agency, None, as_of, where))
+    where = _selected(session, plan_id, agency, wanted, as_of)
     if wanted and not plan_id and not agency:
         return _across_plans(session, wanted, as_of, limit, offset)
     if wanted and not plan_id:
@@ -266,19 +278,7 @@ def iter_task_rows(
     What ``dondoc tasks --json`` streams: memory stays flat however many rows match.
     """
     as_of = as_of or today()
-    wanted = _check_status(status_filter)
-    where: list[ColumnElement[bool]] = [
-        or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None))
-    ]
-    if plan_id:
-        get_plan(session, plan_id)
-        where.append(Task.plan_id == plan_id)
-    if wanted:
-        where.append(category_condition(wanted, as_of))
-    if agency:
-        from engine.selection import holds
-
-        where.append(holds(session, agency, None, as_of, where))
+    where = _selected(session, plan_id, agency, _check_status(status_filter), as_of)
     query = occurrence_query().where(*where).execution_options(yield_per=batch)
     for occ in session.scalars(query):
         yield occurrence_row(occ, as_of, agency)

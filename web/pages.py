@@ -142,27 +142,21 @@ def _plan(
     agency = request.query_params.get("agency") or None
     wanted = request.query_params.get("status") or None
     limit, offset = board_window(request)
-    page = listing.task_page(
-        session,
-        plan_id=plan.id,
-        agency=agency,
-        status_filter=wanted,
-        as_of=day,
-        limit=listing.MAX_LIMIT if whole else limit,
-        offset=0 if whole else offset,
-    )
-    rows = page.rows
-    while whole and page.next_offset is not None:
+    rows: list[dict[str, Any]] = []
+    next_offset: int | None = 0 if whole else offset
+    # The export (``whole``) reads every page; the board shows the one asked for.
+    while next_offset is not None:
         page = listing.task_page(
             session,
             plan_id=plan.id,
             agency=agency,
             status_filter=wanted,
             as_of=day,
-            limit=listing.MAX_LIMIT,
-            offset=page.next_offset,
+            limit=listing.MAX_LIMIT if whole else limit,
+            offset=next_offset,
         )
         rows += page.rows
+        next_offset = page.next_offset if whole else None
     section_of = dict(
         session.execute(select(Task.code, Task.section).where(Task.plan_id == plan.id)).all()
     )
