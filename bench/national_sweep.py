@@ -24,10 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
-import os
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
@@ -41,6 +38,7 @@ from bench.run import (
     Report,
     Row,
     analyze,
+    child_at,
     load_average,
     ms,
     pg_db,
@@ -67,21 +65,6 @@ def checkout(rev: str, into: Path) -> Path:
     with tarfile.open(fileobj=BytesIO(out.stdout)) as tar:
         tar.extractall(target, filter="data")
     return target
-
-
-def child_at(root: Path, case: str, **kwargs: Any) -> dict[str, Any]:
-    """``bench.worker CASE`` with the code under ``root`` first on the path."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.worker", case, json.dumps(kwargs)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=root,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench.worker {case} at {root} failed:\n{out.stderr[-3000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 @contextlib.contextmanager

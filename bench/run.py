@@ -80,17 +80,22 @@ class Report:
 
 
 def child(case: str, **kwargs: Any) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return child_at(ROOT, case, **kwargs)
+
+
+def child_at(root: Path, case: str, **kwargs: Any) -> dict[str, Any]:
+    """``bench.worker CASE`` with the code under ``root`` first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run(
         [sys.executable, "-m", "bench.worker", case, json.dumps(kwargs)],
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=root,
     )
     if out.returncode != 0:
-        raise RuntimeError(f"bench.worker {case} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"bench.worker {case} at {root} failed:\n{out.stderr[-3000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def wall_cpu(result: dict[str, Any]) -> str:
