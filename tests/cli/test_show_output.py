@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+from click.testing import CliRunner
+
+from cli import cli
 from tests.conftest import Run
 
 # Kon Tum's plan, loaded today: task 1.3 of 2015 was passed to Quảng Ngãi's
@@ -59,3 +65,21 @@ def test_show_json_of_an_occurrence_without_requests_or_reports(run: Run) -> Non
     rec = json.loads(run("show", "kon-tum-2013:1.3@2015", "--json").output)
     assert (rec["extensions"], rec["reports"], rec["original_due"]) == ([], [], "2015-12-31")
     assert [h["trigger"] for h in rec["history"]] == ["create", "succeed", "succeed"]
+
+
+def test_the_console_script_prints_and_exits_as_the_command_does(tmp_path: Path) -> None:
+    """``python -m cli`` (``cli.main``, which freezes the collector before exiting)
+    writes every byte, keeps the exit codes, and prints what CliRunner sees."""
+    db = str(tmp_path / "dondoc.sqlite3")
+    dondoc = [sys.executable, "-m", "cli", "--lang", "en", "--db", db]
+    for args in (["init"], ["catalog", "load", "kon-tum-2013"]):
+        subprocess.run([*dondoc, *args], check=True, capture_output=True)
+    shown = subprocess.run([*dondoc, "show", "kon-tum-2013:1.3@2015"], capture_output=True)
+    same = CliRunner().invoke(cli, ["--lang", "en", "--db", db, "show", "kon-tum-2013:1.3@2015"])
+    assert (shown.returncode, shown.stderr, shown.stdout.decode()) == (0, b"", same.output)
+    rows = subprocess.run([*dondoc, "tasks", "--json"], capture_output=True, check=True)
+    assert len(json.loads(rows.stdout)) == 48
+    missing = subprocess.run([*dondoc, "show", "kon-tum-2013:9.9"], capture_output=True, text=True)
+    assert missing.returncode == 1
+    assert missing.stdout == "" and missing.stderr.startswith("Error: ")
+    assert len(missing.stderr.splitlines()) == 1
