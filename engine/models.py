@@ -351,7 +351,11 @@ class Event(Base):
     """One append-only entry of an occurrence's history, chained by hash."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("occurrence_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "seq"),
+        # The comments past a person's mark (engine.inbox), without the rest of the history.
+        Index("ix_events_trigger_id", "trigger", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"), index=True)

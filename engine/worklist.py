@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import kpi, selection
@@ -28,7 +28,7 @@ from engine.errors import InvalidInput
 from engine.ladder import days_overdue
 from engine.listing import DEFAULT_LIMIT
 from engine.lookup import get_plan
-from engine.models import Event, Occurrence, Plan, Task, TaskAgency
+from engine.models import Agency, Event, Occurrence, Plan, Task, TaskAgency
 from engine.stats import plans_in_province
 from engine.succession import SuccessionBook
 from engine.views import STATUS_FILTERS, occurrence_query, occurrence_row, task_rows, today
@@ -112,7 +112,7 @@ def worklist(
     if f.year is not None:
         where.append(selection.spans_year(f.year))
     if f.agency:
-        where.append(selection.holds(session, f.agency, f.agency_role, as_of, where))
+        where.append(selection.holds(session, f.agency, f.agency_role, as_of))
     counts = _counts(session, f, where, chosen, as_of)
     alternatives = selection.wanted_condition(f.status, as_of)
     total = _total(session, f, where, alternatives, counts, as_of)
@@ -223,9 +223,16 @@ def _total(
 def named_agencies(session: Session, as_of: dt.date, plan_id: str | None = None) -> set[str]:
     """The agencies tasks (of ``plan_id``) name, and who holds their work on ``as_of``."""
     book = SuccessionBook(session)
-    query = select(TaskAgency.agency_code).distinct()
     if plan_id is not None:
-        query = query.join(Task, Task.id == TaskAgency.task_id).where(Task.plan_id == plan_id)
+        query = (
+            select(TaskAgency.agency_code)
+            .distinct()
+            .join(Task, Task.id == TaskAgency.task_id)
+            .where(Task.plan_id == plan_id)
+        )
+    else:
+        # One index probe per agency, not a pass over every task's agencies (issue 17).
+        query = select(Agency.code).where(exists().where(TaskAgency.agency_code == Agency.code))
     codes = set(session.scalars(query))
     return codes | {book.holder(c, as_of) for c in codes}
 

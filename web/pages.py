@@ -85,6 +85,7 @@ def _worklist(
     )
     limit, offset = board_window(request)
     listed = worklist(session, filters, day, limit=None if whole else limit, offset=offset)
+    namer.expect(session, (r["last_change"]["actor"] for r in listed["rows"] if r["last_change"]))
     plans = list(session.scalars(select(Plan).order_by(Plan.province, Plan.id)))
     return {
         "listed": listed,
