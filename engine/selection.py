@@ -119,6 +119,7 @@ def _walk(session: Session, named: list[str], as_of: dt.date) -> Any:
     steps = (
         select(
             applied.occurrence_id.label("occ"),
+            Occurrence.task_id.label("task"),
             type_coerce(applied.mapping, Text).label("mapping"),
             func.row_number()
             .over(partition_by=applied.occurrence_id, order_by=(applied.effective, applied.id))
@@ -137,8 +138,7 @@ def _walk(session: Session, named: list[str], as_of: dt.date) -> Any:
             literal(0).label("n"),
             steps.c.steps,
         )
-        .join(Occurrence, Occurrence.id == steps.c.occ)
-        .join(TaskAgency, TaskAgency.task_id == Occurrence.task_id)
+        .join(TaskAgency, TaskAgency.task_id == steps.c.task)
         .where(steps.c.n == 1)
         .cte("held_walk", recursive=True)
     )
