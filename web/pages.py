@@ -86,7 +86,10 @@ def _worklist(
     limit, offset = board_window(request)
     listed = worklist(session, filters, day, limit=None if whole else limit, offset=offset)
     namer.expect(session, (r["last_change"]["actor"] for r in listed["rows"] if r["last_change"]))
-    plans = list(session.scalars(select(Plan).order_by(Plan.province, Plan.id)))
+    # The filter's choices: three columns, not every plan as an object (issue 17).
+    plans = session.execute(
+        select(Plan.id, Plan.province, Plan.legal_ref).order_by(Plan.province, Plan.id)
+    ).all()
     return {
         "listed": listed,
         "paging": pager(request, listed["total"], limit, offset, namer.lang),
