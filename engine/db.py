@@ -227,8 +227,10 @@ def transaction(factory: sessionmaker[Session], *, reads: bool = False) -> Itera
 
     ``reads``: work that only reads (listings, pages, ``audit verify``). On
     SQLite it begins deferred, so it never holds the write lock and a long
-    read does not stop writers; should it write after all (a page forgetting
-    a flash), SQLite takes the lock then.
+    read does not stop writers. It must not write: once another connection
+    has written since its first read, SQLite refuses its write at once
+    (``SQLITE_BUSY_SNAPSHOT``, no busy wait), which is why a page deletes the
+    flash it showed in a write of its own (``web.store``).
     """
     with factory() as session, session.begin():
         if reads:

@@ -118,7 +118,7 @@ def worklist(
     if f.year is not None:
         where.append(selection.spans_year(f.year))
     if f.agency:
-        where.append(selection.holds(session, f.agency, f.agency_role, as_of, where))
+        where.append(selection.holds(session, f.agency, f.agency_role, as_of))
     counts = _counts(session, f, where, chosen, as_of)
     alternatives = selection.wanted_condition(f.status, as_of)
     total = _total(session, f, where, alternatives, counts, as_of)
