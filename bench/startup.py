@@ -24,8 +24,9 @@ command imports (found by running it once), SQLAlchemy's SQLite dialect and
 the message catalog, and then runs the command; ``time.process_time()`` after
 each step gives its share, and the child's CPU from ``getrusage`` less the
 last mark the exit's (``cli.main`` freezes the garbage collector before it, and
-so does the child). Their sum is within noise of the command's own CPU: the
-same work, only in a fixed order.
+so does the child). It is the same work in a fixed order; on a shared machine
+its sum and the command's own CPU, measured at different moments, can differ
+by a fifth, so the shares are what to read.
 """
 
 from __future__ import annotations
