@@ -286,6 +286,8 @@ class Occurrence(Base):
     __table_args__ = (
         # The sweep's overdue search; covering the live rows' count and their tasks (0016).
         Index("ix_occurrences_phase_due", "phase", "due", "archived", "task_id"),
+        # The worklist's pages in (due, ref) order: 50 rows, not the whole first due day (0019).
+        Index("ix_occurrences_phase_due_ref", "phase", "due", "ref"),
         # The sweep's state-time-limit query: "in state S since before T".
         Index("ix_occurrences_state_entered", "state", "state_entered_at"),
     )

@@ -20,7 +20,7 @@ import datetime as dt
 import heapq
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from engine import status
 from engine.listing import Page, category_condition
-from engine.models import Occurrence, Plan, Task, TaskAgency
+from engine.models import Occurrence, Task, TaskAgency
 from engine.succession import SuccessionBook
 from engine.succession_models import SuccessionApplied
 from engine.workdays import CALENDAR_SECTION
@@ -256,7 +256,16 @@ def first_in_due_order(
     return list(heapq.merge(*runs, key=key))[:how_many]
 
 
-def calendar_groups(plans: Iterable[Plan], selected: set[str] | None) -> list[list[str] | None]:
+class _WithCalendar(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def details(self) -> dict[str, Any] | None: ...
+
+
+def calendar_groups(
+    plans: Iterable[_WithCalendar], selected: set[str] | None
+) -> list[list[str] | None]:
     """The selected plans grouped by their own working calendar; ``[None]`` when all share one
     and no plan is singled out (then no plan condition is needed)."""
     groups: dict[str, list[str]] = {}
