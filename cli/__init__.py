@@ -81,6 +81,13 @@ class _PipeSafeStdout:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    # A short command makes some 75,000 objects while it imports SQLAlchemy
+    # and the models, and keeps nearly all of them to the end; the default
+    # (a collection every 700 new ones) walked them in 166 collections
+    # during ``dondoc show``, about 90 ms of CPU at load 4. Every 50,000
+    # (once ``cli`` is imported) leaves about 55 ms, and still bounds what
+    # a long command's garbage cycles can hold (bench/NOTES.md, "Start-up").
+    gc.set_threshold(50_000, 10, 10)
     sys.stdout = _PipeSafeStdout(sys.stdout)
     try:
         cli.main(args=argv, prog_name="dondoc")
