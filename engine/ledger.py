@@ -8,13 +8,16 @@ against the table's unique constraint.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Insert, select
+from sqlalchemy import CursorResult, Insert, TextClause, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
+from engine.id_sets import id_pages
 from engine.models import Escalation
 
 SessionSource = Session | sessionmaker[Session]
@@ -70,6 +73,9 @@ def insert_many_once(
     """
     if not rows:
         return set()
+    if _recordset_fits(session, model, rows):
+        result = _recordset_insert(session, model, rows, tuple(key))
+        return {tuple(r) for r in result}
     # The cached statement returns the id first; the key columns follow it.
     stmt = _insert_statement(session.get_bind().dialect.name, model)
     stmt = stmt.returning(*(model.__table__.c[name] for name in key))
@@ -85,9 +91,77 @@ def insert_many_quietly(session: Session, model: type[Any], rows: Sequence[dict[
     sweep's outbox rows go in this way: its ledger rows already decided which
     notices are new, and a key queued before is still skipped.
     """
-    if rows:
-        stmt = _insert_statement(session.get_bind().dialect.name, model, returning=False)
-        session.connection().execute(stmt, list(rows))
+    if not rows:
+        return
+    if _recordset_fits(session, model, rows):
+        _recordset_insert(session, model, rows, ())
+        return
+    stmt = _insert_statement(session.get_bind().dialect.name, model, returning=False)
+    session.connection().execute(stmt, list(rows))
+
+
+def _recordset_fits(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> bool:
+    """PostgreSQL, and rows naming every column that has a Python-side default.
+
+    The text statement below applies no defaults: a row that leaves one out
+    goes the ordinary way, where SQLAlchemy fills it in.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    given = rows[0].keys()
+    return all(
+        c.name in given for c in model.__table__.c if c.default is not None and not c.primary_key
+    )
+
+
+# (table, columns, returning) -> the statement's text: built once.
+_RECORDSET: dict[tuple[str, tuple[str, ...], tuple[str, ...]], TextClause] = {}
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):  # dates and (naive UTC, after binding) timestamps
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value the recordset carries")
+
+
+def _recordset_insert(
+    session: Session, model: type[Any], rows: Sequence[dict[str, Any]], returning: tuple[str, ...]
+) -> CursorResult[Any]:
+    """PostgreSQL: all ``rows`` in one ``INSERT ... SELECT FROM json_to_recordset(:rows)``.
+
+    One parameter whatever the number of rows, a JSON array the C encoder
+    writes: a multi-row ``VALUES`` of 1,000 rows has 10,000 placeholders,
+    which psycopg rewrites with a Python regex on every page (it caches only
+    statements of at most 50 parameters), and arrays per column cost more
+    still (psycopg escapes each text element with a regex). Each value goes
+    through its column type's own bind processing first, and the server
+    parses the JSON back into exactly those values, so what is stored is
+    the same; ``ON CONFLICT DO NOTHING`` decides row by row as before.
+    """
+    table = model.__table__
+    dialect = session.get_bind().dialect
+    columns = tuple(rows[0])
+    processors = [(n, p) for n in columns if (p := table.c[n].type.bind_processor(dialect))]
+    if processors:
+        rows = [dict(row) for row in rows]
+        for row in rows:
+            for name, process in processors:
+                row[name] = process(row[name])
+    key = (table.name, columns, returning)
+    stmt = _RECORDSET.get(key)
+    if stmt is None:
+        quote = dialect.identifier_preparer.quote
+        names = ", ".join(quote(c) for c in columns)
+        shape = ", ".join(f"{quote(c)} {table.c[c].type.compile(dialect=dialect)}" for c in columns)
+        sql = (
+            f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} "
+            f"FROM json_to_recordset(CAST(:rows AS json)) AS r({shape}) ON CONFLICT DO NOTHING"
+        )
+        if returning:
+            sql += f" RETURNING {', '.join(quote(c) for c in returning)}"
+        stmt = _RECORDSET[key] = text(sql)
+    body = json.dumps(rows, ensure_ascii=False, default=_iso)
+    return session.connection().execute(stmt, {"rows": body})
 
 
 def recorded_levels(
@@ -95,12 +169,11 @@ def recorded_levels(
 ) -> dict[tuple[int, str], set[int]]:
     """Levels already in the ledger for these occurrences, by (occurrence, scope)."""
     found: dict[tuple[int, str], set[int]] = {}
-    ids = list(occurrence_ids)
-    # Chunks keep the IN list well under every driver's parameter limit.
-    for start in range(0, len(ids), 500):
+    # Pages keep an IN list well under every driver's parameter limit (engine.id_sets).
+    for cond in id_pages(session, Escalation.occurrence_id, occurrence_ids):
         rows = session.execute(
             select(Escalation.occurrence_id, Escalation.scope, Escalation.level).where(
-                Escalation.kind == kind, Escalation.occurrence_id.in_(ids[start : start + 500])
+                Escalation.kind == kind, cond
             )
         )
         for occ_id, scope, level in rows:
