@@ -101,12 +101,12 @@ def insert_many_quietly(session: Session, model: type[Any], rows: Sequence[dict[
 
 
 def _recordset_fits(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> bool:
-    """PostgreSQL, and rows naming every column that has a Python-side default.
+    """Rows naming every column that has a Python-side default, on a dialect below.
 
-    The text statement below applies no defaults: a row that leaves one out
-    goes the ordinary way, where SQLAlchemy fills it in.
+    The text statement applies no defaults: a row that leaves one out goes
+    the ordinary way, where SQLAlchemy fills it in.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if session.get_bind().dialect.name not in _ROW_SOURCES:
         return False
     given = rows[0].keys()
     return all(
@@ -114,8 +114,25 @@ def _recordset_fits(session: Session, model: type[Any], rows: Sequence[dict[str,
     )
 
 
-# (table, columns, returning) -> the statement's text: built once.
-_RECORDSET: dict[tuple[str, tuple[str, ...], tuple[str, ...]], TextClause] = {}
+# Each row of the JSON array is the list of its values, in the statement's column order.
+_ROW_SOURCES = {
+    "postgresql": ("CAST(v->>{i} AS {type})", "json_array_elements(CAST(:rows AS json)) AS r(v)"),
+    # WHERE true: SQLite's parser needs it between INSERT ... SELECT and ON CONFLICT.
+    "sqlite": ("value->>{i}", "json_each(:rows) WHERE true"),
+}
+# (dialect, table, columns, returning) -> the statement's text: built once.
+_RECORDSET: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], TextClause] = {}
+
+
+def _plain_insert(table: Any, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    return f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING'
+
+
+def _cast_type(name: str) -> str:
+    # A CAST to VARCHAR(n) would cut a longer value silently; the INSERT itself refuses it.
+    return "TEXT" if name.startswith("VARCHAR") else name
 
 
 def _iso(value: Any) -> str:
@@ -127,40 +144,47 @@ def _iso(value: Any) -> str:
 def _recordset_insert(
     session: Session, model: type[Any], rows: Sequence[dict[str, Any]], returning: tuple[str, ...]
 ) -> CursorResult[Any]:
-    """PostgreSQL: all ``rows`` in one ``INSERT ... SELECT FROM json_to_recordset(:rows)``.
+    """All ``rows`` in one ``INSERT ... SELECT`` from a JSON array parameter.
 
-    One parameter whatever the number of rows, a JSON array the C encoder
-    writes: a multi-row ``VALUES`` of 1,000 rows has 10,000 placeholders,
-    which psycopg rewrites with a Python regex on every page (it caches only
-    statements of at most 50 parameters), and arrays per column cost more
-    still (psycopg escapes each text element with a regex). Each value goes
-    through its column type's own bind processing first, and the server
-    parses the JSON back into exactly those values, so what is stored is
-    the same; ``ON CONFLICT DO NOTHING`` decides row by row as before.
+    One parameter whatever the number of rows, written by the C encoder: a
+    multi-row ``VALUES`` of 1,000 rows has 10,000 placeholders, which
+    psycopg rewrites with a Python regex on every page (it caches only
+    statements of at most 50 parameters), and SQLAlchemy builds and
+    processes a parameter dictionary per row on both databases (about 1 s of
+    a first sweep's CPU at national scale, bench/NOTES.md). Each value goes
+    through its column type's own bind processing first, and the database
+    reads exactly those values back out of the JSON (in array order), so
+    what is stored is the same; ``ON CONFLICT DO NOTHING`` decides row by row.
     """
     table = model.__table__
     dialect = session.get_bind().dialect
     columns = tuple(rows[0])
-    processors = [(n, p) for n in columns if (p := table.c[n].type.bind_processor(dialect))]
-    if processors:
-        rows = [dict(row) for row in rows]
-        for row in rows:
-            for name, process in processors:
-                row[name] = process(row[name])
-    key = (table.name, columns, returning)
+    processors = [table.c[n].type.bind_processor(dialect) for n in columns]
+    pairs = list(zip(columns, processors, strict=True))
+    values = [[row[c] if p is None else p(row[c]) for c, p in pairs] for row in rows]
+    if dialect.name == "sqlite" and not returning:
+        # In-process SQLite would parse each row's JSON once per column: the
+        # driver's own executemany of the processed values costs less.
+        plain = [tuple(v) for v in values]
+        return session.connection().exec_driver_sql(_plain_insert(table, columns), plain)
+    key = (dialect.name, table.name, columns, returning)
     stmt = _RECORDSET.get(key)
     if stmt is None:
         quote = dialect.identifier_preparer.quote
+        pick, source = _ROW_SOURCES[dialect.name]
+        picked = ", ".join(
+            pick.format(i=i, type=_cast_type(table.c[c].type.compile(dialect=dialect)))
+            for i, c in enumerate(columns)
+        )
         names = ", ".join(quote(c) for c in columns)
-        shape = ", ".join(f"{quote(c)} {table.c[c].type.compile(dialect=dialect)}" for c in columns)
         sql = (
-            f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} "
-            f"FROM json_to_recordset(CAST(:rows AS json)) AS r({shape}) ON CONFLICT DO NOTHING"
+            f"INSERT INTO {quote(table.name)} ({names}) SELECT {picked} FROM {source} "
+            "ON CONFLICT DO NOTHING"
         )
         if returning:
             sql += f" RETURNING {', '.join(quote(c) for c in returning)}"
         stmt = _RECORDSET[key] = text(sql)
-    body = json.dumps(rows, ensure_ascii=False, default=_iso)
+    body = json.dumps(values, ensure_ascii=False, default=_iso)
     return session.connection().execute(stmt, {"rows": body})
 
 
