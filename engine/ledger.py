@@ -159,7 +159,7 @@ def _recordset_insert(
     table = model.__table__
     dialect = session.get_bind().dialect
     columns = tuple(rows[0])
-    processors = [table.c[n].type.bind_processor(dialect) for n in columns]
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in columns]
     pairs = list(zip(columns, processors, strict=True))
     values = [[row[c] if p is None else p(row[c]) for c, p in pairs] for row in rows]
     if dialect.name == "sqlite" and not returning:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -240,13 +241,21 @@ def _reason(kind: str, step: Step, as_of: dt.date, late: int, caught_up: bool) -
     ``caught_up`` is true when no sweep ran on the day the level was reached,
     so it was recorded late.
     """
+    if kind != STATE_LIMIT:
+        return _plain_reason(step.reached_on, caught_up)
     facts: dict[str, Any] = {"reached_on": step.reached_on.isoformat(), "caught_up": caught_up}
-    if kind == STATE_LIMIT:
-        facts.update(
-            state=step.extra["state"],
-            limit_days=step.extra["limit_days"],
-            limit_due=step.extra["limit_due"].isoformat(),
-        )
+    facts.update(
+        state=step.extra["state"],
+        limit_days=step.extra["limit_days"],
+        limit_due=step.extra["limit_due"].isoformat(),
+    )
+    return json.dumps(facts, sort_keys=True, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_reason(reached_on: dt.date, caught_up: bool) -> str:
+    """The reason of a level that carries only its day (the same for every occurrence of a due day)."""
+    facts = {"reached_on": reached_on.isoformat(), "caught_up": caught_up}
     return json.dumps(facts, sort_keys=True, separators=(",", ":"))
 
 
