@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import CursorResult, Insert, TextClause, select, text
@@ -124,6 +124,21 @@ _ROW_SOURCES = {
 _RECORDSET: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], TextClause] = {}
 
 
+def _last_value_kept(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``process``, reusing its last answer for the same object (a round's one timestamp)."""
+    last: list[Any] = [_NOTHING, None]
+
+    def run(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return run
+
+
+_NOTHING = object()
+
+
 def _plain_insert(table: Any, columns: tuple[str, ...]) -> str:
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
@@ -160,7 +175,10 @@ def _recordset_insert(
     dialect = session.get_bind().dialect
     columns = tuple(rows[0])
     processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in columns]
-    pairs = list(zip(columns, processors, strict=True))
+    pairs = [
+        (c, None if p is None else _last_value_kept(p))
+        for c, p in zip(columns, processors, strict=True)
+    ]
     values = [[row[c] if p is None else p(row[c]) for c, p in pairs] for row in rows]
     if dialect.name == "sqlite" and not returning:
         # In-process SQLite would parse each row's JSON once per column: the

@@ -68,6 +68,10 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC)
 
 
+# json.dumps(value, ensure_ascii=False, sort_keys=True), without a new encoder per call.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 @functools.lru_cache(maxsize=4096)
 def _str_list_json(values: tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False, sort_keys=True)
@@ -85,7 +89,7 @@ class JSONText(TypeDecorator[Any]):
         if type(value) is list and all(type(v) is str for v in value):
             # Addresses and agency codes: the same few lists again and again in a sweep.
             return _str_list_json(tuple(value))
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return _encode(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         if value is None:

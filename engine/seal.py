@@ -64,7 +64,11 @@ def facts_of(
 
 
 def canonical(facts: dict[str, Any]) -> str:
-    return json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL(facts)
+
+
+# json.dumps(..., ensure_ascii=False, sort_keys=True, separators=(",", ":")), one encoder.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def digest(body: str) -> str:
