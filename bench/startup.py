@@ -16,6 +16,17 @@ Floors, measured in the same run: ``python -c pass``; SQLAlchemy Core
 (``import sqlalchemy``); the ORM (``import sqlalchemy.orm``); and dondoc's
 schema, ``engine.models`` with its mappers configured, which is what any
 command that reads the database through the engine pays before its query.
+
+Where the CPU of ``tasks`` and ``show`` goes (``phases``): the command runs in
+one child that imports, in order, SQLAlchemy Core, the ORM, dondoc's models,
+configures the mappers, imports ``cli``, the rest of dondoc's modules the
+command imports (found by running it once), SQLAlchemy's SQLite dialect and
+the message catalog, and then runs the command; ``time.process_time()`` after
+each step gives its share, and the child's CPU from ``getrusage`` less the
+last mark the exit's (``cli.main`` freezes the garbage collector before it, and
+so does the child). It is the same work in a fixed order; on a shared machine
+its sum and the command's own CPU, measured at different moments, can differ
+by a fifth, so the shares are what to read.
 """
 
 from __future__ import annotations
@@ -30,6 +41,97 @@ from pathlib import Path
 from bench.run import DONDOC, Report, Row, import_profile, load_average, ms
 
 KON_TUM_REF = "kon-tum-2013:1.3@2015"
+
+# dondoc's own packages: what ``phases`` imports as "the command's modules".
+_OWN = ("engine", "notifiers", "workflows", "tasks_catalog", "cli")
+
+# Run as ``python -c _MODULES ARGS…``: the dondoc modules the command imported.
+_MODULES = f"""
+import io, sys
+import cli
+sys.stdout = io.StringIO()
+cli.cli.main(args=sys.argv[1:], prog_name="dondoc", standalone_mode=False)
+sys.stdout = sys.__stdout__
+print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in {_OWN!r})))
+"""
+
+# Run as ``python -c _PHASES MODULES ARGS…``: the CPU of each step, in seconds.
+_PHASES = """
+import gc, io, json, sys, time
+marks = [time.process_time()]
+gc.set_threshold(50_000, 10, 10)  # as cli.main sets it
+collecting = [0.0, 0]
+def _timed(phase, info, started=[0.0]):
+    if phase == "start":
+        started[0] = time.process_time()
+    else:
+        collecting[0] += time.process_time() - started[0]
+        collecting[1] += 1
+gc.callbacks.append(_timed)
+import sqlalchemy
+marks.append(time.process_time())
+import sqlalchemy.orm
+marks.append(time.process_time())
+import engine.models
+marks.append(time.process_time())
+sqlalchemy.orm.configure_mappers()
+marks.append(time.process_time())
+import cli
+marks.append(time.process_time())
+import importlib
+for name in sys.argv[1].split(","):
+    importlib.import_module(name)
+marks.append(time.process_time())
+import sqlalchemy.dialects.sqlite
+marks.append(time.process_time())
+from notifiers.i18n import words
+words("vi")
+marks.append(time.process_time())
+sys.stdout = io.StringIO()
+cli.cli.main(args=sys.argv[2:], prog_name="dondoc", standalone_mode=False)
+sys.stdout = sys.__stdout__
+marks.append(time.process_time())
+print(json.dumps([[b - a for a, b in zip([0.0, *marks], marks)], collecting]))
+gc.freeze()
+"""
+
+PHASES = (
+    "the interpreter and site (python -c pass)",
+    "SQLAlchemy Core (import sqlalchemy)",
+    "the ORM (import sqlalchemy.orm)",
+    "dondoc's models declared (import engine.models)",
+    "their mappers configured (configure_mappers)",
+    "click and the cli package (what --help imports)",
+    "the rest of dondoc's modules the command imports",
+    "SQLAlchemy's SQLite dialect",
+    "the message catalog read (compiled, cached)",
+    "the command: open, schema check, queries, output",
+    "the exit (the interpreter's teardown)",
+)
+
+
+def phases(args: list[str], runs: int, env: dict[str, str]) -> tuple[list[float], list[float]]:
+    """Median CPU seconds of each of ``PHASES`` for ``dondoc ARGS`` (see the module's doc),
+    and the median seconds and number of the garbage collections spread over them."""
+    import json
+
+    found = subprocess.run(
+        [sys.executable, "-c", _MODULES, *args], check=True, capture_output=True, env=env, text=True
+    )
+    modules = found.stdout.strip().splitlines()[-1]
+    cmd = [sys.executable, "-c", _PHASES, modules, *args]
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    samples, collections = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = subprocess.run(cmd, check=True, capture_output=True, env=env, text=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        steps, collected = json.loads(out.stdout.strip().splitlines()[-1])
+        samples.append([*steps, cpu - sum(steps)])
+        collections.append(collected)
+    median = [statistics.median(column) for column in zip(*samples, strict=True)]
+    return median, [statistics.median(column) for column in zip(*collections, strict=True)]
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -114,3 +216,41 @@ def startup_rows(report: Report, tmp: Path, runs: int) -> None:
             )
         )
         report.imports[label] = import_profile(cmd)
+        if db != "-":
+            _phase_rows(report, label, cmd[1:], runs, env, cpu)
+
+
+def _phase_rows(
+    report: Report, label: str, args: list[str], runs: int, env: dict[str, str], cpu: float
+) -> None:
+    shares, (collecting, count) = phases(args, runs, env)
+    total = sum(shares)
+    for name, share in zip(PHASES, shares, strict=True):
+        report.add(
+            Row(
+                "4 start-up",
+                "sqlite",
+                f"  of which: {name}",
+                f"CPU {ms(share)}",
+                ratio=f"{share / total:.0%}",
+            )
+        )
+    report.add(
+        Row(
+            "4 start-up",
+            "sqlite",
+            f"  sum of the steps above ({label} in one child, median of {runs} each; "
+            f"load {load_average()})",
+            f"CPU {ms(total)}",
+            baseline=f"the command alone: CPU {ms(cpu)}",
+        )
+    )
+    report.add(
+        Row(
+            "4 start-up",
+            "sqlite",
+            f"  spread over the steps: garbage collection ({count:.0f} collections)",
+            f"CPU {ms(collecting)}",
+            ratio=f"{collecting / total:.0%}",
+        )
+    )

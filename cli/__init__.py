@@ -10,6 +10,7 @@ see one for an unexpected failure).
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import TextIO
 
@@ -80,6 +81,13 @@ class _PipeSafeStdout:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    # A short command makes some 75,000 objects while it imports SQLAlchemy
+    # and the models, and keeps nearly all of them to the end; the default
+    # (a collection every 700 new ones) walked them in 166 collections
+    # during ``dondoc show``, about 90 ms of CPU at load 4. Every 50,000
+    # (once ``cli`` is imported) leaves about 55 ms, and still bounds what
+    # a long command's garbage cycles can hold (bench/NOTES.md, "Start-up").
+    gc.set_threshold(50_000, 10, 10)
     sys.stdout = _PipeSafeStdout(sys.stdout)
     try:
         cli.main(args=argv, prog_name="dondoc")
@@ -94,6 +102,15 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         quiet_after_broken_pipe()
         code = 0
+    # Only the exit is left. The interpreter's last garbage collection would
+    # walk every object still alive (SQLAlchemy's and the models' are many)
+    # to free memory the process is about to give back: about a fifth of
+    # the CPU of ``dondoc show`` (bench/NOTES.md, "Start-up"). Frozen
+    # objects are left out of it. atexit handlers still run, and what
+    # reference counting frees (an open file among it) is still finalised;
+    # only objects in reference cycles are left to the operating system, as
+    # Python never promised to finalise everything at exit.
+    gc.freeze()
     sys.exit(code)
 
 

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Table, and_, case, delete, event, func, inspect, select
+from sqlalchemy import ColumnElement, Table, and_, case, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 import workflows
@@ -247,12 +247,9 @@ def plan_counts(
     for completions dated after ``as_of`` (read through their index).
     """
     out: dict[str, Counter[str]] = {}
-    # Past its due day an open kind is overdue; decided in SQL so that one row
-    # comes back per plan and category rather than per due day. Grouped by the
-    # category first: grouped by plan first, SQLite reads the rows through the
-    # primary key's index, one table lookup each, and sorts them anyway.
-    open_and_late = and_(OccurrenceCount.kind.in_(sorted(_OPEN)), OccurrenceCount.due < as_of)
-    bucket = case((open_and_late, "overdue"), else_=OccurrenceCount.kind)
+    # Grouped by the category first: grouped by plan first, SQLite reads the rows
+    # through the primary key's index, one table lookup each, and sorts them anyway.
+    bucket = _bucket(as_of)
     query = (
         select(OccurrenceCount.plan_id, bucket, func.sum(OccurrenceCount.n))
         .where(OccurrenceCount.n != 0)
@@ -272,6 +269,29 @@ def plan_counts(
         counts[stored_as] -= 1
         counts[now] += 1
     return {p: Counter({c: n for c, n in counts.items() if n}) for p, counts in out.items()}
+
+
+def _bucket(as_of: dt.date) -> ColumnElement[str]:
+    """Past its due day an open kind is overdue: decided in SQL, so that one row comes back
+    per category (and plan) rather than per due day."""
+    open_and_late = and_(OccurrenceCount.kind.in_(sorted(_OPEN)), OccurrenceCount.due < as_of)
+    return case((open_and_late, "overdue"), else_=OccurrenceCount.kind)
+
+
+def all_plans_counts(session: Session, as_of: dt.date) -> Counter[str]:
+    """``plan_counts`` of every plan added up, summed by the database: five rows, not a
+    few per plan (the worklist's header at national scale, issue 17)."""
+    bucket = _bucket(as_of)
+    query = (
+        select(bucket, func.sum(OccurrenceCount.n)).where(OccurrenceCount.n != 0).group_by(bucket)
+    )
+    counts: Counter[str] = Counter()
+    for kind, n in session.execute(query):
+        counts[status.OVERDUE if kind == "overdue" else _WITHIN[kind]] += int(n)
+    for _plan, stored_as, now in _completed_later(session, as_of, None):
+        counts[stored_as] -= 1
+        counts[now] += 1
+    return Counter({c: n for c, n in counts.items() if n})
 
 
 def _completed_later(

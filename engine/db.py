@@ -30,7 +30,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # database with it; reading it from the migration scripts would import Alembic
 # (about 150 ms of CPU) on every command. tests/engine/test_db.py pins it to
 # Alembic's own head, so a new migration that forgets to move it fails there.
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0019"
 
 
 def default_url() -> str:
@@ -227,8 +227,10 @@ def transaction(factory: sessionmaker[Session], *, reads: bool = False) -> Itera
 
     ``reads``: work that only reads (listings, pages, ``audit verify``). On
     SQLite it begins deferred, so it never holds the write lock and a long
-    read does not stop writers; should it write after all (a page forgetting
-    a flash), SQLite takes the lock then.
+    read does not stop writers. It must not write: once another connection
+    has written since its first read, SQLite refuses its write at once
+    (``SQLITE_BUSY_SNAPSHOT``, no busy wait), which is why a page deletes the
+    flash it showed in a write of its own (``web.store``).
     """
     with factory() as session, session.begin():
         if reads:

@@ -123,11 +123,10 @@ def _selected(
     if wanted:
         where.append(category_condition(wanted, as_of))
     if agency:
-        # Who holds a task follows successions (engine.selection): exact in SQL but for
-        # the occurrences a succession moved, which are read and decided one by one.
+        # Who holds a task follows successions (engine.selection), in SQL.
         from engine.selection import holds
 
-        where.append(holds(session, agency, None, as_of, where))
+        where.append(holds(session, agency, None, as_of))
     return where
 
 

@@ -299,6 +299,8 @@ class Occurrence(Base):
     __table_args__ = (
         # The sweep's overdue search; covering the live rows' count and their tasks (0016).
         Index("ix_occurrences_phase_due", "phase", "due", "archived", "task_id"),
+        # The worklist's pages in (due, ref) order: 50 rows, not the whole first due day (0019).
+        Index("ix_occurrences_phase_due_ref", "phase", "due", "ref"),
         # The sweep's state-time-limit query: "in state S since before T".
         Index("ix_occurrences_state_entered", "state", "state_entered_at"),
     )
@@ -364,7 +366,11 @@ class Event(Base):
     """One append-only entry of an occurrence's history, chained by hash."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("occurrence_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "seq"),
+        # The comments past a person's mark (engine.inbox), without the rest of the history.
+        Index("ix_events_trigger_id", "trigger", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"), index=True)

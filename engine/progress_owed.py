@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cycle_models import LEAD, ProgressReport
+from engine.cycle_models import LEAD, PeriodClosure, ProgressReport
 from engine.models import Occurrence, Plan, Task
-from engine.progress import expected, is_closed
+from engine.progress import expected
 from engine.reporting_periods import ReportingPeriod, periods_of
 
 
@@ -31,27 +31,43 @@ def collecting(plan: Plan, as_of: dt.date) -> ReportingPeriod | None:
 def missing_reports(
     session: Session, occs: Sequence[Occurrence], as_of: dt.date
 ) -> dict[str, ReportingPeriod]:
-    """For each of ``occs`` whose lead agency owes the collecting period's report: that period."""
+    """For each of ``occs`` whose lead agency owes the collecting period's report: that period.
+
+    Three statements whatever the number of plans: the closures of the plans'
+    collecting periods, then the lead reports of ``occs`` (500 ids at a time).
+    """
     by_plan: dict[str, list[Occurrence]] = {}
     for occ in occs:
         by_plan.setdefault(occ.task.plan_id, []).append(occ)
-    missing: dict[str, ReportingPeriod] = {}
-    for plan_occs in by_plan.values():
-        plan = plan_occs[0].task.plan
-        period = collecting(plan, as_of)
-        if period is None or is_closed(session, plan.id, period.id):
-            continue
-        reported = set(
-            session.scalars(
-                select(ProgressReport.occurrence_id).where(
-                    ProgressReport.plan_id == plan.id,
-                    ProgressReport.period == period.id,
-                    ProgressReport.role == LEAD,
-                )
+    periods = {
+        plan_id: period
+        for plan_id, plan_occs in by_plan.items()
+        if (period := collecting(plan_occs[0].task.plan, as_of)) is not None
+    }
+    if not periods:
+        return {}
+    closed = {
+        (plan_id, period)
+        for plan_id, period in session.execute(
+            select(PeriodClosure.plan_id, PeriodClosure.period).where(
+                PeriodClosure.plan_id.in_(sorted(periods))
             )
         )
-        for occ in plan_occs:
-            if occ.id not in reported and expected(occ, period):
+    }
+    owing = {p: period for p, period in periods.items() if (p, period.id) not in closed}
+    ids = [occ.id for plan_id in owing for occ in by_plan[plan_id]]
+    reported: set[tuple[int, str, str]] = set()
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(ProgressReport.occurrence_id, ProgressReport.plan_id, ProgressReport.period)
+            .where(ProgressReport.occurrence_id.in_(ids[start : start + 500]))
+            .where(ProgressReport.role == LEAD)
+        )
+        reported.update((occ_id, plan_id, period) for occ_id, plan_id, period in rows)
+    missing: dict[str, ReportingPeriod] = {}
+    for plan_id, period in owing.items():
+        for occ in by_plan[plan_id]:
+            if (occ.id, plan_id, period.id) not in reported and expected(occ, period):
                 missing[occ.ref] = period
     return missing
 

@@ -7,9 +7,11 @@ keys of its rows (and a count), never every occurrence.
 
 An agency holds an occurrence when its task names it, unless a succession
 was applied to that occurrence (``engine.succession``): then the holders
-follow the applied mappings day by day, which only Python reads. So the
-condition is exact in SQL for every occurrence without an applied
-succession in effect, and the few with one are read and decided here.
+follow the applied mappings in order (``holders_after``), which a recursive
+query walks here, one applied row per step. Both are conditions of a fixed
+size, however many occurrences a succession moved (a merged province's
+successor holds tens of thousands: a list of their ids passed SQLite's
+32,766 bound variables).
 """
 
 from __future__ import annotations
@@ -18,14 +20,28 @@ import datetime as dt
 import heapq
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session
 
 from engine import status
 from engine.listing import Page, category_condition
-from engine.models import Occurrence, Plan, Task, TaskAgency
+from engine.models import Occurrence, Task, TaskAgency
 from engine.succession import SuccessionBook
 from engine.succession_models import SuccessionApplied
 from engine.workdays import CALENDAR_SECTION
@@ -69,40 +85,80 @@ def _succeeded(as_of: dt.date) -> ColumnElement[bool]:
     )
 
 
-def holds(
-    session: Session,
-    agency: str,
-    role: str | None,
-    as_of: dt.date,
-    extra: Sequence[ColumnElement[bool]] = (),
-) -> ColumnElement[bool]:
-    """Occurrences ``agency`` holds on ``as_of`` (as lead, co-operating agency, or either).
-
-    ``extra`` narrows the few occurrences read here (those a succession moved).
-    """
-    named = sorted(SuccessionBook(session).predecessors(agency))
-    involved = select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(named))
-    moved = (
-        select(Occurrence)
-        .join(Task, Task.id == Occurrence.task_id)
-        .where(Occurrence.task_id.in_(involved), _succeeded(as_of), live(), *extra)
-        .options(
-            selectinload(Occurrence.task).selectinload(Task.agencies),
-            selectinload(Occurrence.applied),
-        )
-    )
-    kept = [occ.id for occ in session.scalars(moved) if _held(occ, agency, role, as_of)]
+def holds(session: Session, agency: str, role: str | None, as_of: dt.date) -> ColumnElement[bool]:
+    """Occurrences ``agency`` holds on ``as_of`` (as lead, co-operating agency, or either)."""
     decided = and_(~_succeeded(as_of), _direct(agency, role))
-    return or_(decided, Occurrence.id.in_(kept)) if kept else decided
+    named = sorted(SuccessionBook(session).predecessors(agency))
+    walk = _walk(session, named, as_of)
+    final = walk.c.n == walk.c.steps
 
+    def held_as(*roles: str) -> ColumnElement[bool]:
+        return Occurrence.id.in_(
+            select(walk.c.occ).where(final, walk.c.code == agency, walk.c.role.in_(roles))
+        )
 
-def _held(occ: Occurrence, agency: str, role: str | None, as_of: dt.date) -> bool:
-    leads = occ.leads_on(as_of)
     if role == "lead":
-        return agency in leads
-    if role == "co":
-        return agency in occ.co_on(as_of)
-    return agency in leads or agency in occ.co_on(as_of)
+        moved = held_as("lead")
+    elif role == "co":
+        # As ``Occurrence.co_on``: never an agency that also leads on that day.
+        moved = and_(held_as("co"), ~held_as("lead"))
+    else:
+        moved = held_as(*AGENCY_ROLES)
+    return or_(decided, moved)
+
+
+def _walk(session: Session, named: list[str], as_of: dt.date) -> Any:
+    """Each task agency of an occurrence a succession moved by ``as_of``, followed through the
+    applied mappings in ``Occurrence.applied``'s order: rows (occ, role, code, n, steps), where
+    ``n == steps`` is the code held on ``as_of`` (``holders_after`` in SQL).
+
+    Only occurrences of tasks naming a code whose work ``agency`` holds (``named``) are walked.
+    """
+    applied = SuccessionApplied
+    involved = select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(named))
+    steps = (
+        select(
+            applied.occurrence_id.label("occ"),
+            type_coerce(applied.mapping, Text).label("mapping"),
+            func.row_number()
+            .over(partition_by=applied.occurrence_id, order_by=(applied.effective, applied.id))
+            .label("n"),
+            func.count().over(partition_by=applied.occurrence_id).label("steps"),
+        )
+        .join(Occurrence, Occurrence.id == applied.occurrence_id)
+        .where(applied.effective <= as_of, Occurrence.task_id.in_(involved))
+        .cte("held_steps")
+    )
+    first = (
+        select(
+            steps.c.occ,
+            TaskAgency.role,
+            cast(TaskAgency.agency_code, Text).label("code"),
+            literal(0).label("n"),
+            steps.c.steps,
+        )
+        .join(Occurrence, Occurrence.id == steps.c.occ)
+        .join(TaskAgency, TaskAgency.task_id == Occurrence.task_id)
+        .where(steps.c.n == 1)
+        .cte("held_walk", recursive=True)
+    )
+    mapped = _mapped(session, steps.c.mapping, first.c.code)
+    step = select(
+        first.c.occ,
+        first.c.role,
+        func.coalesce(mapped, first.c.code),
+        first.c.n + 1,
+        first.c.steps,
+    ).join(steps, and_(steps.c.occ == first.c.occ, steps.c.n == first.c.n + 1))
+    return first.union_all(step)
+
+
+def _mapped(session: Session, mapping: Any, code: Any) -> ColumnElement[Any]:
+    """``mapping[code]`` of a mapping kept as JSON text, or NULL when ``code`` is not a key."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(mapping, JSON)[code].as_string()
+    # A quoted key: agency codes hold "/" and "-" ("kon-tum/sct").
+    return func.json_extract(mapping, literal('$."', Text) + code + literal('"', Text))
 
 
 def category_case(as_of: dt.date) -> ColumnElement[str]:
@@ -200,7 +256,16 @@ def first_in_due_order(
     return list(heapq.merge(*runs, key=key))[:how_many]
 
 
-def calendar_groups(plans: Iterable[Plan], selected: set[str] | None) -> list[list[str] | None]:
+class _WithCalendar(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def details(self) -> dict[str, Any] | None: ...
+
+
+def calendar_groups(
+    plans: Iterable[_WithCalendar], selected: set[str] | None
+) -> list[list[str] | None]:
     """The selected plans grouped by their own working calendar; ``[None]`` when all share one
     and no plan is singled out (then no plan condition is needed)."""
     groups: dict[str, list[str]] = {}
@@ -222,7 +287,7 @@ def agency_work(
     from engine.views import occurrence_query, occurrence_row
 
     where = [live()]
-    where.append(holds(session, agency, None, as_of, where))
+    where.append(holds(session, agency, None, as_of))
     urgency = case(
         (category_condition(status.OVERDUE, as_of), 0),
         (category_condition("due_soon", as_of), 1),

@@ -243,8 +243,13 @@ def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) 
 
 
 def _cycle_record(session: Session, occ: Occurrence) -> dict[str, Any]:
-    """The occurrence's extension requests and progress reports (every version), oldest first."""
-    from engine import extensions, progress
+    """The occurrence's extension requests and progress reports (every version), oldest first.
+
+    The modules that word them (``engine.extensions``, ``engine.progress``)
+    are imported only when there is one to word: most occurrences have none,
+    and ``dondoc show`` would pay for both on every call (bench/NOTES.md,
+    start-up).
+    """
     from engine.cycle_models import ExtensionRequest, ProgressReport
 
     asked = list(
@@ -254,16 +259,28 @@ def _cycle_record(session: Session, occ: Occurrence) -> dict[str, Any]:
             .order_by(ExtensionRequest.id)
         )
     )
-    reports = session.scalars(
-        select(ProgressReport)
-        .where(ProgressReport.occurrence_id == occ.id)
-        .order_by(ProgressReport.id)
+    reports = list(
+        session.scalars(
+            select(ProgressReport)
+            .where(ProgressReport.occurrence_id == occ.id)
+            .order_by(ProgressReport.id)
+        )
     )
     approved = [r for r in asked if r.status == "approved"]
+    extensions: list[dict[str, Any]] = []
+    if asked:
+        from engine.extensions import request_dict
+
+        extensions = [request_dict(r, occ.ref) for r in asked]
+    reported: list[dict[str, Any]] = []
+    if reports:
+        from engine.progress import report_dict
+
+        reported = [report_dict(r) for r in reports]
     return {
         "original_due": (approved[0].old_due if approved else occ.due).isoformat(),
-        "extensions": [extensions.request_dict(r, occ.ref) for r in asked],
-        "reports": [progress.report_dict(r) for r in reports],
+        "extensions": extensions,
+        "reports": reported,
     }
 
 

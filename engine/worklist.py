@@ -18,17 +18,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import kpi, selection
-from engine.counts import plan_counts
+from engine.counts import all_plans_counts, plan_counts
 from engine.digest import escalation_levels
 from engine.errors import InvalidInput
 from engine.ladder import days_overdue
 from engine.listing import DEFAULT_LIMIT
 from engine.lookup import get_plan
-from engine.models import Event, Occurrence, Plan, Task, TaskAgency
+from engine.models import Agency, Event, Occurrence, Plan, Task, TaskAgency
 from engine.stats import plans_in_province
 from engine.succession import SuccessionBook
 from engine.views import STATUS_FILTERS, occurrence_query, occurrence_row, task_rows, today
@@ -99,12 +99,18 @@ def worklist(
     """
     as_of = as_of or today()
     f = filters.checked()
-    plans = {p.id: p for p in session.scalars(select(Plan).options(selectinload(Plan.applied)))}
+    # Four columns of every plan as rows: building 680 plan objects took a third of the
+    # page at national scale (issue 17); the successions are read only for a province.
+    plans = {
+        row.id: row
+        for row in session.execute(select(Plan.id, Plan.province, Plan.legal_ref, Plan.details))
+    }
     chosen: set[str] | None = None
     if f.plan:
         chosen = {get_plan(session, f.plan).id}
     if f.province:
-        of_province = plans_in_province(plans.values(), f.province, as_of)
+        with_successions = select(Plan).options(selectinload(Plan.applied))
+        of_province = plans_in_province(session.scalars(with_successions), f.province, as_of)
         chosen = of_province if chosen is None else chosen & of_province
     where: list[Any] = [selection.live()]
     if chosen is not None:
@@ -112,7 +118,7 @@ def worklist(
     if f.year is not None:
         where.append(selection.spans_year(f.year))
     if f.agency:
-        where.append(selection.holds(session, f.agency, f.agency_role, as_of, where))
+        where.append(selection.holds(session, f.agency, f.agency_role, as_of))
     counts = _counts(session, f, where, chosen, as_of)
     alternatives = selection.wanted_condition(f.status, as_of)
     total = _total(session, f, where, alternatives, counts, as_of)
@@ -140,11 +146,12 @@ def worklist(
     keys = selection.first_in_due_order(
         session, where, alternatives, groups, wanted_rows, lateness
     )[offset:]
-    items = _rows(session, [k.id for k in keys], f.agency, as_of)
+    occs = _loaded(session, [k.id for k in keys])
+    items = [occurrence_row(occ, as_of, f.agency) for occ in occs]
     refs = [r["ref"] for r in items]
     levels = escalation_levels(session, as_of, refs)
     changes = _last_changes(session, refs)
-    owed = _owed_reports(session, refs, as_of)
+    owed = _owed_reports(session, occs, as_of)
     for k, r in zip(keys, items, strict=True):
         wd, left = lateness(k)[:2]
         late = r["status_category"] == "overdue"
@@ -176,15 +183,15 @@ def worklist(
     }
 
 
-def _rows(
-    session: Session, ids: list[int], agency: str | None, as_of: dt.date
-) -> list[dict[str, Any]]:
-    """The listing rows of ``ids``, in that order."""
+def _loaded(session: Session, ids: list[int]) -> list[Occurrence]:
+    """The occurrences of ``ids`` with their tasks, agencies and plans, in that order."""
     loaded: dict[int, Occurrence] = {}
+    # The plans in one statement too: the owed reports ask each task for its plan.
+    with_plans = selectinload(Occurrence.task).selectinload(Task.plan)
     for start in range(0, len(ids), 500):
         query = occurrence_query().where(Occurrence.id.in_(ids[start : start + 500]))
-        loaded.update({o.id: o for o in session.scalars(query)})
-    return [occurrence_row(loaded[i], as_of, agency) for i in ids]
+        loaded.update({o.id: o for o in session.scalars(query.options(with_plans))})
+    return [loaded[i] for i in ids]
 
 
 def _counts(
@@ -192,6 +199,9 @@ def _counts(
 ) -> kpi.Buckets:
     """The four buckets of the whole selection: from the kept summaries when only plans are
     chosen (``engine.counts``), else counted by the database over the filtered rows."""
+    if f.agency is None and f.year is None and chosen is None:
+        everything = all_plans_counts(session, as_of)
+        return kpi.Buckets.of_counts({c.replace("_", "-"): n for c, n in everything.items()})
     if f.agency is None and f.year is None:
         by_plan = plan_counts(session, as_of, chosen)
         summed: Counter[str] = Counter()
@@ -223,24 +233,26 @@ def _total(
 def named_agencies(session: Session, as_of: dt.date, plan_id: str | None = None) -> set[str]:
     """The agencies tasks (of ``plan_id``) name, and who holds their work on ``as_of``."""
     book = SuccessionBook(session)
-    query = select(TaskAgency.agency_code).distinct()
     if plan_id is not None:
-        query = query.join(Task, Task.id == TaskAgency.task_id).where(Task.plan_id == plan_id)
+        query = (
+            select(TaskAgency.agency_code)
+            .distinct()
+            .join(Task, Task.id == TaskAgency.task_id)
+            .where(Task.plan_id == plan_id)
+        )
+    else:
+        # One index probe per agency, not a pass over every task's agencies (issue 17).
+        query = select(Agency.code).where(exists().where(TaskAgency.agency_code == Agency.code))
     codes = set(session.scalars(query))
     return codes | {book.holder(c, as_of) for c in codes}
 
 
-def _owed_reports(session: Session, refs: list[str], as_of: dt.date) -> dict[str, dict[str, str]]:
+def _owed_reports(
+    session: Session, occs: list[Occurrence], as_of: dt.date
+) -> dict[str, dict[str, str]]:
     """The collecting period each listed occurrence's lead agency has not reported for."""
     from engine.progress_owed import missing_reports
 
-    occs: list[Occurrence] = []
-    for start in range(0, len(refs), 500):
-        occs += session.scalars(
-            select(Occurrence)
-            .where(Occurrence.ref.in_(refs[start : start + 500]))
-            .options(selectinload(Occurrence.task).selectinload(Task.plan))
-        ).all()
     return {
         ref: {"period": p.id, "deadline": p.deadline.isoformat()}
         for ref, p in missing_reports(session, occs, as_of).items()

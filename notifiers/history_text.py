@@ -8,7 +8,7 @@ by ``People`` and ``engine.names.AgencyNames``; every word is the catalog's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,13 @@ class People:
     ) -> None:
         self._people = dict(people or {})
         self._lookup = lookup
+
+    def missing(self, names: Iterable[str]) -> list[str]:
+        """Of ``names``, the people not yet known (system actors are never people)."""
+        return sorted({n for n in names if n and n not in SYSTEM_ACTORS} - set(self._people))
+
+    def know(self, person: Person) -> None:
+        self._people[person.name] = person
 
     def get(self, name: str) -> Person:
         if name not in self._people and self._lookup is not None:

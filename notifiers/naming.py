@@ -50,6 +50,19 @@ class Namer:
 
         return cls(lang, AgencyNames.read(session), People(lookup=lookup))
 
+    def expect(self, session: Session, names: Iterable[str]) -> None:
+        """Read the people a page is about to name in one statement, not one each."""
+        wanted = self.people.missing(names)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = session.execute(
+                select(User.name, User.full_name, User.agency_code).where(User.name.in_(chunk))
+            )
+            for name, full_name, agency in rows:
+                self.people.know(Person(name, full_name, agency))
+            for name in self.people.missing(chunk):
+                self.people.know(Person(name, None, None))
+
     def agency(self, code: str | None) -> Markup:
         """The short name, the full name on hover (and to screen readers through ``title``)."""
         if not code:

@@ -85,18 +85,46 @@ def _worklist(
     )
     limit, offset = board_window(request)
     listed = worklist(session, filters, day, limit=None if whole else limit, offset=offset)
-    plans = list(session.scalars(select(Plan).order_by(Plan.province, Plan.id)))
+    namer.expect(session, (r["last_change"]["actor"] for r in listed["rows"] if r["last_change"]))
+    # The filter's choices: three columns, not every plan as an object (issue 17).
+    plans = session.execute(
+        select(Plan.id, Plan.province, Plan.legal_ref).order_by(Plan.province, Plan.id)
+    ).all()
+    provinces = sorted({p.province for p in plans})
+    scope = _choice_scope(filters.province, user, provinces)
     return {
         "listed": listed,
         "paging": pager(request, listed["total"], limit, offset, namer.lang),
         "as_of": day,
-        "plans": plans,
-        "provinces": sorted({p.province for p in plans}),
-        "agencies": sorted(named_agencies(session, day), key=namer.agency_text),
+        "plans": [p for p in plans if scope in (None, p.province) or p.id == filters.plan],
+        "choices_of": scope,
+        "provinces": provinces,
+        "agencies": sorted(
+            (
+                a
+                for a in named_agencies(session, day)
+                if _in_scope(a, scope) or a in (filters.agency, user.agency_code)
+            ),
+            key=namer.agency_text,
+        ),
         "roles": AGENCY_ROLES,
         "statuses": list(views.STATUS_FILTERS),
         "filters": listed["filters"],
     }
+
+
+def _choice_scope(chosen: str | None, user: User, provinces: list[str]) -> str | None:
+    """Whose plans and agencies the filter offers: the province chosen, else the person's own,
+    else every one (a ministry's officer). A national deployment has hundreds of plans and
+    agencies; one list of them all could not be read (and was half of the page)."""
+    if chosen in provinces:
+        return chosen
+    home = user.agency_code.split("/", 1)[0]
+    return home if "/" in user.agency_code and home in provinces else None
+
+
+def _in_scope(agency: str, scope: str | None) -> bool:
+    return scope is None or "/" not in agency or agency.startswith(f"{scope}/")
 
 
 async def worklist_page(request: Request) -> Response:

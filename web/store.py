@@ -10,12 +10,14 @@ both to the page's work, or says the visitor is signed out.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
@@ -42,13 +44,17 @@ PASSWORD_PATHS = (PASSWORD_PAGE, "/account/password")
 async def run(request: Request, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``work(session, *args, **kwargs)`` in one transaction, committed when it returns."""
     factory = request.app.state.factory
-    # A GET only reads (a page may forget a flash): on SQLite it does not
-    # take the write lock, so pages never stop an advance.
+    # A GET only reads: on SQLite it does not take the write lock, so pages
+    # never stop an advance. The flash it showed is forgotten afterwards.
     reads = request.method in ("GET", "HEAD")
 
     def unit() -> T:
         with db.transaction(factory, reads=reads) as session:
-            return work(session, *args, **kwargs)
+            result = work(session, *args, **kwargs)
+            shown = session.info.pop(_SHOWN, [])
+        if shown:
+            _forget(factory, shown)
+        return result
 
     return await run_in_threadpool(unit)
 
@@ -113,6 +119,25 @@ def pop_flash(session: Session, request: Request) -> dict[str, Any] | None:
     flash = session.get(BoardFlash, key)
     if flash is None:
         return None
-    payload = dict(flash.payload)
-    session.delete(flash)
-    return payload
+    # Read here, deleted by ``run`` in a write of its own once this unit has ended:
+    # a page's unit began as a read, and on SQLite a read that writes after another
+    # worker has written is refused at once (SQLITE_BUSY_SNAPSHOT), failing the page.
+    session.info.setdefault(_SHOWN, []).append(key)
+    return dict(flash.payload)
+
+
+_SHOWN = "dondoc_flashes_shown"
+_log = logging.getLogger(__name__)
+
+
+def _forget(factory: sessionmaker[Session], keys: list[str]) -> None:
+    """Delete the flashes a page has shown, in a short transaction that waits for the lock."""
+    from engine.models import BoardFlash
+
+    try:
+        with db.transaction(factory) as session:
+            session.execute(delete(BoardFlash).where(BoardFlash.key.in_(keys)))
+    except OperationalError as exc:
+        # The page is built and its cookie no longer names the flash, so nobody can
+        # show it again; the row goes with the day-old ones (``save_flash``).
+        _log.warning("a shown flash stays until it expires: %s", exc)

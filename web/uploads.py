@@ -14,8 +14,6 @@ of the province). The body limit of the upload is ``web.limits.UPLOAD_BODY``.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,7 +28,7 @@ from engine import authz
 from engine.errors import DondocError, InvalidDefinition, InvalidInput
 from engine.models import User
 from engine.plan_drafts import PlanDraft, draft_of, save_draft, update_catalog
-from notifiers.i18n import Words, words
+from notifiers.i18n import words
 from notifiers.naming import Namer
 from tasks_catalog.uploads import (
     RECURRENCES,
@@ -40,6 +38,7 @@ from tasks_catalog.uploads import (
     load_draft,
     unknown_names,
 )
+from web.draft_words import agency_names, points, worded
 from web.render import error_page, refusal_page, render, signed_in_page, to_signin, user_view
 from web.security import CSRF_FIELD, checked_form, lang_of
 from web.store import FLASH_KEY, SIGNED_OUT, as_signed_in, pop_flash, run, save_flash
@@ -123,7 +122,7 @@ async def _upload_annex(request: Request, form: FormData | None) -> Response:
     except DondocError as exc:
         return await _upload_refused(request, exc, typed)
     unknown = unknown_names(result)
-    report = {"points": _points(result.report, province, unknown), "unknown": unknown}
+    report = {"points": points(result.report, province, unknown), "unknown": unknown}
 
     def keep(session: Session, user: User) -> int:
         name = annex.filename if isinstance(annex, UploadFile) else ""
@@ -139,7 +138,7 @@ async def _upload_annex(request: Request, form: FormData | None) -> Response:
 async def _upload_refused(request: Request, exc: DondocError, typed: dict[str, str]) -> Response:
     """The form again, with the refusal worded above it and what was typed kept."""
     lang = lang_of(request)
-    message = _worded(words(lang), exc)
+    message = worded(words(lang), exc)
 
     def work(session: Session, user: User) -> dict[str, Any]:
         namer = Namer.read(session, lang)
@@ -150,71 +149,6 @@ async def _upload_refused(request: Request, exc: DondocError, typed: dict[str, s
         return to_signin(request)
     status = 403 if exc.code.startswith("not_allowed") else 422
     return render(request, "upload.html", {**context, "errors": message}, status)  # type: ignore[dict-item]
-
-
-def _worded(w: Words, exc: DondocError, names: dict[str, str] | None = None) -> list[str]:
-    """The refusal's sentence, then each problem of a file on its own line, agencies by name."""
-    if isinstance(exc, InvalidDefinition) and exc.problems:
-        # The file is dondoc's own temporary copy: the problems are the draft's.
-        head = w.plural("board.draft_problems", len(exc.problems))
-        return [head] + [
-            w.problem(dataclasses.replace(p, source="", facts=_plain(p.facts, names or {}, w)))
-            for p in exc.problems
-        ]
-    return [w.error(exc, face="board")]
-
-
-def _names(province: str, unknown: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Agency code -> name in each language: the province's directory and the annex's own."""
-    choices = agency_choices(province)
-    return {
-        "vi": {**{a.code: a.name_vi for a in choices}, **unknown},
-        "en": {**{a.code: a.name_en for a in choices}, **unknown},
-    }
-
-
-def _points(report: list[Any], province: str, unknown: dict[str, str]) -> list[dict[str, Any]]:
-    """The import report as stored with the draft: the task each point concerns, both languages.
-
-    People read agencies by name, not by code, and the plan's points stand above
-    the table that is the plan: neither names a code.
-    """
-    names = _names(province, unknown)
-    points = []
-    for point in report:
-        kind, name = point.where or ("", "")
-        worded = {}
-        for lang in ("vi", "en"):
-            w = words(lang)
-            plain = dataclasses.replace(
-                point,
-                facts=_plain(point.facts, names[lang], w),
-                where=point.where if kind == "task" else None,
-            )
-            worded[lang] = w.problem(plain)
-        points.append({"task": name if kind == "task" else None, **worded})
-    return points
-
-
-def _plain(facts: Mapping[str, Any], names: dict[str, str], w: Words) -> dict[str, Any]:
-    """Facts as the board words them: agencies by name, a workflow or recurrence by its label
-    (the importer's report names ``recurring_activity`` and ``half_yearly`` as a plan file does)."""
-    plain = {}
-    for key, value in facts.items():
-        if key == "workflow" and isinstance(value, str) and w.has(f"workflow.{value}"):
-            plain[key] = w.workflow(value)
-        elif key == "recurrence" and isinstance(value, str) and w.has(f"board.recurrence.{value}"):
-            label = w(f"board.recurrence.{value}")
-            plain[key] = label[:1].lower() + label[1:]
-        else:
-            plain[key] = _named(value, names)
-    return plain
-
-
-def _named(value: Any, names: dict[str, str]) -> Any:
-    if isinstance(value, list):
-        return [names.get(v, v) if isinstance(v, str) else v for v in value]
-    return names.get(value, value) if isinstance(value, str) else value
 
 
 # ---------------------------------------------------------------- the draft
@@ -374,13 +308,13 @@ async def _draft_refused(request: Request, draft_id: int, exc: DondocError) -> R
         namer = Namer.read(session, lang)
         shown = _draft(session, user, namer, draft_id, lang)
         catalog, draft = shown["plan"], shown["draft"]
-        names = _names(str(catalog.get("province", "")), dict(draft.report.get("unknown", {})))
+        names = agency_names(str(catalog.get("province", "")), draft.report.get("unknown", {}))
         return {
             "user": user_view(user, namer),
             "N": namer,
             "flash": pop_flash(session, request),
             **shown,
-            "errors": _worded(words(lang), exc, names[lang]),
+            "errors": worded(words(lang), exc, names[lang]),
         }
 
     context = await as_signed_in(request, work)

@@ -34,6 +34,27 @@ def test_help_imports_neither_sqlalchemy_nor_yaml(tmp_path: Path) -> None:
     assert found == {"sqlalchemy": False, "yaml": False, "engine.models": False}
 
 
+def test_show_imports_the_cycle_modules_only_for_an_occurrence_that_has_rows(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    url = f"sqlite:///{tmp_path / 'dondoc.sqlite3'}"
+    for args in (["init"], ["catalog", "load", "kon-tum-2013"]):
+        assert CliRunner().invoke(cli, ["--db", url, *args]).exit_code == 0
+    show = (
+        "import io, sys, cli\n"
+        "sys.stdout = io.StringIO()\n"
+        f"cli.cli.main(args=['--db', {url!r}, 'show', 'kon-tum-2013:1.3@2015'],"
+        " standalone_mode=False)\n"
+        "sys.stdout = sys.__stdout__"
+    )
+    found = imported(show, tmp_path, "engine.views", "engine.extensions", "engine.progress")
+    assert found == {"engine.views": True, "engine.extensions": False, "engine.progress": False}
+
+
 def test_the_models_load_no_postgresql_dialect(tmp_path: Path) -> None:
     found = imported("import engine.models", tmp_path, "sqlalchemy.dialects.postgresql")
     assert found == {"sqlalchemy.dialects.postgresql": False}

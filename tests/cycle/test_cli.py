@@ -24,6 +24,11 @@ def test_a_period_is_reported_listed_and_closed(nghe_an: sessionmaker[Session], 
     mine = next(r for r in data["occurrences"] if r["ref"] == ref)
     assert (mine["reported"], mine["on_time"], mine["report"]["percent"]) == (True, True, 45)
     assert mine["report"]["figures"] == {"awareness-2020": 35}
+    # ``show`` words the occurrence's reports too (engine.progress, imported only then).
+    shown = json.loads(run("show", ref, "--json").output)["reports"]
+    assert [(r["period"], r["version"], r["percent"], r["agency"]) for r in shown] == [
+        ("2018-H1", 1, 45, mine["report"]["agency"])
+    ]
     missing = run("progress", "list", "--plan", PLAN, "--period", "2018-H1", "--missing")
     assert ref not in missing.output and f"{PLAN}:1.4" in missing.output
     assert "Not reported" in missing.output

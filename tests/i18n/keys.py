@@ -227,6 +227,8 @@ DYNAMIC = [
             "token_revoked",
         )
     ),
+    # web/draft_words.py: BOARD_CODES, the board's sentence for a loader's problem
+    "board.draft_agency_not_in_directory",
     # tasks_catalog/importer/sections.py: not_a_task returns the key the walker says
     "import.row_note",
     "import.row_total",

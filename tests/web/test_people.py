@@ -11,7 +11,7 @@ from engine import accounts, auth, db
 from engine.account_models import AccountChange
 from engine.directory import edit_agency
 from engine.errors import InvalidInput, NotAllowed
-from engine.inbox import already_read, open_inbox, unread
+from engine.inbox import COUNT_CAP, already_read, open_inbox, unread
 from engine.models import Agency
 from engine.transition import advance
 from engine.users import get_user
@@ -203,6 +203,32 @@ def test_the_inbox_follows_the_work_an_agency_took_over(kon_tum: sessionmaker[Se
         assert unread(s, tam) == 1
         assert unread(s, other) == 0
         assert [i.ref for i in open_inbox(s, tam)] == ["kon-tum-2013:2.1"]
+
+
+def test_a_mention_reaches_a_person_whose_agency_has_no_part_in_the_task(
+    kon_tum: sessionmaker[Session],
+) -> None:
+    """Mentions are found apart from the agency's tasks (their own index); the badge stops
+    at 99+."""
+    with db.transaction(kon_tum) as s:
+        ha = accounts.create_account(s, None, "ha", agency="quang-ngai/stc", role="officer")
+        lan = get_user(s, "lan")
+        advance(s, lan, "kon-tum-2013:2.1", "comment", note="Chuyển chị @ha theo dõi")
+        advance(s, lan, "kon-tum-2013:2.1", "comment", note="Không nhắc ai")
+        assert unread(s, ha) == 1
+        assert [(i.kind, i.note) for i in open_inbox(s, ha)] == [
+            ("mention", "Chuyển chị @ha theo dõi")
+        ]
+        assert unread(s, ha) == 0
+        for n in range(COUNT_CAP + 5):
+            advance(s, lan, "kon-tum-2013:2.1", "comment", note=f"@ha xem lần {n}")
+        assert unread(s, ha) == COUNT_CAP + 1
+        listed = open_inbox(s, ha)
+        assert [i.note for i in listed[:2]] == [
+            f"@ha xem lần {COUNT_CAP + 4}",
+            f"@ha xem lần {COUNT_CAP + 3}",
+        ]
+        assert unread(s, ha) == 0
 
 
 def test_the_board_issues_a_token_once_and_its_disable_form_ends_it(

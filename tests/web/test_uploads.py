@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -201,6 +202,36 @@ def test_a_plan_without_a_name_is_not_loaded(
     refused = client.post(location, data=form)
     assert refused.status_code == 422
     assert "Fill in the name of plan nghe-an-2027 before loading it." in refused.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "field", "unknown", "day"),
+    [
+        ("vi", "trường 'Cơ quan phối hợp'", "chưa có trong danh bạ cơ quan", "hạn 30/06/2027"),
+        ("en", "field 'Co-operating agencies'", "is not in the agency directory", "2027-06-30"),
+    ],
+)
+def test_a_refused_load_words_its_problems_with_the_pages_words(
+    client: TestClient, hoa: str, tmp_path: Path, lang: str, field: str, unknown: str, day: str
+) -> None:
+    sign_in(client, hoa)
+    location = upload(client, corpus.docx(tmp_path / "phu-luc.docx"), title="KH").headers[
+        "location"
+    ]
+    page = client.get(location, params={"lang": lang}).text
+    refused = client.post(f"{location}?lang={lang}", data={**draft_form(page), "action": "load"})
+    assert refused.status_code == 422
+    alerts = [html.unescape(a) for a in re.findall(r'role="alert">([^<]*)<', refused.text)]
+    # The field as the draft's table heads it, the agency by the name the annex printed,
+    # said to be missing from the directory (not "not a known agency code").
+    problem = next(a for a in alerts if "Bộ Khoa học và Công nghệ" in a)
+    assert field in problem and unknown in problem, alerts
+    assert not any(re.search(r"'(co|leads)'|mã cơ quan|agency code", a) for a in alerts)
+    # The importer's points beside the rows give the day as the page's language writes it.
+    points = html.unescape(" ".join(re.findall(r'<ul class="points">(.*?)</ul>', page, re.S)))
+    assert day in points
+    if lang == "vi":
+        assert "2027-06-30" not in points and "hạn 15/12" in points
 
 
 def test_the_upload_keeps_nothing_but_the_draft(

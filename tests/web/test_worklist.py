@@ -8,6 +8,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from engine import db
+from tasks_catalog import schema
+from tasks_catalog.loading import load_plan_file
 from tests.web.conftest import PASSWORD
 from tests.web.test_pages import REF, csrf_of, shown_after, sign_in, state_of
 
@@ -128,3 +131,22 @@ def test_a_second_different_comment_from_an_old_page_is_not_called_done(
     )
     shown = shown_after(client, second).text
     assert "Người khác vừa thay đổi" in shown and "Lần hai</textarea>" in shown
+
+
+def test_the_filter_offers_the_plans_and_agencies_of_one_province_at_a_time(
+    kon_tum: sessionmaker[Session], client: TestClient, passwords: str
+) -> None:
+    """Hundreds of plans nationally: the lists hold the officer's province, or the one chosen."""
+    with db.transaction(kon_tum) as s:
+        load_plan_file(s, schema.plan_path("nghe-an-2017"))
+    sign_in(client, "lan")  # Sở Công Thương tỉnh Kon Tum
+    own = client.get("/?as_of=2015-03-16").text
+    plan_options = re.findall(r'<option value="([a-z-]+-\d{4})"', own)
+    assert plan_options == ["kon-tum-2013"]
+    assert 'value="kon-tum/sct"' in own and 'value="nghe-an/sct"' not in own
+    assert 'id="choices-hint"' in own and "Kon Tum" in own.split('id="choices-hint"')[1][:200]
+    other = client.get("/?as_of=2015-03-16&province=nghe-an").text
+    assert re.findall(r'<option value="([a-z-]+-\d{4})"', other) == ["nghe-an-2017"]
+    assert 'value="nghe-an/sct"' in other and 'value="kon-tum/stnmt"' not in other
+    # Both provinces stay on the province list.
+    assert '<option value="nghe-an" selected>' in other and '<option value="kon-tum">' in other
