@@ -164,10 +164,12 @@ def allowed_transitions(occ: Occurrence, wf: workflows.WorkflowDef) -> list[dict
     return allowed
 
 
-def occurrence_record(session: Session, ref: str, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Everything ``dondoc show`` prints about one occurrence."""
+def occurrence_record(
+    session: Session, ref: str, as_of: dt.date | None = None, *, occ: Occurrence | None = None
+) -> dict[str, Any]:
+    """Everything ``dondoc show`` prints about one occurrence (``occ``: already loaded)."""
     as_of = as_of or today()
-    occ = load_occurrence(session, ref)
+    occ = occ or load_occurrence(session, ref)
     task = occ.task
     plan: Plan = task.plan
     wf = workflows.get(task.workflow)

@@ -236,8 +236,8 @@ async def plan_page(request: Request) -> Response:
 
 
 def _task(session: Session, user: User, namer: Namer, ref: str) -> dict[str, Any]:
-    record = views.occurrence_record(session, ref)
     occ = load_occurrence(session, ref)
+    record = views.occurrence_record(session, ref, occ=occ)
     offer = authz.offer(user, occ.task.plan, occ.task, archived=bool(occ.archived), occ=occ)
     plan = occ.task.plan
     from web.cycle_pages import task_cycle
