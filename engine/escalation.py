@@ -53,6 +53,7 @@ from engine.sweep_record import (
     Step,
     SweepContext,
     check_agencies,
+    collector_paused,
     per_plan,
     record,
 )
@@ -108,7 +109,7 @@ def sweep(
     own), unless ``calendar`` imposes one for every plan. ``lang`` is the
     language the notices will be written in.
     """
-    with unit_of_work(source, dry_run) as session:
+    with collector_paused(), unit_of_work(source, dry_run) as session:
         if not dry_run:
             # Successions due by then re-point open work first (engine.succession).
             apply_due(session, as_of)

@@ -31,6 +31,7 @@ from engine.cycle_models import APPROVED, PENDING, REFUSED, ExtensionRequest
 from engine.days import supported
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.history import new_event
+from engine.id_sets import id_pages
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Occurrence, User, utcnow
 from engine.text import storable
@@ -193,12 +194,11 @@ class DueRecord:
 def approved_of(session: Session, ids: Sequence[int]) -> dict[int, list[ExtensionRequest]]:
     """The approved extensions of these occurrences, oldest first."""
     found: dict[int, list[ExtensionRequest]] = {}
-    ids = list(ids)
-    for start in range(0, len(ids), 500):
+    for cond in id_pages(session, ExtensionRequest.occurrence_id, ids):
         for row in session.scalars(
             select(ExtensionRequest)
             .where(
-                ExtensionRequest.occurrence_id.in_(ids[start : start + 500]),
+                cond,
                 ExtensionRequest.status == APPROVED,
             )
             .order_by(ExtensionRequest.id)

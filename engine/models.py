@@ -9,6 +9,7 @@ dates) are plain dates in the province's time zone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import json
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,15 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC)
 
 
+# json.dumps(value, ensure_ascii=False, sort_keys=True), without a new encoder per call.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+@functools.lru_cache(maxsize=4096)
+def _str_list_json(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False, sort_keys=True)
+
+
 class JSONText(TypeDecorator[Any]):
     """JSON kept as text, identical on SQLite and PostgreSQL (keys sorted)."""
 
@@ -76,7 +86,10 @@ class JSONText(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if type(value) is list and all(type(v) is str for v in value):
+            # Addresses and agency codes: the same few lists again and again in a sweep.
+            return _str_list_json(tuple(value))
+        return _encode(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         if value is None:

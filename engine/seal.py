@@ -23,9 +23,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, delete, event, insert, select
+from sqlalchemy import Table, delete, event, select
 from sqlalchemy.orm import Session, selectinload
 
+from engine.id_sets import id_pages
+from engine.ledger import insert_many_quietly
 from engine.models import Escalation, Occurrence, OccurrenceSeal, Task, TaskAgency
 from engine.sweep_rows import Candidate, TaskRow
 
@@ -62,7 +64,11 @@ def facts_of(
 
 
 def canonical(facts: dict[str, Any]) -> str:
-    return json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL(facts)
+
+
+# json.dumps(..., ensure_ascii=False, sort_keys=True, separators=(",", ":")), one encoder.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def digest(body: str) -> str:
@@ -72,14 +78,14 @@ def digest(body: str) -> str:
 def ledger_rows(session: Session, ids: list[int]) -> dict[int, list[list[Any]]]:
     """The escalation ledger of these occurrences: kind, scope, level and target of each row."""
     found: dict[int, list[list[Any]]] = {}
-    for start in range(0, len(ids), 500):
+    for cond in id_pages(session, Escalation.occurrence_id, ids):
         query = select(
             Escalation.occurrence_id,
             Escalation.kind,
             Escalation.scope,
             Escalation.level,
             Escalation.target_code,
-        ).where(Escalation.occurrence_id.in_(ids[start : start + 500]))
+        ).where(cond)
         for occ_id, *row in session.execute(query):
             found.setdefault(occ_id, []).append(list(row))
     return found
@@ -111,10 +117,10 @@ def _write(
         rows.append({"occurrence_id": occ_id, "body": body, "hash": digest(body)})
     # Core statements on the table: they run inside a flush without starting another.
     table: Table = OccurrenceSeal.__table__  # type: ignore[assignment]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        session.execute(delete(table).where(table.c.occurrence_id.in_(chunk)))
-    session.execute(insert(table), rows)
+    for cond in id_pages(session, table.c.occurrence_id, ids):
+        session.execute(delete(table).where(cond))
+    # One statement for all of them on PostgreSQL (engine.ledger): no other writer holds these.
+    insert_many_quietly(session, OccurrenceSeal, rows)
 
 
 def reseal_ids(session: Session, ids: Iterable[int]) -> None:

@@ -16,18 +16,16 @@ successions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from engine.id_sets import id_pages
 from engine.models import Occurrence, Plan, Task, TaskAgency
 from engine.succession_models import SuccessionApplied, holders_after
-
-# Ids per IN list: well under every driver's parameter limit.
-PAGE = 500
 
 _OCCURRENCE_COLUMNS = (
     "id",
@@ -113,11 +111,6 @@ class Candidate:
         ]
 
 
-def _pages(ids: Sequence[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(ids), PAGE):
-        yield list(ids[start : start + PAGE])
-
-
 def read_candidates(session: Session, query: Select[Any]) -> list[Candidate]:
     """The occurrences ``query`` selects (a ``select(Occurrence)``), as rows, in id order."""
     columns = [Occurrence.__table__.c[name] for name in _OCCURRENCE_COLUMNS]
@@ -129,8 +122,8 @@ def read_by_ids(session: Session, ids: Sequence[int]) -> list[Candidate]:
     """The occurrences with these ids, as rows, in id order."""
     columns = [Occurrence.__table__.c[name] for name in _OCCURRENCE_COLUMNS]
     rows: list[Any] = []
-    for page in _pages(sorted(ids)):
-        rows += session.execute(select(*columns).where(Occurrence.id.in_(page))).all()
+    for cond in id_pages(session, Occurrence.id, sorted(ids)):
+        rows += session.execute(select(*columns).where(cond)).all()
     return _assemble(session, rows)
 
 
@@ -156,13 +149,14 @@ def _tasks(session: Session, ids: list[int]) -> dict[int, TaskRow]:
     a = TaskAgency.__table__.c
     raw: list[Any] = []
     parts: dict[int, list[AgencyPart]] = {}
-    for page in _pages(ids):
+    for cond in id_pages(session, t.id, ids):
         raw += session.execute(
-            select(t.id, t.plan_id, t.code, t.title, t.workflow, t.archived).where(t.id.in_(page))
+            select(t.id, t.plan_id, t.code, t.title, t.workflow, t.archived).where(cond)
         ).all()
+    for cond in id_pages(session, a.task_id, ids):
         for task_id, role, position, code in session.execute(
             select(a.task_id, a.role, a.position, a.agency_code)
-            .where(a.task_id.in_(page))
+            .where(cond)
             .order_by(a.task_id, a.position)
         ):
             parts.setdefault(task_id, []).append(AgencyPart(role, position, code))
@@ -192,10 +186,10 @@ def _tasks(session: Session, ids: list[int]) -> dict[int, TaskRow]:
 def _applied(session: Session, ids: list[int]) -> dict[int, list[SuccessionApplied]]:
     """Each occurrence's applied successions, in ``Occurrence.applied``'s order."""
     found: dict[int, list[SuccessionApplied]] = {}
-    for page in _pages(ids):
+    for cond in id_pages(session, SuccessionApplied.occurrence_id, ids):
         for row in session.scalars(
             select(SuccessionApplied)
-            .where(SuccessionApplied.occurrence_id.in_(page))
+            .where(cond)
             .order_by(SuccessionApplied.effective, SuccessionApplied.id)
         ):
             assert row.occurrence_id is not None
