@@ -57,6 +57,7 @@ _LARGE_TABLE_STATS = [
     ("occurrences", "ix_occurrences_task_id", "1000000 8"),
     ("occurrences", "ix_occurrences_state_entered", "1000000 333334 333334"),
     ("occurrences", "ix_occurrences_phase_due", "1000000 333334 991"),
+    ("occurrences", "ix_occurrences_phase_due_ref", "1000000 333334 991 1"),
     ("occurrences", "sqlite_autoindex_occurrences_1", "1000000 1"),
 ]
 
