@@ -23,6 +23,7 @@ from engine.fields import parse_day
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
 from engine.reporting_periods import periods_of
+from engine.succession import SuccessionBook
 from engine.worklist import AGENCY_ROLES, Filters, named_agencies, worklist
 from notifiers.i18n import words
 from notifiers.naming import Namer
@@ -88,21 +89,35 @@ def _worklist(
     namer.expect(session, (r["last_change"]["actor"] for r in listed["rows"] if r["last_change"]))
     # The filter's choices: three columns, not every plan as an object (issue 17).
     plans = session.execute(
-        select(Plan.id, Plan.province, Plan.legal_ref).order_by(Plan.province, Plan.id)
+        select(Plan.id, Plan.province, Plan.legal_ref, Plan.responsible_code).order_by(
+            Plan.province, Plan.id
+        )
     ).all()
     provinces = sorted({p.province for p in plans})
     scope = _choice_scope(filters.province, user, provinces)
+    book = SuccessionBook(session)
+
+    def offered(plan: Any) -> bool:
+        # A province's plans: those it adopted, and those its departments took over in a
+        # merger (Kon Tum's plan is Quảng Ngãi's too after 1/7/2025).
+        held_by = book.holder(plan.responsible_code, day).split("/", 1)[0]
+        return scope in (None, plan.province, held_by) or plan.id == filters.plan
+
+    choices = [p for p in plans if offered(p)]
+    if not choices and scope != filters.province:
+        # The officer's own province has no plan (a ministry, a new agency): offer them all.
+        scope, choices = None, list(plans)
     return {
         "listed": listed,
         "paging": pager(request, listed["total"], limit, offset, namer.lang),
         "as_of": day,
-        "plans": [p for p in plans if scope in (None, p.province) or p.id == filters.plan],
+        "plans": choices,
         "choices_of": scope,
         "provinces": provinces,
         "agencies": sorted(
             (
                 a
-                for a in named_agencies(session, day)
+                for a in named_agencies(session, day, book=book)
                 if _in_scope(a, scope) or a in (filters.agency, user.agency_code)
             ),
             key=namer.agency_text,
@@ -120,7 +135,7 @@ def _choice_scope(chosen: str | None, user: User, provinces: list[str]) -> str |
     if chosen in provinces:
         return chosen
     home = user.agency_code.split("/", 1)[0]
-    return home if "/" in user.agency_code and home in provinces else None
+    return home if "/" in user.agency_code else None
 
 
 def _in_scope(agency: str, scope: str | None) -> bool:

@@ -150,3 +150,24 @@ def test_the_filter_offers_the_plans_and_agencies_of_one_province_at_a_time(
     assert 'value="nghe-an/sct"' in other and 'value="kon-tum/stnmt"' not in other
     # Both provinces stay on the province list.
     assert '<option value="nghe-an" selected>' in other and '<option value="kon-tum">' in other
+
+
+def test_a_merged_provinces_officer_is_offered_the_plans_his_departments_took_over(
+    kon_tum: sessionmaker[Session], client: TestClient
+) -> None:
+    """Kon Tum's plan is Quảng Ngãi's after 1/7/2025: a Quảng Ngãi officer finds it offered."""
+    from engine import accounts, auth
+
+    with db.transaction(kon_tum) as s:
+        load_plan_file(s, schema.plan_path("nghe-an-2017"))
+        accounts.create_account(s, None, "tam", agency="quang-ngai/sct", role="officer")
+        auth.set_password(s, "tam", PASSWORD)
+    sign_in(client, "tam")
+    after = client.get("/?agency=").text
+    assert re.findall(r'<option value="([a-z-]+-\d{4})"', after) == ["kon-tum-2013"]
+    assert "Quảng Ngãi" in after.split('id="choices-hint"')[1][:200]
+    # Before the merger Quảng Ngãi held no plan here: every plan is offered, without the line.
+    before = client.get("/?agency=&as_of=2015-03-16").text
+    offered = re.findall(r'<option value="([a-z-]+-\d{4})"', before)
+    assert offered == ["kon-tum-2013", "nghe-an-2017"]
+    assert 'id="choices-hint"' not in before
