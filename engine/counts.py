@@ -262,8 +262,7 @@ def plan_counts(
         counts = out.get(plan_id)
         if counts is None:
             counts = out[plan_id] = Counter()
-        category = status.OVERDUE if kind == "overdue" else _WITHIN[kind]
-        counts[category] += int(n)
+        counts[_category(kind)] += int(n)
     for plan_id, stored_as, now in _completed_later(session, as_of, chosen):
         counts = out.setdefault(plan_id, Counter())
         counts[stored_as] -= 1
@@ -278,6 +277,11 @@ def _bucket(as_of: dt.date) -> ColumnElement[str]:
     return case((open_and_late, "overdue"), else_=OccurrenceCount.kind)
 
 
+def _category(bucket: str) -> str:
+    """The status category of a ``_bucket``: overdue, or the stored kind's own."""
+    return status.OVERDUE if bucket == "overdue" else _WITHIN[bucket]
+
+
 def all_plans_counts(session: Session, as_of: dt.date) -> Counter[str]:
     """``plan_counts`` of every plan added up, summed by the database: five rows, not a
     few per plan (the worklist's header at national scale, issue 17)."""
@@ -287,7 +291,7 @@ def all_plans_counts(session: Session, as_of: dt.date) -> Counter[str]:
     )
     counts: Counter[str] = Counter()
     for kind, n in session.execute(query):
-        counts[status.OVERDUE if kind == "overdue" else _WITHIN[kind]] += int(n)
+        counts[_category(kind)] += int(n)
     for _plan, stored_as, now in _completed_later(session, as_of, None):
         counts[stored_as] -= 1
         counts[now] += 1

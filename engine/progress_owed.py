@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cycle_models import LEAD, PeriodClosure, ProgressReport
+from engine.id_sets import id_pages
 from engine.models import Occurrence, Plan, Task
 from engine.progress import expected
 from engine.reporting_periods import ReportingPeriod, periods_of
@@ -34,7 +35,7 @@ def missing_reports(
     """For each of ``occs`` whose lead agency owes the collecting period's report: that period.
 
     Three statements whatever the number of plans: the closures of the plans'
-    collecting periods, then the lead reports of ``occs`` (500 ids at a time).
+    collecting periods, then the lead reports of ``occs`` (``engine.id_sets``).
     """
     by_plan: dict[str, list[Occurrence]] = {}
     for occ in occs:
@@ -57,10 +58,10 @@ def missing_reports(
     owing = {p: period for p, period in periods.items() if (p, period.id) not in closed}
     ids = [occ.id for plan_id in owing for occ in by_plan[plan_id]]
     reported: set[tuple[int, str, str]] = set()
-    for start in range(0, len(ids), 500):
+    for cond in id_pages(session, ProgressReport.occurrence_id, ids):
         rows = session.execute(
             select(ProgressReport.occurrence_id, ProgressReport.plan_id, ProgressReport.period)
-            .where(ProgressReport.occurrence_id.in_(ids[start : start + 500]))
+            .where(cond)
             .where(ProgressReport.role == LEAD)
         )
         reported.update((occ_id, plan_id, period) for occ_id, plan_id, period in rows)

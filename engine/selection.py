@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Select,
     Text,
     and_,
     case,
@@ -112,9 +113,13 @@ def holds(session: Session, agency: str, role: str | None, as_of: dt.date) -> Co
     return or_(decided, moved)
 
 
+def _tasks_naming(codes: list[str]) -> Select[Any]:
+    return select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(codes))
+
+
 def _any_moved(session: Session, named: list[str], as_of: dt.date) -> bool:
     """Whether a succession applied by ``as_of`` moved an occurrence of a task naming ``named``."""
-    involved = select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(named))
+    involved = _tasks_naming(named)
     moved = (
         select(SuccessionApplied.id)
         .join(Occurrence, Occurrence.id == SuccessionApplied.occurrence_id)
@@ -132,7 +137,7 @@ def _walk(session: Session, named: list[str], as_of: dt.date) -> Any:
     Only occurrences of tasks naming a code whose work ``agency`` holds (``named``) are walked.
     """
     applied = SuccessionApplied
-    involved = select(TaskAgency.task_id).where(TaskAgency.agency_code.in_(named))
+    involved = _tasks_naming(named)
     steps = (
         select(
             applied.occurrence_id.label("occ"),

@@ -25,6 +25,7 @@ from engine import kpi, selection
 from engine.counts import all_plans_counts, plan_counts
 from engine.digest import escalation_levels
 from engine.errors import InvalidInput
+from engine.id_sets import id_pages
 from engine.ladder import days_overdue
 from engine.listing import DEFAULT_LIMIT
 from engine.lookup import get_plan
@@ -188,9 +189,9 @@ def _loaded(session: Session, ids: list[int]) -> list[Occurrence]:
     loaded: dict[int, Occurrence] = {}
     # The plans in one statement too: the owed reports ask each task for its plan.
     with_plans = selectinload(Occurrence.task).selectinload(Task.plan)
-    for start in range(0, len(ids), 500):
-        query = occurrence_query().where(Occurrence.id.in_(ids[start : start + 500]))
-        loaded.update({o.id: o for o in session.scalars(query.options(with_plans))})
+    for cond in id_pages(session, Occurrence.id, ids):
+        query = occurrence_query().where(cond).options(with_plans)
+        loaded.update({o.id: o for o in session.scalars(query)})
     return [loaded[i] for i in ids]
 
 

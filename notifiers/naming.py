@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from engine.id_sets import id_pages
 from engine.models import User
 from engine.names import AgencyNames
 from engine.workdays import VIETNAM_TZ
@@ -53,15 +54,12 @@ class Namer:
     def expect(self, session: Session, names: Iterable[str]) -> None:
         """Read the people a page is about to name in one statement, not one each."""
         wanted = self.people.missing(names)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = session.execute(
-                select(User.name, User.full_name, User.agency_code).where(User.name.in_(chunk))
-            )
-            for name, full_name, agency in rows:
+        for cond in id_pages(session, User.name, wanted):
+            query = select(User.name, User.full_name, User.agency_code).where(cond)
+            for name, full_name, agency in session.execute(query):
                 self.people.know(Person(name, full_name, agency))
-            for name in self.people.missing(chunk):
-                self.people.know(Person(name, None, None))
+        for name in self.people.missing(wanted):
+            self.people.know(Person(name, None, None))
 
     def agency(self, code: str | None) -> Markup:
         """The short name, the full name on hover (and to screen readers through ``title``)."""
