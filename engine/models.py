@@ -459,6 +459,17 @@ class BoardFlash(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+class ReferenceChange(Base):
+    """One change to plans, agencies or successions, written by the database's triggers
+    (revision 0020): the newest row's token is the mark ``engine.reference`` keeps its
+    copies under. Never written by dondoc itself."""
+
+    __tablename__ = "reference_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(40))
+
+
 # Tables kept in modules of their own (one concept each) are imported here so
 # that every mapper is known whenever the models are. The succession tables'
 # names are used above, so they are imported by name; the others are only

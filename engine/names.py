@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import Agency
+from engine.reference import kept
 from workflows.errors import Named
 
 # The committees' usual abbreviations, longest first (Vietnamese; English keeps its names).
@@ -66,7 +67,13 @@ class AgencyNames:
     @classmethod
     def read(cls, session: Session, province_names: dict[str, str] | None = None) -> AgencyNames:
         """The names of every agency; ``province_names`` maps a province slug to its name."""
-        provinces = province_names or {}
+        if province_names is None:
+            # Read once per process while no agency changes (engine.reference).
+            return kept(session, "agency_names", lambda s: cls._read(s, {}))
+        return cls._read(session, province_names)
+
+    @classmethod
+    def _read(cls, session: Session, provinces: dict[str, str]) -> AgencyNames:
         rows = session.execute(
             select(Agency.code, Agency.province, Agency.name_vi, Agency.name_en)
         ).all()

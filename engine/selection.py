@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -45,7 +44,6 @@ from engine.listing import Page, category_condition
 from engine.models import Occurrence, Task, TaskAgency
 from engine.succession import SuccessionBook
 from engine.succession_models import SuccessionApplied
-from engine.workdays import CALENDAR_SECTION
 
 AGENCY_ROLES = ("lead", "co")
 
@@ -282,20 +280,19 @@ class _WithCalendar(Protocol):
     @property
     def id(self) -> str: ...
     @property
-    def details(self) -> dict[str, Any] | None: ...
+    def calendar(self) -> str: ...
 
 
 def calendar_groups(
     plans: Iterable[_WithCalendar], selected: set[str] | None
 ) -> list[list[str] | None]:
-    """The selected plans grouped by their own working calendar; ``[None]`` when all share one
-    and no plan is singled out (then no plan condition is needed)."""
+    """The selected plans grouped by their own working calendar (``engine.reference.PlanColumns``);
+    ``[None]`` when all share one and no plan is singled out (then no plan condition is needed)."""
     groups: dict[str, list[str]] = {}
     for p in plans:
         if selected is not None and p.id not in selected:
             continue
-        own = (p.details or {}).get(CALENDAR_SECTION)
-        groups.setdefault(json.dumps(own, sort_keys=True, default=str), []).append(p.id)
+        groups.setdefault(p.calendar, []).append(p.id)
     if len(groups) <= 1 and selected is None:
         return [None]
     return list(groups.values()) or [[]]

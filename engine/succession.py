@@ -34,6 +34,7 @@ from engine.models import (
     TaskAgency,
     holders_after,
 )
+from engine.reference import kept
 from engine.workdays import VIETNAM_TZ
 
 if TYPE_CHECKING:
@@ -52,14 +53,9 @@ class SuccessionBook:
     """Every succession read once, to follow an agency code to its holder on a day."""
 
     def __init__(self, session: Session) -> None:
-        self.by_code: dict[str, list[Succession]] = {}
-        for s in session.scalars(
-            select(Succession)
-            .options(selectinload(Succession.agencies))
-            .order_by(Succession.effective, Succession.id)
-        ):
-            for code in s.from_codes:
-                self.by_code.setdefault(code, []).append(s)
+        # Read once per process while no succession changes (engine.reference): every
+        # worklist and escalation asks, and successions change a few times a year.
+        self.by_code: dict[str, list[Step]] = kept(session, "succession_book", _read_steps)
 
     def holder(self, code: str, day: dt.date) -> str:
         """Who does ``code``'s work on ``day`` (``code`` itself when nothing succeeded it)."""
@@ -92,7 +88,31 @@ class SuccessionBook:
         return found
 
 
-def _successor(s: Succession, code: str, ref: str | None = None) -> str:
+@dataclass(frozen=True)
+class Step:
+    """What the book needs of a succession, as plain values (kept across units of work)."""
+
+    effective: dt.date
+    kind: str
+    from_codes: tuple[str, ...]
+    to_codes: tuple[str, ...]
+    rule: dict[str, Any]
+
+
+def _read_steps(session: Session) -> dict[str, list[Step]]:
+    by_code: dict[str, list[Step]] = {}
+    for s in session.scalars(
+        select(Succession)
+        .options(selectinload(Succession.agencies))
+        .order_by(Succession.effective, Succession.id)
+    ):
+        step = Step(s.effective, s.kind, tuple(s.from_codes), tuple(s.to_codes), s.rule or {})
+        for code in s.from_codes:
+            by_code.setdefault(code, []).append(step)
+    return by_code
+
+
+def _successor(s: Succession | Step, code: str, ref: str | None = None) -> str:
     if code in s.to_codes:
         return code
     if s.kind == "split":

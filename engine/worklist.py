@@ -13,7 +13,6 @@ selection in the four buckets of follow-up reports (``engine.kpi``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -30,10 +29,11 @@ from engine.ladder import days_overdue
 from engine.listing import DEFAULT_LIMIT
 from engine.lookup import get_plan
 from engine.models import Agency, Event, Occurrence, Plan, Task, TaskAgency
+from engine.reference import plan_columns
 from engine.stats import plans_in_province
 from engine.succession import SuccessionBook
 from engine.views import STATUS_FILTERS, occurrence_query, occurrence_row, task_rows, today
-from engine.workdays import CALENDAR_SECTION, PlanCalendars
+from engine.workdays import PlanCalendars
 
 #: What the worklist shows when no status is asked for.
 DEFAULT_STATUSES = ("overdue", "due-soon")
@@ -100,12 +100,10 @@ def worklist(
     """
     as_of = as_of or today()
     f = filters.checked()
-    # Four columns of every plan as rows: building 680 plan objects took a third of the
-    # page at national scale (issue 17); the successions are read only for a province.
-    plans = {
-        row.id: row
-        for row in session.execute(select(Plan.id, Plan.province, Plan.legal_ref, Plan.details))
-    }
+    # Every plan's few columns, kept per process while no plan changes (engine.reference):
+    # 680 plan objects took a third of the page at national scale (issue 17); the
+    # successions are read only for a province.
+    plans = {row.id: row for row in plan_columns(session)}
     chosen: set[str] | None = None
     if f.plan:
         chosen = {get_plan(session, f.plan).id}
@@ -130,8 +128,7 @@ def worklist(
         late = key.due < as_of and f.status in (None, "overdue")
         if not late:
             return (0, (key.due - as_of).days, key.due, key.ref)
-        own = (plans[key.plan_id].details or {}).get(CALENDAR_SECTION)
-        cal_key = (json.dumps(own, sort_keys=True, default=str), key.due)
+        cal_key = (plans[key.plan_id].calendar, key.due)
         wd = days_cache.get(cal_key)
         if wd is None:
             cal = calendars.for_plan(key.plan_id, plans[key.plan_id].details)
