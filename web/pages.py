@@ -22,6 +22,7 @@ from engine.errors import InvalidInput
 from engine.fields import parse_day
 from engine.lookup import get_plan, load_occurrence
 from engine.models import Plan, Task, User
+from engine.reference import plan_columns
 from engine.reporting_periods import periods_of
 from engine.succession import SuccessionBook
 from engine.worklist import AGENCY_ROLES, Filters, named_agencies, worklist
@@ -87,12 +88,8 @@ def _worklist(
     limit, offset = board_window(request)
     listed = worklist(session, filters, day, limit=None if whole else limit, offset=offset)
     namer.expect(session, (r["last_change"]["actor"] for r in listed["rows"] if r["last_change"]))
-    # The filter's choices: three columns, not every plan as an object (issue 17).
-    plans = session.execute(
-        select(Plan.id, Plan.province, Plan.legal_ref, Plan.responsible_code).order_by(
-            Plan.province, Plan.id
-        )
-    ).all()
+    # The filter's choices: the plans' kept columns, not every plan as an object (issue 17).
+    plans = plan_columns(session)
     provinces = sorted({p.province for p in plans})
     scope = _choice_scope(filters.province, user, provinces)
     book = SuccessionBook(session)
