@@ -31,6 +31,7 @@ class Namer:
         self.w: Words = words(lang)
         self.names = names
         self.people = people
+        self._shown: dict[str, Markup] = {}
 
     @classmethod
     def read(cls, session: Session, lang: str) -> Namer:
@@ -65,10 +66,17 @@ class Namer:
         """The short name, the full name on hover (and to screen readers through ``title``)."""
         if not code:
             return Markup("")
-        short, full = self.names.short(code, self.lang), self.names.full(code, self.lang)
-        if short == full:
-            return escape(short)
-        return Markup('<span title="{}">{}</span>').format(full, short)
+        shown = self._shown.get(code)
+        if shown is None:
+            # A page names the same few agencies on every row (a worklist: 100 names, a
+            # dozen agencies): each is written once per page.
+            short, full = self.names.short(code, self.lang), self.names.full(code, self.lang)
+            if short == full:
+                shown = escape(short)
+            else:
+                shown = Markup('<span title="{}">{}</span>').format(full, short)
+            self._shown[code] = shown
+        return shown
 
     def agencies(self, codes: Iterable[str]) -> Markup:
         shown = [self.agency(c) for c in codes]

@@ -93,12 +93,15 @@ def _worklist(
     provinces = sorted({p.province for p in plans})
     scope = _choice_scope(filters.province, user, provinces)
     book = SuccessionBook(session)
+    holders: dict[str, str] = {}  # a few departments are responsible for hundreds of plans
 
     def offered(plan: Any) -> bool:
         # A province's plans: those it adopted, and those its departments took over in a
         # merger (Kon Tum's plan is Quảng Ngãi's too after 1/7/2025).
-        held_by = book.holder(plan.responsible_code, day).split("/", 1)[0]
-        return scope in (None, plan.province, held_by) or plan.id == filters.plan
+        code = plan.responsible_code
+        if code not in holders:
+            holders[code] = book.holder(code, day).split("/", 1)[0]
+        return scope in (None, plan.province, holders[code]) or plan.id == filters.plan
 
     choices = [p for p in plans if offered(p)]
     if not choices and scope != filters.province:
