@@ -278,16 +278,21 @@ def user_for_session(session: Session, secret: str, *, now: dt.datetime | None =
     """The active user of a browser session younger than ``SESSION_LIFETIME``."""
     if not secret.startswith(SESSION_PREFIX) or len(secret) > 200:
         raise AuthenticationFailed("session_invalid")
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    # The token and its user in one statement: every page of the board asks this first.
+    found = session.execute(
+        select(ApiToken, User)
+        .outerjoin(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _digest(secret))
+    ).first()
     now = now or utcnow()
     if (
-        token is None
-        or token.kind != SESSION
-        or token.revoked_at is not None
-        or token.created_at + SESSION_LIFETIME < now
+        found is None
+        or found[0].kind != SESSION
+        or found[0].revoked_at is not None
+        or found[0].created_at + SESSION_LIFETIME < now
     ):
         raise AuthenticationFailed("session_ended")
-    user = session.get(User, token.user_id)
+    user = found[1]
     if user is None or not user.active:
         raise AuthenticationFailed("session_user_inactive")
     return user

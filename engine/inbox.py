@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from engine.authz import COMMENT_TRIGGERS
 from engine.models import Escalation, Event, Occurrence, Task, TaskAgency, User
-from engine.succession_models import SuccessionAgency
+from engine.succession import SuccessionBook
 from engine.users import CATALOG_ACTOR
 
 #: The header shows "99+" past this; the count reads no further.
@@ -37,8 +37,6 @@ COUNT_CAP = 99
 LIST_LIMIT = 200
 #: How many things already read the inbox page shows below the new ones.
 EARLIER_LIMIT = 20
-#: How many successions back an agency's inherited tasks are followed.
-SUCCESSION_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -69,25 +67,10 @@ def _mentions(user: User) -> list[str]:
 
 
 def _agencies(session: Session, user: User) -> list[str]:
-    """The user's agency and those whose work it took over (``engine.succession``), in steps."""
-    codes, frontier = [user.agency_code], [user.agency_code]
-    for _ in range(SUCCESSION_DEPTH):
-        ended = select(SuccessionAgency.succession_id).where(
-            SuccessionAgency.side == "to", SuccessionAgency.agency_code.in_(frontier)
-        )
-        frontier = [
-            c
-            for c in session.scalars(
-                select(SuccessionAgency.agency_code).where(
-                    SuccessionAgency.side == "from", SuccessionAgency.succession_id.in_(ended)
-                )
-            )
-            if c not in codes
-        ]
-        if not frontier:
-            break
-        codes.extend(frontier)
-    return codes
+    """The user's agency and every agency whose work it took over (``engine.succession``),
+    from the kept succession book: no statement on each page's header."""
+    inherited = SuccessionBook(session).predecessors(user.agency_code) - {user.agency_code}
+    return [user.agency_code, *sorted(inherited)]
 
 
 def _involved(codes: list[str]) -> CTE:
