@@ -541,6 +541,12 @@ def create_database(url: str) -> None:
         ).first()
         if found is None:
             conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+        # The setting the README asks of a shared deployment ("A shared deployment on
+        # PostgreSQL"): the data is in memory or on SSD, where a random read costs
+        # about what a sequential one does. With the default (4) the planner read all
+        # 125,000 tasks for an officer's worklist instead of his agency's 900 (20 ms
+        # against 5 ms at a million occurrences).
+        conn.execute(text(f'ALTER DATABASE "{parsed.database}" SET random_page_cost = 1.1'))
     admin.dispose()
 
 
