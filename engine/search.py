@@ -26,11 +26,13 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, or_, select, text
+from sqlalchemy import event, false, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
+from engine.id_sets import id_pages
 from engine.models import Event, Occurrence, Task
+from engine.reference import plan_columns
 from engine.text import excerpt
 
 # Longest search honoured: a few document numbers and words, not a paragraph.
@@ -191,14 +193,13 @@ def _reindex_after_flush(session: Session, _context: Any) -> None:
 def search_rows(session: Session, query: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """The board's rows (``views.occurrence_row``) of what ``query`` finds, each with its plan's
     legal reference and province, as the worklist names them."""
-    from engine.models import Plan
     from engine.views import occurrence_row, today
 
     if not terms(query):
         raise InvalidInput("empty_search", query=excerpt(query, 40))
     day = as_of or today()
     found = search(session, query)
-    plans = {p.id: p for p in session.scalars(select(Plan))} if found else {}
+    plans = {p.id: p for p in plan_columns(session)} if found else {}
     rows = []
     for occ in found:
         row = occurrence_row(occ, day)
@@ -219,7 +220,6 @@ def search_page(
 
     Only the matching ids are read whole; the page's rows are built alone.
     """
-    from engine.models import Plan
     from engine.views import occurrence_query, occurrence_row, today
 
     if not terms(query):
@@ -227,20 +227,20 @@ def search_page(
     day = as_of or today()
     found = matching_ids(session, query, limit=SEARCH_CAP + 1)
     capped = len(found) > SEARCH_CAP
+    # The found ids as one parameter (engine.id_sets), not a thousand bound one by one:
+    # 23 ms of the page at national scale.
+    among = or_(*id_pages(session, Occurrence.id, found[:SEARCH_CAP])) if found else false()
     ordered = list(
         session.scalars(
             select(Occurrence.id)
             .join(Task, Task.id == Occurrence.task_id)
-            .where(
-                Occurrence.id.in_(found[:SEARCH_CAP]),
-                or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)),
-            )
+            .where(among, or_(Occurrence.archived.is_(False), Occurrence.archived.is_(None)))
             .order_by(Task.plan_id, Task.position, Occurrence.due)
         )
     )
     ids = ordered[offset : offset + limit]
     loaded = {o.id: o for o in session.scalars(occurrence_query().where(Occurrence.id.in_(ids)))}
-    plans = {p.id: p for p in session.scalars(select(Plan))} if ids else {}
+    plans = {p.id: p for p in plan_columns(session)} if ids else {}
     rows = []
     for i in ids:
         row = occurrence_row(loaded[i], day)
