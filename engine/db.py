@@ -235,6 +235,7 @@ def transaction(factory: sessionmaker[Session], *, reads: bool = False) -> Itera
     with factory() as session, session.begin():
         if reads:
             session.connection(execution_options={READ_ONLY: True})
+            session.info[READ_ONLY] = True
         yield session
 
 

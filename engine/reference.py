@@ -29,18 +29,29 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
+from engine.db import READ_ONLY
 from engine.models import Plan, ReferenceChange
 from engine.workdays import CALENDAR_SECTION
 
 T = TypeVar("T")
 
+_MARK_KEY = "dondoc_reference_mark"
 _MARK = select(ReferenceChange.token).order_by(ReferenceChange.id.desc()).limit(1)
 _kept: WeakKeyDictionary[Engine, dict[str, tuple[str, Any]]] = WeakKeyDictionary()
 _lock = threading.Lock()
 
 
 def mark(session: Session) -> str:
-    """The newest change's token as this unit of work sees it (its own changes flushed)."""
+    """The newest change's token as this unit of work sees it (its own changes flushed).
+
+    A unit that only reads (``db.transaction(reads=True)``: every page) reads it once:
+    it changes nothing, and what others commit meanwhile it may see from its start.
+    """
+    if session.info.get(READ_ONLY):
+        found = session.info.get(_MARK_KEY)
+        if found is None:
+            found = session.info[_MARK_KEY] = str(session.scalar(_MARK) or "")
+        return str(found)
     return str(session.scalar(_MARK) or "")
 
 

@@ -131,3 +131,19 @@ def test_a_new_succession_is_followed_at_once(kon_tum: sessionmaker[Session]) ->
         )
     with transaction(kon_tum, reads=True) as s:
         assert SuccessionBook(s).holder("quang-ngai/sct", day) == "quang-ngai/ubnd"
+
+
+def test_a_page_reads_the_mark_once_and_the_next_page_sees_the_change(
+    kon_tum: sessionmaker[Session], db_url: str
+) -> None:
+    other = db.make_engine(db_url)
+    try:
+        with transaction(kon_tum, reads=True) as page:
+            before = reference.plan_columns(page)
+            with other.begin() as conn:
+                conn.execute(text("UPDATE plans SET legal_ref = 'changed meanwhile'"))
+            # The page goes on with what it started from: one mark per page.
+            assert reference.plan_columns(page) is before
+    finally:
+        other.dispose()
+    assert _legal_ref(kon_tum) == "changed meanwhile"
