@@ -78,6 +78,7 @@ def serve(
 
     import uvicorn
 
+    from cli import serving
     from engine import db
     from web.app import DB_ENV_FOR_WORKERS, SECURE_ENV_FOR_WORKERS
     from web.security import secret_key
@@ -89,8 +90,7 @@ def serve(
     os.environ[DB_ENV_FOR_WORKERS] = db.resolve_url(obj.db)
     os.environ[SECURE_ENV_FOR_WORKERS] = "1" if secure_cookies else ""
     trusted = forwarded_allow_ips.strip()
-    click.echo(obj.w("cli.serve.serving", url=f"http://{host}:{port}/"))
-    uvicorn.run(
+    config = uvicorn.Config(
         "web.app:app_for_workers",
         factory=True,
         host=host,
@@ -100,6 +100,11 @@ def serve(
         forwarded_allow_ips=trusted or None,
         log_level="info",
     )
+    # Bound here, before anything is printed: a port in use is one sentence.
+    sockets = serving.listening_sockets(host, port, workers, obj.w)
+    click.echo(obj.w("cli.serve.serving", url=f"http://{host}:{port}/"))
+    serving.log_listening(host, port)
+    serving.serve(config, sockets)
 
 
 @click.command()
