@@ -9,7 +9,9 @@ its own SO_REUSEPORT socket and the kernel spreads new connections over them.
 
 The parent binds the sockets (so a port in use is one clear sentence before
 any worker starts), holds them, and gives worker i socket i for its life and
-its replacement's: connections queued on a dead worker's socket wait for the
+its replacement's. A worker starts listening on its socket once its app is up
+(asyncio's ``create_server`` does), so no connection waits on a worker still
+starting; connections queued on a dead worker's socket wait for its
 replacement instead of being reset. Built on uvicorn's public ``Config`` and
 ``Server`` only, so no uvicorn internals are pinned.
 """
@@ -39,12 +41,11 @@ logger = logging.getLogger("uvicorn.error")
 # systems that have the option (macOS, the BSDs) give them all to one socket,
 # so there the workers share one socket as uvicorn's supervisor does.
 SPREADS_CONNECTIONS = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
-BACKLOG = 2048  # uvicorn's default
 _spawn = multiprocessing.get_context("spawn")
 
 
-def listening_sockets(host: str, port: int, workers: int, w: Words) -> list[socket.socket]:
-    """One bound, listening socket per worker (the same one N times without SO_REUSEPORT).
+def bound_sockets(host: str, port: int, workers: int, w: Words) -> list[socket.socket]:
+    """One bound socket per worker (the same one N times without SO_REUSEPORT).
 
     Refuses when something already answers on host:port: with SO_REUSEPORT a
     second ``dondoc serve`` would otherwise silently join the first one's
@@ -60,8 +61,6 @@ def listening_sockets(host: str, port: int, workers: int, w: Words) -> list[sock
             sockets.append(_bind(host, port, reuse_port=count > 1))
         if _answers(host, port):
             raise OSError(errno.EADDRINUSE, os.strerror(errno.EADDRINUSE))
-        for sock in sockets:
-            sock.listen(BACKLOG)
     except OSError as exc:
         for sock in sockets:
             sock.close()

@@ -101,7 +101,7 @@ def serve(
         log_level="info",
     )
     # Bound here, before anything is printed: a port in use is one sentence.
-    sockets = serving.listening_sockets(host, port, workers, obj.w)
+    sockets = serving.bound_sockets(host, port, workers, obj.w)
     click.echo(obj.w("cli.serve.serving", url=f"http://{host}:{port}/"))
     serving.log_listening(host, port)
     serving.serve(config, sockets)

@@ -105,8 +105,8 @@ def _wait_until_up(proc: subprocess.Popen[str], port: int) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert proc.poll() is None, "dondoc serve exited"
-        # The parent listens before its workers have started: a first request may wait
-        # in the queue past the timeout. Closed either way (no socket left to the GC).
+        # A first request may wait past the timeout (a worker still starting).
+        # Closed either way (no socket left to the GC).
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
             conn.request("GET", "/signin")
