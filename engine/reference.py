@@ -71,15 +71,6 @@ def kept(session: Session, kind: str, read: Callable[[Session], T]) -> T:
     return value
 
 
-def forget(engine: Engine | None = None) -> None:
-    """Drop the copies (of one database, or all): the next read goes to the tables."""
-    with _lock:
-        if engine is None:
-            _kept.clear()
-        else:
-            _kept.pop(engine, None)
-
-
 class PlanColumns(NamedTuple):
     """The columns of a plan the worklist and its filter need."""
 
