@@ -74,7 +74,7 @@ _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 @functools.lru_cache(maxsize=4096)
 def _str_list_json(values: tuple[str, ...]) -> str:
-    return json.dumps(list(values), ensure_ascii=False, sort_keys=True)
+    return _encode(list(values))
 
 
 class JSONText(TypeDecorator[Any]):

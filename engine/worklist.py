@@ -228,14 +228,9 @@ def _total(
     return selection.count(session, [*where, *alternatives])
 
 
-def named_agencies(
-    session: Session,
-    as_of: dt.date,
-    plan_id: str | None = None,
-    book: SuccessionBook | None = None,
-) -> set[str]:
+def named_agencies(session: Session, as_of: dt.date, plan_id: str | None = None) -> set[str]:
     """The agencies tasks (of ``plan_id``) name, and who holds their work on ``as_of``."""
-    book = book or SuccessionBook(session)
+    book = SuccessionBook(session)  # kept per process (engine.reference): no statement
     if plan_id is not None:
         query = (
             select(TaskAgency.agency_code)

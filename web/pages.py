@@ -117,7 +117,7 @@ def _worklist(
         "agencies": sorted(
             (
                 a
-                for a in named_agencies(session, day, book=book)
+                for a in named_agencies(session, day)
                 if _in_scope(a, scope) or a in (filters.agency, user.agency_code)
             ),
             key=namer.agency_text,
