@@ -29,8 +29,8 @@ from sqlalchemy import ColumnElement, Table, and_, case, delete, event, func, in
 from sqlalchemy.orm import Session
 
 import workflows
-from engine import status
-from engine.models import Occurrence, OccurrenceCount, Task
+from engine import counts_totals, status
+from engine.models import Occurrence, OccurrenceCount, OccurrenceTotal, Task
 from engine.workdays import local_day
 
 Key = tuple[str, int, str, dt.date]
@@ -173,7 +173,12 @@ def _add(deltas: Counter[Key], key: Key | None, d: int) -> None:
 
 
 def apply(session: Session, deltas: Counter[Key]) -> None:
-    """Add ``deltas`` to the stored counts, in key order (so two writers lock alike)."""
+    """Add ``deltas`` to the stored counts, in key order (so two writers lock alike), and to
+    the whole database's totals when the transaction commits (``engine.counts_totals``)."""
+    totals: Counter[counts_totals.Total] = Counter()
+    for (_plan, _year, kind, due), d in deltas.items():
+        totals[(kind, due)] += d
+    counts_totals.pend(session, totals)
     table: Table = OccurrenceCount.__table__  # type: ignore[assignment]
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -235,6 +240,7 @@ def rebuild(session: Session, plan_ids: Iterable[str] | None = None) -> None:
     ]
     for start in range(0, len(rows), 5_000):
         session.execute(table.insert(), rows[start : start + 5_000])
+    counts_totals.pend_recount(session)
 
 
 def plan_counts(
@@ -283,12 +289,13 @@ def _category(bucket: str) -> str:
 
 
 def all_plans_counts(session: Session, as_of: dt.date) -> Counter[str]:
-    """``plan_counts`` of every plan added up, summed by the database: five rows, not a
-    few per plan (the worklist's header at national scale, issue 17)."""
-    bucket = _bucket(as_of)
-    query = (
-        select(bucket, func.sum(OccurrenceCount.n)).where(OccurrenceCount.n != 0).group_by(bucket)
-    )
+    """``plan_counts`` of every plan added up, read from the whole database's totals
+    (``engine.counts_totals``, about 170 rows): the worklist's header at national
+    scale (issue 17) summed the 31,300 rows of ``occurrence_counts`` on each request."""
+    t = OccurrenceTotal
+    open_and_late = and_(t.kind.in_(sorted(_OPEN)), t.due < as_of)
+    bucket = case((open_and_late, "overdue"), else_=t.kind)
+    query = select(bucket, func.sum(t.n)).where(t.n != 0).group_by(bucket)
     counts: Counter[str] = Counter()
     for kind, n in session.execute(query):
         counts[_category(kind)] += int(n)

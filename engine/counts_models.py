@@ -38,3 +38,19 @@ class OccurrenceCount(Base):
 # Completions recorded after a past --as-of day are read from this index to
 # correct the summary for that day (engine.counts.plan_counts).
 Index("ix_occurrences_completed_on", Occurrence.completed_on)
+
+
+class OccurrenceTotal(Base):
+    """``occurrence_counts`` added up over every plan and year: how many live occurrences of
+    the whole database share a kind and a due day (revision 0021, ``engine.counts_totals``).
+
+    The coordinators' landing worklist shows the country's four buckets on every
+    request; summing the 31,300 rows of ``occurrence_counts`` of the national data
+    set each time cost 6-9 ms of the database's CPU. About 170 rows here.
+    """
+
+    __tablename__ = "occurrence_totals"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    due: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)

@@ -486,7 +486,7 @@ from engine.succession_models import (  # noqa: E402
 if TYPE_CHECKING:  # what the names below are, for the type checker
     from engine.account_models import AccountChange
     from engine.calendar_feeds import CalendarFeed
-    from engine.counts_models import OccurrenceCount
+    from engine.counts_models import OccurrenceCount, OccurrenceTotal
     from engine.cycle_models import ExtensionRequest, PeriodClosure, ProgressReport
     from engine.scheduler_runs import SchedulerRun
 
@@ -494,6 +494,7 @@ _ELSEWHERE = {
     "AccountChange": "engine.account_models",
     "CalendarFeed": "engine.calendar_feeds",
     "OccurrenceCount": "engine.counts_models",
+    "OccurrenceTotal": "engine.counts_models",
     "ExtensionRequest": "engine.cycle_models",
     "PeriodClosure": "engine.cycle_models",
     "ProgressReport": "engine.cycle_models",
@@ -512,6 +513,7 @@ __all__ = [
     "CalendarFeed",
     "ExtensionRequest",
     "OccurrenceCount",
+    "OccurrenceTotal",
     "PeriodClosure",
     "ProgressReport",
     "SchedulerRun",

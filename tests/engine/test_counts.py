@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import workflows
-from engine import counts, extensions
+from engine import counts, counts_totals, extensions
 from engine.db import transaction
 from engine.errors import DondocError
 from engine.models import Occurrence, Task
@@ -37,7 +37,13 @@ DAYS = (dt.date(2014, 3, 1), dt.date(2016, 1, 1), dt.date(2024, 6, 1), dt.date(2
 
 def _in_step(factory: sessionmaker[Session]) -> None:
     with transaction(factory) as s:
-        assert counts.stored(s) == counts.recount(s)
+        recounted = counts.recount(s)
+        assert counts.stored(s) == recounted
+        # The whole database's totals (written at each commit) add up the same rows.
+        totals: Counter[tuple[str, dt.date]] = Counter()
+        for (_plan, _year, kind, due), n in recounted.items():
+            totals[(kind, due)] += n
+        assert counts_totals.stored(s) == +totals
         for day in DAYS:
             row_by_row = Counter(r["status_category"] for r in task_rows(s, as_of=day))
             listed = Counter()
@@ -45,6 +51,8 @@ def _in_step(factory: sessionmaker[Session]) -> None:
                 listed.update(plan["by_status"])
                 assert plan["occurrences"] == sum(plan["by_status"].values())
             assert listed == row_by_row, day
+            everything = counts.all_plans_counts(s, day)
+            assert Counter({c.replace("_", "-"): n for c, n in everything.items()}) == row_by_row
 
 
 def _random_steps(
