@@ -127,7 +127,19 @@ def make_engine(url: str | None = None, *, echo: bool = False, create: bool = Tr
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = 10
-    return create_engine(resolved, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(resolved, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+    if parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "connect", _postgresql_session)
+    return engine
+
+
+def _postgresql_session(dbapi_conn: Any, _record: Any) -> None:
+    """No just-in-time compilation: dondoc's statements read a few rows through indexes,
+    and the planner's estimate of a large table crosses ``jit_above_cost`` all the same.
+    The first sweep's overdue statement spent 140 of its 250 ms compiling (issue 17);
+    a statement here never runs long enough to win it back."""
+    dbapi_conn.execute("SET jit = off")
+    dbapi_conn.commit()
 
 
 def _create_private(path: Path) -> None:
