@@ -10,9 +10,11 @@ year), and the steady hourly rerun that finds every level already recorded
 (1,000 and 10,000 escalated). ``--baseline REV`` measures the same cases
 with the code of that git revision in the same run (``git archive`` into a
 temporary folder, the children's ``PYTHONPATH``), so the before/after
-figures share the machine's load. CPU is the measuring process's own
-(``time.process_time``): the machine's two cores are shared, so wall time
-moves with the other sessions; on PostgreSQL CPU excludes the server's work.
+figures share the machine's load. A case meets its target when both the
+measuring process's own CPU (``time.process_time``) and the wall time are
+within it: on PostgreSQL only the wall time holds the server's work, and on
+shared cores wall time moves with other work too, so measure on a quiet
+machine.
 
 The data set is generated for each database unless ``--sweep-url`` names
 one already built by ``bench.data.generate_sweep_set`` with ``--size``
@@ -125,17 +127,22 @@ def bench_national_sweep(
             now = _cases(ROOT, url, size)
             before = _cases(base_root, url, size) if base_root else None
         for key, case, target, limit in (
-            ("first", f"first sweep, {overdue:,} newly overdue", "≤ 2 s CPU, < 200 MB", None),
+            (
+                "first",
+                f"first sweep, {overdue:,} newly overdue",
+                "≤ 2 s CPU and wall, < 200 MB",
+                None,
+            ),
             (
                 "steady_small",
                 f"steady hourly rerun, {min(size // 100, 1000):,} already escalated",
-                "≤ 50 ms CPU",
+                "≤ 50 ms CPU and wall",
                 STEADY_TARGET_S,
             ),
             (
                 "steady_big",
                 f"steady hourly rerun, {overdue:,} already escalated",
-                "≤ 50 ms CPU",
+                "≤ 50 ms CPU and wall",
                 STEADY_TARGET_S,
             ),
         ):
@@ -156,14 +163,23 @@ def bench_national_sweep(
                 row.baseline = f"{baseline}: {_cpu(b)}, peak RSS {b['maxrss_kib'] / 1024:.0f} MiB"
                 row.ratio = f"{b['cpu'] / r['cpu']:.1f}× less CPU" if r["cpu"] else ""
             if limit is None:
-                over = r["cpu"] / FIRST_TARGET_S
-                time_verdict = "met" if over <= 1 else f"missed ({over:.2f}×)"
+                time_verdict = _time_verdict(r, FIRST_TARGET_S)
                 memory_verdict = "met" if rss < MEMORY_TARGET_MIB else "missed"
                 row.verdict = f"time {time_verdict}; memory {memory_verdict}"
             else:
-                ok = r["cpu"] <= limit
-                row.verdict = "met" if ok else f"missed ({r['cpu'] / limit:.1f}×)"
+                row.verdict = _time_verdict(r, limit)
             report.add(row)
+
+
+def _time_verdict(r: dict[str, Any], limit: float) -> str:
+    """Met when the sweep's own CPU and its wall time are both within ``limit``: on
+    PostgreSQL the wall time holds the server's work too (on the same two cores)."""
+    cpu, wall = r["cpu"] / limit, r["median"] / limit
+    if cpu <= 1 and wall <= 1:
+        return "met"
+    if cpu <= 1:
+        return f"missed in wall time ({wall:.2f}×; CPU met)"
+    return f"missed ({cpu:.2f}× CPU, {wall:.2f}× wall)"
 
 
 def write_section(rows: list[Row], header: list[str]) -> None:
@@ -205,9 +221,10 @@ def run(
     if not args.no_readme:
         header = [
             f"Run: {started:%Y-%m-%d %H:%M} UTC, took {seconds / 60:.1f} min; load average "
-            f"at start {start_load}, at the end {load_average()} (2 cores shared by other "
-            "sessions: CPU time of the measuring process is the figure compared with the "
-            "targets; on PostgreSQL it excludes the server's own work).",
+            f"at start {start_load}, at the end {load_average()}. A case meets its target "
+            "when both the measuring process's CPU time and the wall time do: on "
+            "PostgreSQL the wall time holds the server's own work, on the same two cores "
+            "(CPU alone says what the sweep's Python costs when other work shares them).",
             "Each cell runs in its own child process; first sweeps are the median of three "
             "in one process, reruns the median of five (1,000) or three (10,000), all "
             "rolled back; peak RSS is the child's.",
