@@ -161,7 +161,11 @@ def bench_national_sweep(
             if before is not None:
                 b = before[key]
                 row.baseline = f"{baseline}: {_cpu(b)}, peak RSS {b['maxrss_kib'] / 1024:.0f} MiB"
-                row.ratio = f"{b['cpu'] / r['cpu']:.1f}× less CPU" if r["cpu"] else ""
+                row.ratio = (
+                    f"{b['cpu'] / r['cpu']:.1f}× less CPU, {b['median'] / r['median']:.1f}× less wall"
+                    if r["cpu"] and r["median"]
+                    else ""
+                )
             if limit is None:
                 time_verdict = _time_verdict(r, FIRST_TARGET_S)
                 memory_verdict = "met" if rss < MEMORY_TARGET_MIB else "missed"
