@@ -1,7 +1,9 @@
-"""Eight processes race 200 advances each on three shared occurrences, on both databases."""
+"""Eight processes race 200 advances each on three shared occurrences, on both databases;
+the history, the kept counts and the whole database's totals stay exact."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -10,7 +12,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import db
+from engine import counts, counts_totals, db
 from engine.history import verify
 from engine.models import Event, Occurrence
 from notifiers.audit_text import audit_problem_text
@@ -81,6 +83,15 @@ def test_racing_advances_are_each_recorded_once_or_refused_as_a_conflict(
             assert occ.version == events == occ.head_seq
             assert occ.state == last.to_state
         result = verify(s)
+        # The kept counts and the whole database's totals, written by racing commits
+        # (in one order, engine.counts_totals: a deadlock would be an "other" error above),
+        # still add up to a recount.
+        recounted = counts.recount(s)
+        assert counts.stored(s) == recounted
+        totals: Counter[tuple[str, dt.date]] = Counter()
+        for (_plan, _year, kind, due), n in recounted.items():
+            totals[(kind, due)] += n
+        assert counts_totals.stored(s) == +totals
     assert result.ok, [audit_problem_text(p, words("en")) for p in result.problems]
     lost = accepted - len(notes)
     print(f"  events written by the racers: {len(notes)}, lost: {lost}, audit ok: {result.ok}")

@@ -63,7 +63,11 @@ def test_a_coordinator_adds_an_officer_who_must_change_the_one_time_password(
     WebDriverWait(driver, 30).until(staleness_of(add))
     assert "Đã thêm người dùng" in driver.find_element(By.CSS_SELECTOR, "p.ok").text
     assert "Trần Văn Bình" in driver.find_element(By.CSS_SELECTOR, "table").text
+    # Wait for the log's own table: read at once, the people page's table could still be
+    # found and then leave the document mid-read (a flake seen under load).
+    people_table = driver.find_element(By.CSS_SELECTOR, "table")
     driver.find_element(By.LINK_TEXT, "Nhật ký thay đổi tài khoản").click()
+    WebDriverWait(driver, 30).until(staleness_of(people_table))
     assert "Tạo tài khoản" in driver.find_element(By.CSS_SELECTOR, "table").text
     driver.find_element(By.ID, "account-link")
     driver.find_element(By.CSS_SELECTOR, "form[action='/signout'] button").click()
