@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import ladder
@@ -199,8 +199,11 @@ def _still_due(session: Session, ctx: SweepContext) -> dict[int, tuple[str, set[
     """
     occ = Occurrence.__table__.c
     esc = Escalation.__table__.c
+    # How many levels the ledger holds when they are exactly 1..n (the count equals the
+    # highest: levels are unique and start at 1), else -1: one index probe, not two.
+    in_order = case((func.count() == func.coalesce(func.max(esc.level), 0), func.count()), else_=-1)
     ledger = (
-        select(func.count(), func.max(esc.level))
+        select(in_order)
         .where(esc.occurrence_id == occ.id, esc.kind == OVERDUE, esc.scope == "")
         .correlate(Occurrence.__table__)
     )
@@ -208,8 +211,7 @@ def _still_due(session: Session, ctx: SweepContext) -> dict[int, tuple[str, set[
         occ.id,
         occ.due,
         select(Task.plan_id).where(Task.id == occ.task_id).scalar_subquery(),
-        ledger.with_only_columns(func.count()).scalar_subquery(),
-        ledger.with_only_columns(func.max(esc.level)).scalar_subquery(),
+        ledger.scalar_subquery(),
         exists()
         .where(ExtensionRequest.occurrence_id == occ.id, ExtensionRequest.status == APPROVED)
         .correlate(Occurrence.__table__),
@@ -221,11 +223,11 @@ def _still_due(session: Session, ctx: SweepContext) -> dict[int, tuple[str, set[
     ladders: dict[str, tuple[LadderStep, ...]] = {}
     reached: dict[tuple[str, dt.date], set[int] | None] = {}
     unsure: list[tuple[int, dt.date, set[int] | None]] = []
-    for occ_id, due, plan_id, count, highest, extended in rows:
+    for occ_id, due, plan_id, count, extended in rows:
         if (plan_id, due) not in reached:
             reached[(plan_id, due)] = _reached(plans[plan_id], due, ctx, ladders)
         levels = reached[(plan_id, due)]
-        settled = levels is not None and not extended and count == (highest or 0)
+        settled = levels is not None and not extended and count >= 0
         if settled and (not levels or max(levels) <= count):
             continue
         unsure.append((occ_id, due, levels))
