@@ -175,10 +175,7 @@ def _add(deltas: Counter[Key], key: Key | None, d: int) -> None:
 def apply(session: Session, deltas: Counter[Key]) -> None:
     """Add ``deltas`` to the stored counts, in key order (so two writers lock alike), and to
     the whole database's totals when the transaction commits (``engine.counts_totals``)."""
-    totals: Counter[counts_totals.Total] = Counter()
-    for (_plan, _year, kind, due), d in deltas.items():
-        totals[(kind, due)] += d
-    counts_totals.pend(session, totals)
+    counts_totals.pend(session, counts_totals.summed(deltas))
     table: Table = OccurrenceCount.__table__  # type: ignore[assignment]
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Table, delete, event, func, insert, select
@@ -37,6 +38,15 @@ Total = tuple[str, dt.date]
 
 _PENDING = "dondoc.counts_totals.pending"
 _RECOUNT = "dondoc.counts_totals.recount"
+
+
+def summed(per_plan: Mapping[tuple[str, int, str, dt.date], int]) -> Counter[Total]:
+    """Counts (or deltas) keyed by (plan, year, kind, due), added up per (kind, due); the
+    sums at zero left out, negative deltas kept."""
+    totals: Counter[Total] = Counter()
+    for (_plan, _year, kind, due), n in per_plan.items():
+        totals[(kind, due)] += n
+    return Counter({key: n for key, n in totals.items() if n})
 
 
 def pend(session: Session, deltas: Counter[Total]) -> None:

@@ -40,10 +40,7 @@ def _in_step(factory: sessionmaker[Session]) -> None:
         recounted = counts.recount(s)
         assert counts.stored(s) == recounted
         # The whole database's totals (written at each commit) add up the same rows.
-        totals: Counter[tuple[str, dt.date]] = Counter()
-        for (_plan, _year, kind, due), n in recounted.items():
-            totals[(kind, due)] += n
-        assert counts_totals.stored(s) == +totals
+        assert counts_totals.stored(s) == counts_totals.summed(recounted)
         for day in DAYS:
             row_by_row = Counter(r["status_category"] for r in task_rows(s, as_of=day))
             listed = Counter()

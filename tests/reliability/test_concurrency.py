@@ -3,7 +3,6 @@ the history, the kept counts and the whole database's totals stay exact."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -88,10 +87,7 @@ def test_racing_advances_are_each_recorded_once_or_refused_as_a_conflict(
         # still add up to a recount.
         recounted = counts.recount(s)
         assert counts.stored(s) == recounted
-        totals: Counter[tuple[str, dt.date]] = Counter()
-        for (_plan, _year, kind, due), n in recounted.items():
-            totals[(kind, due)] += n
-        assert counts_totals.stored(s) == +totals
+        assert counts_totals.stored(s) == counts_totals.summed(recounted)
     assert result.ok, [audit_problem_text(p, words("en")) for p in result.problems]
     lost = accepted - len(notes)
     print(f"  events written by the racers: {len(notes)}, lost: {lost}, audit ok: {result.ok}")
