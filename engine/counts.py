@@ -287,7 +287,7 @@ def _category(bucket: str) -> str:
 
 def all_plans_counts(session: Session, as_of: dt.date) -> Counter[str]:
     """``plan_counts`` of every plan added up, read from the whole database's totals
-    (``engine.counts_totals``, about 170 rows): the worklist's header at national
+    (``engine.counts_totals``, a few dozen rows): the worklist's header at national
     scale (issue 17) summed the 31,300 rows of ``occurrence_counts`` on each request."""
     t = OccurrenceTotal
     open_and_late = and_(t.kind.in_(sorted(_OPEN)), t.due < as_of)

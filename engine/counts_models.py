@@ -46,7 +46,7 @@ class OccurrenceTotal(Base):
 
     The coordinators' landing worklist shows the country's four buckets on every
     request; summing the 31,300 rows of ``occurrence_counts`` of the national data
-    set each time cost 6-9 ms of the database's CPU. About 170 rows here.
+    set each time cost 6-9 ms of the database's CPU. A few dozen rows here (46 on that set).
     """
 
     __tablename__ = "occurrence_totals"

@@ -3,7 +3,7 @@
 ``occurrence_counts`` (``engine.counts``) holds a few rows per plan and year;
 the coordinators' landing worklist wants them added up over every plan, on
 every request: 31,300 rows summed at national scale (issue 17).
-``occurrence_totals`` keeps those sums per kind and due day, about 170 rows.
+``occurrence_totals`` keeps those sums per kind and due day: 46 rows on that set.
 
 Its rows are shared by every plan in the country, so every transaction that
 changes an occurrence changes one of them: they are the hottest rows dondoc

@@ -138,7 +138,9 @@ def _postgresql_session(dbapi_conn: Any, _record: Any) -> None:
     and the planner's estimate of a large table crosses ``jit_above_cost`` all the same.
     The first sweep's overdue statement spent 140 of its 250 ms compiling (issue 17);
     a statement here never runs long enough to win it back."""
-    dbapi_conn.execute("SET jit = off")
+    cursor = dbapi_conn.cursor()  # a cursor: psycopg 2 connections have no execute()
+    cursor.execute("SET jit = off")
+    cursor.close()
     dbapi_conn.commit()
 
 

@@ -14,7 +14,7 @@ mark and reads forward along the primary key (and the agency through its
 index), so the header's count on every page costs three small indexed queries,
 not a scan of the history; the count stops at ``COUNT_CAP``. Comments are found
 through ``ix_events_trigger_id`` (revision 0018), the events of an agency's
-tasks from its tasks' occurrences (``_involved``).
+tasks through the tasks' occurrences (``_involved``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Create Date: 2026-12-03
 The coordinators' landing worklist shows how many occurrences of every plan are
 in each status category. It summed every row of ``occurrence_counts`` (31,300
 at national scale, issue 17) on each request. ``occurrence_totals`` holds the
-same sums per kind and due day (about 170 rows), changed by dondoc when a
+same sums per kind and due day (46 rows on the national data set), changed by dondoc when a
 transaction that changed the counts commits (``engine.counts_totals``).
 Existing counts are added up here.
 """
