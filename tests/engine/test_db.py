@@ -136,11 +136,8 @@ def test_an_invalid_busy_timeout_is_one_sentence(
     assert not (tmp_path / "sub").exists()
 
 
-def test_postgresql_connections_do_not_compile_statements_just_in_time(
-    engine: Engine, db_url: str
-) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's jit setting")
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_connections_do_not_compile_statements_just_in_time(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
         # Still off in the next transaction of the same pooled connection.
