@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from cli.context import Context, pass_ctx
-from cli.output import MAX_ID, emit_json, print_rows
+from cli.output import MAX_ID, emit_json, print_rows, stream_json
 
 
 @click.group()
@@ -176,7 +176,7 @@ def users_changes(obj: Context, province: str | None, as_json: bool) -> None:
 def users_list(obj: Context, as_json: bool, dissolved: bool) -> None:
     """List users.  Example: dondoc users list --dissolved"""
     from engine.names import AgencyNames
-    from engine.users import list_users
+    from engine.users import user_rows
 
     if dissolved:
         from cli.succession import print_dissolved
@@ -186,11 +186,12 @@ def users_list(obj: Context, as_json: bool, dissolved: bool) -> None:
 
     w = obj.w
     with obj.session() as s:
-        rows = [{"name": u.name, "agency": u.agency_code, "role": u.role} for u in list_users(s)]
+        streamed = ({"name": n, "agency": a, "role": r} for n, a, r in user_rows(s))
+        if as_json:
+            stream_json(streamed)  # the same array emit_json would write, a row at a time
+            return
+        rows = list(streamed)
         names = AgencyNames.read(s)
-    if as_json:
-        emit_json(rows)
-        return
     shown = [
         {**r, "agency": names.short(r["agency"], w.lang), "role": w.role(r["role"])} for r in rows
     ]

@@ -253,18 +253,22 @@ def revoke_token(session: Session, actor: User | None, name: str, token_id: int)
     return token
 
 
-def people(session: Session, actor: User) -> list[User]:
-    """The accounts of the actor's province, by agency then name."""
+def people(
+    session: Session, actor: User, *, limit: int | None = None, offset: int = 0
+) -> tuple[list[User], int]:
+    """A page of the accounts of the actor's province, by agency then name, and how many
+    there are (every account when ``limit`` is None): a province of the national data
+    set has about 300 (issue 17, lists that page)."""
     province = actor.agency.province
     require_manage_people(actor, province)
-    return list(
-        session.scalars(
-            select(User)
-            .join(Agency, Agency.code == User.agency_code)
-            .where(Agency.province == province)
-            .order_by(Agency.code, User.name)
-        )
+    of_province = (
+        select(User)
+        .join(Agency, Agency.code == User.agency_code)
+        .where(Agency.province == province)
     )
+    total = int(session.scalar(of_province.with_only_columns(func.count())) or 0)
+    page = of_province.order_by(Agency.code, User.name).offset(offset).limit(limit)
+    return list(session.scalars(page)), total
 
 
 def changes(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,5 +45,9 @@ def get_user(session: Session, name: str | None) -> User:
     return user
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.name)))
+def user_rows(session: Session) -> Iterator[tuple[str, str, str]]:
+    """Every account's name, agency and role by name, read a thousand at a time: the
+    national data set has 10,000 (``dondoc users list --json`` streams them)."""
+    query = select(User.name, User.agency_code, User.role).order_by(User.name)
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        yield row.name, row.agency_code, row.role

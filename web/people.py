@@ -25,6 +25,7 @@ from engine.errors import DondocError, InvalidInput
 from engine.models import Agency, User
 from notifiers.i18n import words
 from notifiers.naming import Namer
+from web.paging import board_window, pager
 from web.render import error_page, signed_in_page, to_signin
 from web.security import checked_form, lang_of
 from web.store import FLASH_KEY, PASSWORD_PAGE, SIGNED_OUT, as_signed_in, run, save_flash
@@ -121,9 +122,11 @@ def _agencies(session: Session, user: User, namer: Namer) -> list[dict[str, str]
     return sorted(choices, key=lambda c: c["name"])
 
 
-def _people(session: Session, user: User, namer: Namer) -> dict[str, Any]:
-    listed = accounts.people(session, user)
+def _people(session: Session, user: User, namer: Namer, request: Request) -> dict[str, Any]:
+    limit, offset = board_window(request)
+    listed, total = accounts.people(session, user, limit=limit, offset=offset)
     return {
+        "paging": pager(request, total, limit, offset, namer.lang),
         "people": [
             {
                 "name": p.name,
@@ -141,7 +144,7 @@ def _people(session: Session, user: User, namer: Namer) -> dict[str, Any]:
 
 
 async def people_page(request: Request) -> Response:
-    return await signed_in_page(request, "people.html", _people)
+    return await signed_in_page(request, "people.html", _people, request)
 
 
 async def add_person(request: Request) -> Response:

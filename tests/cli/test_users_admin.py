@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import auth, db
-from engine.users import get_user
+from engine.models import User
+from engine.users import add_user, get_user
 from tests.conftest import Run
 from tests.words import refused
 
@@ -69,3 +71,22 @@ def test_with_as_the_board_rules_hold_at_the_command_line(
     assert ended.exit_code == 1 and "has ended" in ended.output
     with db.transaction(kon_tum) as s, refused(auth.AuthenticationFailed, "password"):
         auth.check_password(s, "x2", "whatever it is 123")
+
+
+def test_users_list_json_streams_every_account_by_name(
+    kon_tum: sessionmaker[Session], run: Run
+) -> None:
+    # More accounts than one read of the stream (a thousand): a national deployment has 10,000.
+    with db.transaction(kon_tum) as s:
+        for i in range(1_200):
+            add_user(s, f"officer-{i:04d}", "quang-ngai/stc", "officer")
+        expected = [
+            {"name": u.name, "agency": u.agency_code, "role": u.role}
+            for u in s.scalars(select(User).order_by(User.name))
+        ]
+    listed = run("users", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.output) == expected
+    assert len(expected) > 1_200
+    # Byte for byte the array an ordinary JSON dump of the list writes.
+    assert listed.output == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"

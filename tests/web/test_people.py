@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +22,8 @@ from tests.web.test_pages import csrf_of, sign_in
 from tests.words import refused
 
 ONE_TIME = "một lần thôi 2026"
+# A person's row in the people page's table: his name links to his page.
+ROW_LINK = r'<td [^>]*><a href="/people/([^"/]+)">'
 
 
 @pytest.fixture
@@ -101,6 +105,31 @@ def test_a_coordinator_adds_people_over_http_and_an_officer_may_not(
         with refused(NotAllowed, "cannot disable his own"):
             accounts.set_active(s, get_user(s, "thao"), "thao", False)
     assert "Lê Minh Khoa" in client.get("/people").text
+
+
+def test_the_people_page_lists_a_province_fifty_at_a_time(
+    quang_ngai: sessionmaker[Session], client: TestClient
+) -> None:
+    with db.transaction(quang_ngai) as s:
+        for i in range(58):
+            accounts.create_account(
+                s, None, f"can-bo-{i:02d}", agency="quang-ngai/stc", role="officer"
+            )
+        everyone, total = accounts.people(s, get_user(s, "thao"))
+        # Kon Tum's own people (its agencies ended with the merger) are Quảng Ngãi's now.
+        assert total == len(everyone) >= 60
+        first_fifty = [p.name for p in everyone[:50]]
+        rest = [p.name for p in everyone[50:]]
+    sign_in(client, "thao")
+    page = client.get("/people")
+    assert page.status_code == 200
+    listed = re.findall(ROW_LINK, page.text)
+    assert listed == first_fifty
+    assert f"Dòng 1–50 trong tổng số {total}" in page.text
+    second = client.get("/people?page=2")
+    assert re.findall(ROW_LINK, second.text) == rest
+    # The form to add a person is on every page.
+    assert 'id="add-person"' in second.text
 
 
 @pytest.mark.parametrize(
