@@ -54,27 +54,50 @@ def _clip(text: str, limit: int) -> str:
 
 
 def render_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[Column], w: Words | None = None
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    w: Words | None = None,
+    *,
+    full_width: bool = False,
+    heading: bool = True,
 ) -> str:
     """Aligned columns; each column is (key, heading, max width), the heading a message key
-    when ``w`` is given (and then printed in capitals, as table headings are)."""
+    when ``w`` is given (and then printed in capitals, as table headings are).
+
+    Each column is as wide as its widest cell, or with ``full_width`` as its maximum
+    width: a table printed a part at a time (``stream_task_table``) lines up across
+    the parts. ``heading=False`` leaves out the heading and its rule."""
     cells = [[_clip("" if r.get(k) is None else r[k], n) for k, _, n in columns] for r in rows]
     heads = [w(h).upper() if w is not None else h for _, h, _ in columns]
-    widths = [max([_width(h)] + [_width(c[i]) for c in cells]) for i, h in enumerate(heads)]
-    lines = ["  ".join(h + " " * (w - _width(h)) for h, w in zip(heads, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
+    widths = [
+        max([_width(h), n if full_width else 0] + [_width(c[i]) for c in cells])
+        for i, (h, (_, _, n)) in enumerate(zip(heads, columns, strict=True))
+    ]
+    lines = []
+    if heading:
+        lines.append(
+            "  ".join(h + " " * (w - _width(h)) for h, w in zip(heads, widths, strict=True))
+        )
+        lines.append("  ".join("-" * w for w in widths))
     for row in cells:
         lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)))
     return "\n".join(line.rstrip() for line in lines)
 
 
-def task_table(
-    rows: Sequence[dict[str, Any]], owner_name: Callable[[str, str], str], w: Words
-) -> str:
-    """The table of task occurrences (``tasks``, ``search``): states, statuses and days in
-    words, the owner by ``owner_name(code, lang)``; the reference stays, it is what
-    ``show`` and ``advance`` take."""
-    shown = [
+TASK_COLUMNS: list[Column] = [
+    ("ref", "cli.col.ref", 28),
+    ("title", "cli.col.title", 48),
+    ("state", "cli.col.state", 22),
+    ("status_category", "cli.col.status", 24),
+    ("due", "cli.col.due", 10),
+    ("owner", "cli.col.owner", 30),
+]
+
+
+def _task_cells(
+    rows: Iterable[dict[str, Any]], owner_name: Callable[[str, str], str], w: Words
+) -> list[dict[str, Any]]:
+    return [
         {
             **r,
             "state": w.state(r["workflow"], r["state"]),
@@ -84,15 +107,31 @@ def task_table(
         }
         for r in rows
     ]
-    columns = [
-        ("ref", "cli.col.ref", 28),
-        ("title", "cli.col.title", 48),
-        ("state", "cli.col.state", 22),
-        ("status_category", "cli.col.status", 24),
-        ("due", "cli.col.due", 10),
-        ("owner", "cli.col.owner", 30),
-    ]
-    return render_table(shown, columns, w)
+
+
+def task_table(
+    rows: Sequence[dict[str, Any]], owner_name: Callable[[str, str], str], w: Words
+) -> str:
+    """The table of task occurrences (``tasks``, ``search``): states, statuses and days in
+    words, the owner by ``owner_name(code, lang)``; the reference stays, it is what
+    ``show`` and ``advance`` take."""
+    return render_table(_task_cells(rows, owner_name, w), TASK_COLUMNS, w)
+
+
+def stream_task_table(
+    parts: Iterable[Sequence[dict[str, Any]]], owner_name: Callable[[str, str], str], w: Words
+) -> int:
+    """``task_table`` printed a part at a time, every column at its full width; how many
+    rows it printed. A listing of a national database never sits in memory whole."""
+    shown = 0
+    for part in parts:
+        text = render_table(
+            _task_cells(part, owner_name, w), TASK_COLUMNS, w, full_width=True, heading=not shown
+        )
+        if text:
+            click.echo(text)
+        shown += len(part)
+    return shown
 
 
 def print_rows(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,11 +17,15 @@ from cli.output import (
     read_uploads,
     render_table,
     stream_json,
+    stream_task_table,
     task_table,
 )
 
 if TYPE_CHECKING:
     from notifiers.naming import Namer
+
+#: A table of more rows than this is printed a part of this many rows at a time.
+TABLE_PART = 1000
 
 
 @click.command()
@@ -84,16 +89,24 @@ def tasks(
     with obj.session(reads=True) as s:
         wanted: dict[str, Any] = {"plan_id": plan_id, "agency": agency, "status_filter": status}
         day = parse_day(as_of, "--as-of", w)
-        if limit is None and offset is None and as_json:
-            # Every row, streamed: the JSON array scripts read, never whole in memory.
+        if limit is None and offset is None:
+            # Every row, read a thousand occurrences at a time, filtered by the database
+            # (engine.listing): reading them all first took 76 s and 4.8 GB for the
+            # 52,724 overdue of the national data set.
             from engine.listing import iter_task_rows
 
-            stream_json(iter_task_rows(s, **wanted, as_of=day))
-            return
-        if limit is None and offset is None:
-            from engine.views import task_rows
-
-            rows = task_rows(s, **wanted, as_of=day)
+            streamed = iter_task_rows(s, **wanted, as_of=day)
+            if as_json:
+                stream_json(streamed)  # the JSON array scripts read, never whole in memory
+                return
+            rows = list(islice(streamed, TABLE_PART))
+            if len(rows) == TABLE_PART:
+                # A long table: printed a part at a time, every column at its full width.
+                names = AgencyNames.read(s)
+                parts = chain([rows], iter(lambda: list(islice(streamed, TABLE_PART)), []))
+                owner = names.short if plan_id else names.full
+                click.echo(obj.w.plural("cli.tasks.count", stream_task_table(parts, owner, w)))
+                return
         else:
             # One page, read as the API reads it (engine.listing).
             from engine.listing import task_page
