@@ -105,7 +105,7 @@ def tasks(
                 names = AgencyNames.read(s)
                 parts = chain([rows], iter(lambda: list(islice(streamed, TABLE_PART)), []))
                 owner = names.short if plan_id else names.full
-                click.echo(obj.w.plural("cli.tasks.count", stream_task_table(parts, owner, w)))
+                click.echo(w.plural("cli.tasks.count", stream_task_table(parts, owner, w)))
                 return
         else:
             # One page, read as the API reads it (engine.listing).

@@ -176,19 +176,7 @@ def apply(session: Session, deltas: Counter[Key]) -> None:
     """Add ``deltas`` to the stored counts, in key order (so two writers lock alike), and to
     the whole database's totals when the transaction commits (``engine.counts_totals``)."""
     counts_totals.pend(session, counts_totals.summed(deltas))
-    table: Table = OccurrenceCount.__table__  # type: ignore[assignment]
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    for key in sorted(k for k, d in deltas.items() if d):
-        plan_id, year, kind, due = key
-        stmt = insert(table).values(plan_id=plan_id, year=year, kind=kind, due=due, n=deltas[key])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["plan_id", "year", "kind", "due"],
-            set_={"n": table.c.n + stmt.excluded.n},
-        )
-        session.execute(stmt)
+    counts_totals.add_counts(session, OccurrenceCount, ("plan_id", "year", "kind", "due"), deltas)
 
 
 def recount(session: Session, plan_ids: Iterable[str] | None = None) -> Counter[Key]:
@@ -273,11 +261,13 @@ def plan_counts(
     return {p: Counter({c: n for c, n in counts.items() if n}) for p, counts in out.items()}
 
 
-def _bucket(as_of: dt.date) -> ColumnElement[str]:
+def _bucket(
+    as_of: dt.date, model: type[OccurrenceCount] | type[OccurrenceTotal] = OccurrenceCount
+) -> ColumnElement[str]:
     """Past its due day an open kind is overdue: decided in SQL, so that one row comes back
-    per category (and plan) rather than per due day."""
-    open_and_late = and_(OccurrenceCount.kind.in_(sorted(_OPEN)), OccurrenceCount.due < as_of)
-    return case((open_and_late, "overdue"), else_=OccurrenceCount.kind)
+    per category (and plan) rather than per due day; ``model`` is the table read."""
+    open_and_late = and_(model.kind.in_(sorted(_OPEN)), model.due < as_of)
+    return case((open_and_late, "overdue"), else_=model.kind)
 
 
 def _category(bucket: str) -> str:
@@ -290,8 +280,7 @@ def all_plans_counts(session: Session, as_of: dt.date) -> Counter[str]:
     (``engine.counts_totals``, a few dozen rows): the worklist's header at national
     scale (issue 17) summed the 31,300 rows of ``occurrence_counts`` on each request."""
     t = OccurrenceTotal
-    open_and_late = and_(t.kind.in_(sorted(_OPEN)), t.due < as_of)
-    bucket = case((open_and_late, "overdue"), else_=t.kind)
+    bucket = _bucket(as_of, t)
     query = select(bucket, func.sum(t.n)).where(t.n != 0).group_by(bucket)
     counts: Counter[str] = Counter()
     for kind, n in session.execute(query):

@@ -84,7 +84,7 @@ def _write_at_commit(session: Session) -> None:
     if session.info.pop(_RECOUNT, False):
         _recount(session)
     else:
-        _apply(session, pending)
+        add_counts(session, OccurrenceTotal, ("kind", "due"), pending)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -95,17 +95,22 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_RECOUNT, None)
 
 
-def _apply(session: Session, deltas: Counter[Total]) -> None:
-    table: Table = OccurrenceTotal.__table__  # type: ignore[assignment]
+def add_counts(
+    session: Session, model: type[Any], key: tuple[str, ...], deltas: Mapping[tuple[Any, ...], int]
+) -> None:
+    """Add ``deltas`` (keyed by the values of ``key``, the table's primary key) to the ``n``
+    of ``model``'s rows, inserting the missing ones, in key order: two writers lock alike.
+    ``occurrence_counts`` and ``occurrence_totals`` are both kept this way."""
+    table: Table = model.__table__
     upsert: Any
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
-    for kind, due in sorted(k for k, d in deltas.items() if d):
-        stmt = upsert(table).values(kind=kind, due=due, n=deltas[(kind, due)])
+    for values in sorted(k for k, d in deltas.items() if d):
+        stmt = upsert(table).values(**dict(zip(key, values, strict=True)), n=deltas[values])
         stmt = stmt.on_conflict_do_update(
-            index_elements=["kind", "due"], set_={"n": table.c.n + stmt.excluded.n}
+            index_elements=list(key), set_={"n": table.c.n + stmt.excluded.n}
         )
         session.execute(stmt)
 
