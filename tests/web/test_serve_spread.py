@@ -50,14 +50,20 @@ def _tcp_sockets(port: int) -> dict[int, str]:
 
 
 def _socket_inodes(pid: int) -> set[int]:
-    inodes = set()
     try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-            if target.startswith("socket:["):
-                inodes.add(int(target[8:-1]))
+        fds = os.listdir(f"/proc/{pid}/fd")
     except (FileNotFoundError, ProcessLookupError):
-        pass  # the process ended while we looked
+        return set()  # the process ended
+    inodes = set()
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except (FileNotFoundError, ProcessLookupError):
+            # A starting worker opens and closes a file per import: one closed
+            # between listdir and readlink must not hide the sockets after it.
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
     return inodes
 
 
@@ -75,11 +81,24 @@ def _children(parent: int) -> list[int]:
     return kids
 
 
+def _spawned(pid: int) -> bool:
+    """Whether ``pid`` already runs multiprocessing's spawned interpreter.
+
+    Between fork and exec a new child still holds the parent's descriptors,
+    the parent's listening sockets among them: it would look like a worker
+    for a moment and then, after exec, not listen until its socket arrives.
+    """
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 def _workers(parent: int, port: int) -> dict[int, int]:
-    """The parent's children listening on ``port`` -> the connections each holds."""
+    """The parent's spawned children listening on ``port`` -> the connections each holds."""
     sockets = _tcp_sockets(port)
     held = {}
-    for pid in _children(parent):
+    for pid in filter(_spawned, _children(parent)):
         states = [sockets[i] for i in _socket_inodes(pid) if i in sockets]
         if LISTEN in states:
             held[pid] = states.count(ESTABLISHED)
