@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.addresses import board_webhook_problem, email_ok, webhook_problem
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.lookup import close_matches
 from engine.models import Agency, User, utcnow
 from engine.text import storable
 
@@ -18,9 +19,13 @@ _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def get_agency(session: Session, code: str) -> Agency:
+    """The agency with this code; a mistyped code is answered with the closest few."""
     agency = session.get(Agency, code)
     if agency is None:
-        raise NotFound("no_agency", agency=code)
+        codes = list(session.scalars(select(Agency.code).order_by(Agency.code)))
+        if not codes:
+            raise NotFound("no_agency", agency=code)  # nothing loaded yet: says how
+        raise NotFound("no_agency_near", agency=code, known=close_matches(code, codes))
     return agency
 
 

@@ -124,8 +124,10 @@ def _selected(
         where.append(category_condition(wanted, as_of))
     if agency:
         # Who holds a task follows successions (engine.selection), in SQL.
+        from engine.directory import get_agency
         from engine.selection import holds
 
+        get_agency(session, agency)  # a mistyped code is an error, not an empty list
         where.append(holds(session, agency, None, as_of))
     return where
 

@@ -53,3 +53,16 @@ def test_an_unknown_plan_is_one_sentence_whichever_way_the_table_is_printed(
     refused = run("tasks", "--plan", "kon-tum-2031")
     assert refused.exit_code != 0
     assert "kon-tum-2013" in refused.output and "Traceback" not in refused.output
+
+
+@pytest.mark.parametrize("how", [(), ("--json",), ("--limit", "5"), ("--status", "overdue")])
+def test_an_unknown_agency_is_one_sentence_not_an_empty_table(
+    kon_tum: sessionmaker[Session], run: Run, how: tuple[str, ...]
+) -> None:
+    refused = run("tasks", "--agency", "kon-tum/nowhere", *how)
+    assert refused.exit_code == 1
+    assert refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and "'kon-tum/nowhere'" in refused.stderr
+    # The same agency spelt right lists its tasks.
+    held = run("tasks", "--agency", "kon-tum/stnmt", *how)
+    assert held.exit_code == 0 and "kon-tum-2013:" in held.stdout

@@ -70,6 +70,9 @@ def test_unknown_task_is_404_and_bad_filters_are_422(
     missing = client.get("/api/v1/tasks/kon-tum-2013:9.9", headers=bearer(tokens["an"]))
     assert missing.status_code == 404
     assert "has no task '9.9'" in missing.json()["error"]
+    nowhere = client.get("/api/v1/tasks?agency=kon-tum/nowhere", headers=bearer(tokens["an"]))
+    assert nowhere.status_code == 404
+    assert "'kon-tum/nowhere'" in nowhere.json()["error"]
     status = client.get("/api/v1/tasks?status=late", headers=bearer(tokens["an"]))
     assert status.status_code == 422
     day = client.get("/api/v1/tasks?as_of=31/12/2014", headers=bearer(tokens["an"]))
