@@ -20,6 +20,8 @@ tasks through the tasks' occurrences (``_involved``).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +68,39 @@ def _mentions(user: User) -> list[str]:
     return words
 
 
+def _mention_pattern(user: User) -> re.Pattern[str]:
+    """His name as a whole word: "@lan" is not in "@lanh", "Nguyễn Văn An" not in
+    "Nguyễn Văn Anh" (``\\w`` knows Vietnamese letters)."""
+    return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in _mentions(user)))
+
+
+def _mentioning(session: Session, user: User, limit: int) -> list[int]:
+    """The newest ``limit`` comments past his mark that mention ``user``, newest first.
+
+    The database finds the comments that hold his name anywhere (its index on the
+    trigger); only those where it stands as a word are kept.
+    """
+    query = (
+        select(Event.id, Event.note)
+        .where(
+            Event.id > user.inbox_event_seen,
+            Event.trigger.in_(COMMENT_TRIGGERS),
+            _by_others(user),
+            or_(*[Event.note.contains(word, autoescape=True) for word in _mentions(user)]),
+        )
+        .order_by(Event.id.desc())
+    )
+    pattern = _mention_pattern(user)
+    found: list[int] = []
+    with closing(session.execute(query.execution_options(yield_per=200))) as rows:
+        for event_id, note in rows:
+            if pattern.search(note or ""):
+                found.append(event_id)
+                if len(found) == limit:
+                    break
+    return found
+
+
 def _agencies(session: Session, user: User) -> list[str]:
     """The user's agency and every agency whose work it took over (``engine.succession``),
     from the kept succession book: no statement on each page's header."""
@@ -105,28 +140,16 @@ def _by_others(user: User) -> ColumnElement[bool]:
     return Event.actor.not_in((user.name, CATALOG_ACTOR))
 
 
-def _event_queries(user: User, codes: list[str]) -> tuple[Select[Any], Select[Any]]:
-    """The events that concern ``user`` past his mark: on his agencies' tasks, and comments
-    that mention him. Two queries, each through its own index (an OR of the two read the
-    whole history); an event in both is one thing (``_merged``)."""
-    involved = _involved(codes)
+def _new_events(session: Session, user: User, limit: int) -> list[int]:
+    """The newest ``limit`` events that concern ``user`` past his mark, newest first: on his
+    agencies' tasks, and comments that mention him. Two queries, each through its own index
+    (an OR of the two read the whole history); an event in both is one thing."""
+    involved = _involved(_agencies(session, user))
     on_tasks = _on_involved(select(Event.id), involved).where(
         Event.id > user.inbox_event_seen, _by_others(user)
     )
-    mentioned = select(Event.id).where(
-        Event.id > user.inbox_event_seen,
-        Event.trigger.in_(COMMENT_TRIGGERS),
-        _by_others(user),
-        or_(*[Event.note.contains(word, autoescape=True) for word in _mentions(user)]),
-    )
-    return on_tasks, mentioned
-
-
-def _merged(session: Session, queries: tuple[Select[Any], ...], limit: int) -> list[int]:
-    """The newest ``limit`` ids the queries find together, newest first."""
-    found: set[int] = set()
-    for query in queries:
-        found.update(session.scalars(query.order_by(Event.id.desc()).limit(limit)))
+    found = set(session.scalars(on_tasks.order_by(Event.id.desc()).limit(limit)))
+    found.update(_mentioning(session, user, limit))
     return sorted(found, reverse=True)[:limit]
 
 
@@ -139,16 +162,14 @@ def _escalations(user: User) -> Select[Any]:
 def unread(session: Session, user: User) -> int:
     """How many new things concern ``user``, at most ``COUNT_CAP + 1`` (the header's badge)."""
     cap = COUNT_CAP + 1
-    events: set[int] = set()
-    for query in _event_queries(user, _agencies(session, user)):
-        events.update(session.scalars(query.limit(cap)))
+    events = _new_events(session, user, cap)
     escalations = select(func.count()).select_from(_escalations(user).limit(cap).subquery())
     return min(len(events) + int(session.scalar(escalations) or 0), cap)
 
 
 def open_inbox(session: Session, user: User) -> list[Item]:
     """The new things that concern ``user``, newest first; marks them read."""
-    event_ids = _merged(session, _event_queries(user, _agencies(session, user)), LIST_LIMIT)
+    event_ids = _new_events(session, user, LIST_LIMIT)
     escalation_ids = list(
         session.scalars(_escalations(user).order_by(Escalation.id.desc()).limit(LIST_LIMIT))
     )
@@ -190,7 +211,7 @@ def _items(
 ) -> list[Item]:
     """The events and escalations of these ids as inbox items, newest first."""
     items: list[Item] = []
-    words = _mentions(user)
+    pattern = _mention_pattern(user)
     if event_ids:
         rows = session.execute(
             select(Event, Occurrence, Task)
@@ -200,7 +221,7 @@ def _items(
         ).all()
         for event, occ, task in rows:
             comment = event.trigger in COMMENT_TRIGGERS
-            mention = comment and any(w in (event.note or "") for w in words)
+            mention = comment and bool(pattern.search(event.note or ""))
             items.append(
                 Item(
                     kind="mention" if mention else ("comment" if comment else "step"),

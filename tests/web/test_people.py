@@ -249,6 +249,14 @@ def test_a_mention_reaches_a_person_whose_agency_has_no_part_in_the_task(
             ("mention", "Chuyển chị @ha theo dõi")
         ]
         assert unread(s, ha) == 0
+        # A name inside a longer one is not a mention; the name as a word is, anywhere.
+        ha.full_name = "Lê Thu Hà"
+        advance(s, lan, "kon-tum-2013:2.1", "comment", note="Nhờ @hanh và chị Lê Thu Hằng")
+        advance(s, lan, "kon-tum-2013:2.1", "comment", note="Gửi chị Lê Thu Hàng")
+        assert unread(s, ha) == 0 and open_inbox(s, ha) == []
+        advance(s, lan, "kon-tum-2013:2.1", "comment", note="Chị Lê Thu Hà, @hanh: xem giúp")
+        assert unread(s, ha) == 1
+        assert [i.kind for i in open_inbox(s, ha)] == ["mention"]
         for n in range(COUNT_CAP + 5):
             advance(s, lan, "kon-tum-2013:2.1", "comment", note=f"@ha xem lần {n}")
         assert unread(s, ha) == COUNT_CAP + 1
