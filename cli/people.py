@@ -136,7 +136,9 @@ _switch(
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def users_changes(obj: Context, province: str | None, as_json: bool) -> None:
-    """The record of account changes: who changed whose account, when, and how.
+    """The record of changes to accounts and agencies: who changed what, when, and how.
+
+    An agency's edit has an empty "user" and the agency's code in its details.
 
     \b
     Example: dondoc users changes --province kon-tum --json
@@ -158,7 +160,14 @@ def users_changes(obj: Context, province: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    shown = [{**r, "details": ", ".join(f"{k}={v}" for k, v in r["details"].items())} for r in rows]
+    shown = [
+        {
+            **r,
+            "user": r["user"] or r["details"].get("agency", ""),
+            "details": ", ".join(f"{k}={v}" for k, v in r["details"].items() if k != "agency"),
+        }
+        for r in rows
+    ]
     columns = [
         ("at", "cli.col.at", 26),
         ("actor", "cli.col.actor", 16),

@@ -61,6 +61,40 @@ def record_change(
     session.flush()
 
 
+#: An agency's fields a coordinator (or the administrator) may change, as recorded.
+AGENCY_FIELDS = ("name_vi", "name_en", "email", "webhook")
+
+
+def agency_fields(agency: Agency) -> dict[str, str]:
+    """The agency's recorded fields as they stand (an unset address is "")."""
+    return {field: getattr(agency, field) or "" for field in AGENCY_FIELDS}
+
+
+def record_agency_change(
+    session: Session, actor: User | None, agency: Agency, before: dict[str, str]
+) -> None:
+    """Record what an edit changed of ``agency`` (each field's before and after), if anything.
+
+    Written to the same record as the accounts' changes (``user_name`` empty): where
+    an agency's notifications go decides who learns of its overdue work.
+    """
+    after = agency_fields(agency)
+    changed = {f: [before[f], after[f]] for f in AGENCY_FIELDS if before[f] != after[f]}
+    if not changed:
+        return
+    session.add(
+        AccountChange(
+            at=utcnow(),
+            actor=actor.name if actor is not None else ADMINISTRATOR,
+            user_name="",
+            province=agency.province,
+            action="agency_edited",
+            details={"agency": agency.code, **changed},
+        )
+    )
+    session.flush()
+
+
 def _open_agency(session: Session, actor: User | None, code: str) -> Agency:
     """The agency ``code``, refused to a coordinator when it has ended (its work went to a
     successor); the administrator may still record a past account there."""

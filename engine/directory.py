@@ -50,10 +50,25 @@ def agency_rows(session: Session, province: str | None = None) -> list[dict[str,
 
 
 def set_contacts(
-    session: Session, code: str, *, email: str | None = None, webhook: str | None = None
+    session: Session,
+    code: str,
+    *,
+    email: str | None = None,
+    webhook: str | None = None,
+    actor: User | None = None,
 ) -> Agency:
-    """Set (or, with an empty string, clear) an agency's e-mail and webhook."""
+    """Set (or, with an empty string, clear) an agency's e-mail and webhook, recorded as
+    ``actor``'s change (the administrator's when None)."""
+    from engine.accounts import agency_fields, record_agency_change
+
     agency = get_agency(session, code)
+    before = agency_fields(agency)
+    _set_contacts(agency, email=email, webhook=webhook)
+    record_agency_change(session, actor, agency, before)
+    return agency
+
+
+def _set_contacts(agency: Agency, *, email: str | None, webhook: str | None) -> None:
     if email is not None:
         email = email.strip()
         if email and not email_ok(email):
@@ -67,8 +82,6 @@ def set_contacts(
         if problem:
             raise InvalidInput("bad_webhook_host", value=webhook[:200])
         agency.webhook = webhook or None
-    session.flush()
-    return agency
 
 
 def add_agency(
@@ -126,6 +139,7 @@ def edit_agency(
     ``engine.succession``); the webhook must pass the board's rule
     (``engine.addresses.board_webhook_problem``).
     """
+    from engine.accounts import agency_fields, record_agency_change
     from engine.authz import require_manage_people
     from engine.names import named_agencies
     from engine.workdays import local_day
@@ -146,7 +160,8 @@ def edit_agency(
         raise InvalidInput("webhook_private", value=webhook[:200])
     if problem == "unresolvable":
         raise InvalidInput("webhook_unresolvable", value=webhook[:200])
-    set_contacts(session, code, email=email, webhook=webhook)
+    before = agency_fields(agency)
+    _set_contacts(agency, email=email, webhook=webhook)
     agency.name_vi, agency.name_en = name_vi, name_en or name_vi
-    session.flush()
+    record_agency_change(session, actor, agency, before)
     return agency

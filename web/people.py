@@ -30,6 +30,14 @@ from web.render import error_page, signed_in_page, to_signin
 from web.security import checked_form, lang_of
 from web.store import FLASH_KEY, PASSWORD_PAGE, SIGNED_OUT, as_signed_in, run, save_flash
 
+# An agency's recorded fields (engine.accounts.AGENCY_FIELDS) -> the labels of its form.
+AGENCY_FIELD_LABELS = [
+    ("name_vi", "board.agency_name_vi"),
+    ("name_en", "board.agency_name_en"),
+    ("email", "board.email"),
+    ("webhook", "board.webhook"),
+]
+
 
 def _text(form: FormData, key: str) -> str:
     value = form.get(key, "")
@@ -254,7 +262,7 @@ async def issue_token(request: Request) -> Response:
 
 
 def _changes(session: Session, user: User, namer: Namer) -> dict[str, Any]:
-    return {"changes": accounts.changes(session, user)}
+    return {"changes": accounts.changes(session, user), "agency_fields": AGENCY_FIELD_LABELS}
 
 
 async def changes_page(request: Request) -> Response:

@@ -66,7 +66,7 @@ def test_a_coordinator_adds_an_officer_who_must_change_the_one_time_password(
     # Wait for the log's own table: read at once, the people page's table could still be
     # found and then leave the document mid-read (a flake seen under load).
     people_table = driver.find_element(By.CSS_SELECTOR, "table")
-    driver.find_element(By.LINK_TEXT, "Nhật ký thay đổi tài khoản").click()
+    driver.find_element(By.LINK_TEXT, "Nhật ký thay đổi tài khoản và cơ quan").click()
     WebDriverWait(driver, 30).until(staleness_of(people_table))
     assert "Tạo tài khoản" in driver.find_element(By.CSS_SELECTOR, "table").text
     driver.find_element(By.ID, "account-link")
