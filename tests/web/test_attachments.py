@@ -54,7 +54,6 @@ def _post_step(client: TestClient, trigger: str, files: list[tuple[str, bytes]],
     )
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_file_sent_with_a_step_is_kept_listed_and_served_as_a_download(
     client: TestClient, passwords: str, store: Path
 ) -> None:
@@ -72,7 +71,6 @@ def test_a_file_sent_with_a_step_is_kept_listed_and_served_as_a_download(
     assert (store / SHA[:2] / SHA).read_bytes() == PDF
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_disguised_file_is_refused_with_a_sentence_not_dropped(
     client: TestClient, passwords: str, store: Path, kon_tum: sessionmaker[Session]
 ) -> None:
@@ -83,7 +81,6 @@ def test_a_disguised_file_is_refused_with_a_sentence_not_dropped(
     assert state_of(kon_tum, REF) == "drafting"
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_only_who_may_see_the_task_gets_its_file(
     client: TestClient, passwords: str, stranger: str, store: Path, kon_tum
 ) -> None:
@@ -137,7 +134,6 @@ def test_the_api_takes_files_in_multipart_and_serves_them_to_who_may_see(
 
 @pytest.mark.slow
 @pytest.mark.skipif(not HAVE_BROWSER and not IN_CI, reason="chromium is not installed")
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_an_officer_attaches_a_pdf_in_the_browser_and_another_province_is_refused_it(
     server: str, browser: object, stranger: str, store: Path, tmp_path: Path
 ) -> None:

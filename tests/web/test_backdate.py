@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
@@ -13,8 +12,6 @@ from tests.engine.test_backdate import EARLIER, REF, _history
 from tests.web.test_pages import csrf_of, shown_after, sign_in
 
 
-# The board and the API read the same on both databases; one keeps this quick.
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_board_refuses_an_officers_earlier_day_with_the_same_reason(
     client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
 ) -> None:
@@ -39,7 +36,6 @@ def test_the_board_refuses_an_officers_earlier_day_with_the_same_reason(
     assert _history(kon_tum) == [("create", "catalog")]
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_api_refuses_an_officers_earlier_day_with_the_same_reason(
     client: TestClient, tokens: dict[str, str], kon_tum: sessionmaker[Session]
 ) -> None:

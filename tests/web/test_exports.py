@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import re
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,8 +17,6 @@ from engine.transition import advance
 from tests.engine.helpers import user
 from tests.web.test_pages import REF, csrf_of, sign_in
 
-SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
 HOSTILE = '=HYPERLINK("http://evil.example","Bấm vào đây")'
 
 
@@ -28,7 +25,6 @@ def _cells(data: bytes) -> list:
     return [c for row in book.active.iter_rows() for c in row]
 
 
-@SQLITE
 def test_an_exported_report_keeps_vietnamese_and_no_live_formula_from_a_hostile_note(
     client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
 ) -> None:
@@ -55,7 +51,6 @@ def test_an_exported_report_keeps_vietnamese_and_no_live_formula_from_a_hostile_
     assert "Bấm vào đây" in texts and "Nhiệm vụ" in texts
 
 
-@SQLITE
 def test_a_filtered_list_exports_as_xlsx_and_csv_with_the_page_headings(
     client: TestClient, passwords: str, kon_tum: sessionmaker[Session]
 ) -> None:
@@ -105,7 +100,6 @@ def test_a_cell_that_begins_like_a_formula_stays_text_in_csv() -> None:
     assert "Bình thường" in lines
 
 
-@SQLITE
 def test_a_calendar_address_works_without_sign_in_until_it_is_revoked(
     client: TestClient, passwords: str
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from httpx2 import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,9 +14,6 @@ from engine import db
 from engine.models import Event, Occurrence
 from engine.workdays import VIETNAM_TZ
 from tests.web.test_pages import HOSTILE, REF, csrf_of, shown_after, sign_in, state_of
-
-# Form handling is the same on both databases (test_api.py covers both); one keeps this quick.
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 def test_issuing_without_a_document_number_shows_what_is_missing(

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
 from httpx2 import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,10 +19,6 @@ from tasks_catalog.loading import load_plan_file
 from tests.web.conftest import PASSWORD, SECRET
 from tests.words import refused
 from web.app import create_app
-
-# The pages render what the API returns from the same engine calls, which
-# test_api.py runs on both databases; one database keeps this module quick.
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 REF = "kon-tum-2013:2.1"
 HOSTILE = '<script>alert("x")</script><b>bold</b>'

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
@@ -13,8 +12,6 @@ from tasks_catalog import schema
 from tasks_catalog.loading import load_plan_file
 from tests.web.conftest import PASSWORD
 from tests.web.test_pages import REF, csrf_of, shown_after, sign_in, state_of
-
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 def test_a_coordinator_lands_on_what_is_overdue_with_who_leads_it(
