@@ -144,8 +144,10 @@ def users_changes(obj: Context, province: str | None, as_json: bool) -> None:
     Example: dondoc users changes --province kon-tum --json
     """
     from engine.accounts import changes
+    from notifiers.naming import Namer
 
     with obj.session(reads=True) as s:
+        namer = Namer.read(s, obj.w.lang)
         rows: list[dict[str, Any]] = [
             {
                 "at": c.at.isoformat(),
@@ -163,13 +165,14 @@ def users_changes(obj: Context, province: str | None, as_json: bool) -> None:
     shown = [
         {
             **r,
+            "at": namer.moment(r["at"]),  # Vietnam's time, as the board writes it
             "user": r["user"] or r["details"].get("agency", ""),
             "details": ", ".join(f"{k}={v}" for k, v in r["details"].items() if k != "agency"),
         }
         for r in rows
     ]
     columns = [
-        ("at", "cli.col.at", 26),
+        ("at", "cli.col.at", 16),
         ("actor", "cli.col.actor", 16),
         ("user", "cli.col.user", 16),
         ("action", "cli.col.action", 18),

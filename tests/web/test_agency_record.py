@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -84,3 +85,9 @@ def test_the_administrators_dondoc_agencies_set_is_recorded_too(
         "agency": "quang-ngai/stc",
         "email": ["stc@quangngai.gov.vn", ""],
     }
+    # As a table: the agency in the name column, the moment in Vietnam's time.
+    table = run("users", "changes", "--province", "quang-ngai").stdout.splitlines()
+    assert re.match(
+        r"(\d\d/\d\d/\d{4}|\d{4}-\d\d-\d\d) \d\d:\d\d  system +quang-ngai/stc ", table[2]
+    )
+    assert "email=['stc@quangngai.gov.vn', '']" in table[2]
