@@ -74,22 +74,20 @@ def _mention_pattern(user: User) -> re.Pattern[str]:
     return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in _mentions(user)))
 
 
-def _mentioning(session: Session, user: User, limit: int) -> list[int]:
-    """The newest ``limit`` comments past his mark that mention ``user``, newest first.
+def _mentioning(session: Session, user: User, limit: int, newest: bool) -> list[int]:
+    """``limit`` comments past his mark that mention ``user`` (the newest, if ``newest``).
 
     The database finds the comments that hold his name anywhere (its index on the
     trigger); only those where it stands as a word are kept.
     """
-    query = (
-        select(Event.id, Event.note)
-        .where(
-            Event.id > user.inbox_event_seen,
-            Event.trigger.in_(COMMENT_TRIGGERS),
-            _by_others(user),
-            or_(*[Event.note.contains(word, autoescape=True) for word in _mentions(user)]),
-        )
-        .order_by(Event.id.desc())
+    query = select(Event.id, Event.note).where(
+        Event.id > user.inbox_event_seen,
+        Event.trigger.in_(COMMENT_TRIGGERS),
+        _by_others(user),
+        or_(*[Event.note.contains(word, autoescape=True) for word in _mentions(user)]),
     )
+    if newest:
+        query = query.order_by(Event.id.desc())
     pattern = _mention_pattern(user)
     found: list[int] = []
     with closing(session.execute(query.execution_options(yield_per=200))) as rows:
@@ -140,16 +138,19 @@ def _by_others(user: User) -> ColumnElement[bool]:
     return Event.actor.not_in((user.name, CATALOG_ACTOR))
 
 
-def _new_events(session: Session, user: User, limit: int) -> list[int]:
-    """The newest ``limit`` events that concern ``user`` past his mark, newest first: on his
-    agencies' tasks, and comments that mention him. Two queries, each through its own index
-    (an OR of the two read the whole history); an event in both is one thing."""
+def _new_events(session: Session, user: User, limit: int, newest: bool = True) -> list[int]:
+    """``limit`` events that concern ``user`` past his mark, newest first: on his agencies'
+    tasks, and comments that mention him. Two queries, each through its own index (an OR
+    of the two read the whole history); an event in both is one thing. Unless ``newest``
+    (the badge only counts to its cap) the database stops at any ``limit`` of them."""
     involved = _involved(_agencies(session, user))
     on_tasks = _on_involved(select(Event.id), involved).where(
         Event.id > user.inbox_event_seen, _by_others(user)
     )
-    found = set(session.scalars(on_tasks.order_by(Event.id.desc()).limit(limit)))
-    found.update(_mentioning(session, user, limit))
+    if newest:
+        on_tasks = on_tasks.order_by(Event.id.desc())
+    found = set(session.scalars(on_tasks.limit(limit)))
+    found.update(_mentioning(session, user, limit, newest))
     return sorted(found, reverse=True)[:limit]
 
 
@@ -162,7 +163,7 @@ def _escalations(user: User) -> Select[Any]:
 def unread(session: Session, user: User) -> int:
     """How many new things concern ``user``, at most ``COUNT_CAP + 1`` (the header's badge)."""
     cap = COUNT_CAP + 1
-    events = _new_events(session, user, cap)
+    events = _new_events(session, user, cap, newest=False)
     escalations = select(func.count()).select_from(_escalations(user).limit(cap).subquery())
     return min(len(events) + int(session.scalar(escalations) or 0), cap)
 
