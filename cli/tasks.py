@@ -22,6 +22,10 @@ from cli.output import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
     from notifiers.naming import Namer
 
 #: A table of more rows than this is printed a part of this many rows at a time.
@@ -114,6 +118,7 @@ def tasks(
             page = task_page(s, **wanted, as_of=day, limit=limit, offset=offset)
             rows, total = page.rows, page.total
         names = AgencyNames.read(s)
+        moved_to = _holder_on(s, agency, day) if agency and not rows else None
     if as_json:
         emit_json(rows)
         return
@@ -125,6 +130,28 @@ def tasks(
     if total is not None:
         footer = w.plural("cli.tasks.page", total, shown=len(rows), first=(offset or 0) + 1)
     click.echo(footer)
+    if agency and moved_to:
+        # An agency that has ended holds nothing: say who holds its work instead.
+        holder, on = moved_to
+        click.echo(
+            w(
+                "cli.tasks.agency_succeeded",
+                day=w.date(on),
+                agency=names.full(agency, w.lang),
+                holder=names.full(holder, w.lang),
+                code=holder,
+            )
+        )
+
+
+def _holder_on(session: Session, agency: str, day: dt.date | None) -> tuple[str, dt.date] | None:
+    """The agency that holds ``agency``'s work on ``day`` (today), when another does."""
+    from engine.succession import SuccessionBook
+    from engine.views import today
+
+    on = day or today()
+    holder = SuccessionBook(session).holder(agency, on)
+    return (holder, on) if holder != agency else None
 
 
 @click.command()

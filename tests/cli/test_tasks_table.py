@@ -66,3 +66,27 @@ def test_an_unknown_agency_is_one_sentence_not_an_empty_table(
     # The same agency spelt right lists its tasks.
     held = run("tasks", "--agency", "kon-tum/stnmt", *how)
     assert held.exit_code == 0 and "kon-tum-2013:" in held.stdout
+
+
+def test_an_agency_that_ended_lists_nothing_and_says_who_holds_its_work(
+    kon_tum: sessionmaker[Session], run: Run
+) -> None:
+    """Kon Tum's Department of Industry and Trade passed its work to Quảng Ngãi's in 2025."""
+    swept = run("escalate", "--as-of", "2026-03-02")  # the sweep applies the succession
+    assert swept.exit_code == 0, swept.output
+    ended = run("tasks", "--agency", "kon-tum/sct", "--as-of", "2026-03-02")
+    assert ended.exit_code == 0, ended.output
+    lines = ended.stdout.splitlines()
+    assert lines[-2] == "0 occurrences."
+    assert lines[-1] == (
+        "On 2026-03-02 the work of Kon Tum Department of Industry and Trade is held by "
+        "Quang Ngai Department of Industry and Trade; see: dondoc tasks --agency quang-ngai/sct"
+    )
+    held = run("tasks", "--agency", "quang-ngai/sct", "--as-of", "2026-03-02")
+    assert held.exit_code == 0 and "kon-tum-2013:" in held.stdout
+    # Before the merger it held its own work; scripts read --json, an empty array.
+    before = run("tasks", "--agency", "kon-tum/sct", "--as-of", "2015-03-16")
+    assert "kon-tum-2013:" in before.stdout and "quang-ngai" not in before.stdout
+    assert (
+        run("tasks", "--agency", "kon-tum/sct", "--json", "--as-of", "2026-03-02").stdout == "[]\n"
+    )
