@@ -174,7 +174,7 @@ def users_changes(obj: Context, province: str | None, as_json: bool) -> None:
     columns = [
         ("at", "cli.col.at", 16),
         ("actor", "cli.col.actor", 16),
-        ("user", "cli.col.user", 16),
+        ("user", "cli.col.account_or_agency", 16),
         ("action", "cli.col.action", 18),
         ("details", "cli.col.details", 40),
     ]
