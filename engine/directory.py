@@ -25,7 +25,10 @@ def get_agency(session: Session, code: str) -> Agency:
         codes = list(session.scalars(select(Agency.code).order_by(Agency.code)))
         if not codes:
             raise NotFound("no_agency", agency=code)  # nothing loaded yet: says how
-        raise NotFound("no_agency_near", agency=code, known=close_matches(code, codes))
+        from engine.names import named_agencies
+
+        known = named_agencies(session, *close_matches(code, codes))
+        raise NotFound("no_agency_near", agency=code, known=known)
     return agency
 
 

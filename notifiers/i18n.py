@@ -324,6 +324,12 @@ class Words:
                 out[name] = " ".join(
                     self.phrase(v) if isinstance(v, Phrase) else str(v) for v in value
                 )
+            elif isinstance(value, list | tuple) and any(isinstance(v, Named) for v in value):
+                # Named things in a list: the name people know and the code they can type.
+                out[name] = self.listing(
+                    f"{v.names.get(self.lang) or v.code} ({v.code})" if isinstance(v, Named) else v
+                    for v in value
+                )
             elif isinstance(value, list | tuple | set | frozenset):
                 out[name] = self.listing(sorted(value) if isinstance(value, set) else value)
                 # A list cut short where it was read says how many it left out.

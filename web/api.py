@@ -117,7 +117,7 @@ def refusal(request: Request, error: DondocError | ApiError) -> JSONResponse:
     extra: dict[str, Any] = {"missing": error.missing} if isinstance(error, MissingFields) else {}
     if isinstance(error, NotFound) and isinstance(error.facts.get("known"), list):
         # The few close names a "not found" quotes (engine.lookup.close_matches).
-        extra["suggestions"] = error.facts["known"]
+        extra["suggestions"] = [str(known) for known in error.facts["known"]]  # codes
     return error_response(status_for(error), w.error(error), error.code, **extra)
 
 

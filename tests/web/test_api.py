@@ -73,6 +73,12 @@ def test_unknown_task_is_404_and_bad_filters_are_422(
     nowhere = client.get("/api/v1/tasks?agency=kon-tum/nowhere", headers=bearer(tokens["an"]))
     assert nowhere.status_code == 404
     assert "'kon-tum/nowhere'" in nowhere.json()["error"]
+    typo = client.get("/api/v1/tasks?agency=kon-tum/stmnt", headers=bearer(tokens["an"]))
+    assert typo.status_code == 404 and typo.json()["suggestions"][0] == "kon-tum/stnmt"
+    assert (
+        "closest: Kon Tum Department of Natural Resources and Environment (kon-tum/stnmt), "
+        in typo.json()["error"]
+    )
     status = client.get("/api/v1/tasks?status=late", headers=bearer(tokens["an"]))
     assert status.status_code == 422
     day = client.get("/api/v1/tasks?as_of=31/12/2014", headers=bearer(tokens["an"]))
