@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,29 +73,31 @@ def _mention_pattern(user: User) -> re.Pattern[str]:
     return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in _mentions(user)))
 
 
-def _mentioning(session: Session, user: User, limit: int, newest: bool) -> list[int]:
-    """``limit`` comments past his mark that mention ``user`` (the newest, if ``newest``).
+def _mentioning(session: Session, user: User, limit: int) -> list[int]:
+    """The newest ``limit`` comments past his mark that mention ``user``, newest first.
 
     The database finds the comments that hold his name anywhere (its index on the
-    trigger); only those where it stands as a word are kept.
+    trigger), ``limit`` at a time; only those where it stands as a word are kept.
     """
-    query = select(Event.id, Event.note).where(
-        Event.id > user.inbox_event_seen,
-        Event.trigger.in_(COMMENT_TRIGGERS),
-        _by_others(user),
-        or_(*[Event.note.contains(word, autoescape=True) for word in _mentions(user)]),
+    query = (
+        select(Event.id, Event.note)
+        .where(
+            Event.id > user.inbox_event_seen,
+            Event.trigger.in_(COMMENT_TRIGGERS),
+            _by_others(user),
+            or_(*[Event.note.contains(word, autoescape=True) for word in _mentions(user)]),
+        )
+        .order_by(Event.id.desc())
+        .limit(limit)
     )
-    if newest:
-        query = query.order_by(Event.id.desc())
     pattern = _mention_pattern(user)
     found: list[int] = []
-    with closing(session.execute(query.execution_options(yield_per=200))) as rows:
-        for event_id, note in rows:
-            if pattern.search(note or ""):
-                found.append(event_id)
-                if len(found) == limit:
-                    break
-    return found
+    while True:
+        rows = session.execute(query).all()
+        found += [event_id for event_id, note in rows if pattern.search(note or "")]
+        if len(found) >= limit or len(rows) < limit:
+            return found[:limit]
+        query = query.where(Event.id < rows[-1][0])
 
 
 def _agencies(session: Session, user: User) -> list[str]:
@@ -150,7 +151,7 @@ def _new_events(session: Session, user: User, limit: int, newest: bool = True) -
     if newest:
         on_tasks = on_tasks.order_by(Event.id.desc())
     found = set(session.scalars(on_tasks.limit(limit)))
-    found.update(_mentioning(session, user, limit, newest))
+    found.update(_mentioning(session, user, limit))
     return sorted(found, reverse=True)[:limit]
 
 
