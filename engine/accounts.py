@@ -48,11 +48,23 @@ def record_change(
 ) -> None:
     """Write the record of one change to ``user``'s account, in the caller's transaction."""
     province = get_agency(session, user.agency_code).province
+    _record(session, actor, user.name, province, action, details)
+
+
+def _record(
+    session: Session,
+    actor: User | None,
+    user_name: str,
+    province: str,
+    action: str,
+    details: dict[str, Any],
+) -> None:
+    """One row of the record of changes (an account's, or an agency's with no user name)."""
     session.add(
         AccountChange(
             at=utcnow(),
             actor=actor.name if actor is not None else ADMINISTRATOR,
-            user_name=user.name,
+            user_name=user_name,
             province=province,
             action=action,
             details=details,
@@ -80,19 +92,9 @@ def record_agency_change(
     """
     after = agency_fields(agency)
     changed = {f: [before[f], after[f]] for f in AGENCY_FIELDS if before[f] != after[f]}
-    if not changed:
-        return
-    session.add(
-        AccountChange(
-            at=utcnow(),
-            actor=actor.name if actor is not None else ADMINISTRATOR,
-            user_name="",
-            province=agency.province,
-            action="agency_edited",
-            details={"agency": agency.code, **changed},
-        )
-    )
-    session.flush()
+    if changed:
+        details = {"agency": agency.code, **changed}
+        _record(session, actor, "", agency.province, "agency_edited", details)
 
 
 def _open_agency(session: Session, actor: User | None, code: str) -> Agency:

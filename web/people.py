@@ -30,13 +30,15 @@ from web.render import error_page, signed_in_page, to_signin
 from web.security import checked_form, lang_of
 from web.store import FLASH_KEY, PASSWORD_PAGE, SIGNED_OUT, as_signed_in, run, save_flash
 
-# An agency's recorded fields (engine.accounts.AGENCY_FIELDS) -> the labels of its form.
-AGENCY_FIELD_LABELS = [
-    ("name_vi", "board.agency_name_vi"),
-    ("name_en", "board.agency_name_en"),
-    ("email", "board.email"),
-    ("webhook", "board.webhook"),
-]
+# An agency's recorded fields (engine.accounts.AGENCY_FIELDS), in that order, with the
+# labels of its form: a field the engine records without a label here fails at import.
+_LABELS = {
+    "name_vi": "board.agency_name_vi",
+    "name_en": "board.agency_name_en",
+    "email": "board.email",
+    "webhook": "board.webhook",
+}
+AGENCY_FIELD_LABELS = [(field, _LABELS[field]) for field in accounts.AGENCY_FIELDS]
 
 
 def _text(form: FormData, key: str) -> str:
